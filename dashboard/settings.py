@@ -1,0 +1,168 @@
+"""One settings object, read from environment variables, ``.streamlit/secrets.toml`` or defaults.
+
+Settings are declared as data (``SETTINGS``); the README documents each one
+and a test fails when one is missing there. Must not import Streamlit,
+SQLAlchemy or ``data_access``: it only reads configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+BUNDLED_BOUNDARIES = PROJECT_ROOT / "data_access" / "seattle" / "mcpp-areas.geojson"
+MINIMUM_THRESHOLD = 5
+
+
+class SettingsError(ValueError):
+    """A setting has a value the dashboard cannot use."""
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting: its environment variable, its key in secrets.toml, its default and meaning."""
+
+    name: str
+    env: str
+    secrets_key: str | None
+    default: Any
+    description: str
+    parse: Any = str
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "db_url", "LEAD_DB_URL", "connections.program_db",
+        None, "SQLAlchemy URL of the program database (read-only). Unset: the bundled demo database.",
+    ),
+    SettingSpec(
+        "publication_dir", "LEAD_PUBLICATION", None,
+        None, "Directory written by `lead-dashboard publish`: snapshot mode, no database settings at all.",
+        Path,
+    ),
+    SettingSpec(
+        "threshold", "LEAD_THRESHOLD", "lead.threshold",
+        11, "Suppression threshold k: counts 1 to k-1 are protected. Never below 5.", int,
+    ),
+    SettingSpec(
+        "cache_ttl_seconds", "LEAD_CACHE_TTL", "lead.cache_ttl_seconds",
+        3600, "How long the app keeps a built publication before rebuilding it (seconds).", int,
+    ),
+    SettingSpec("language", "LEAD_LANGUAGE", "lead.language", "en", "Language of the dashboard's text."),
+    SettingSpec(
+        "boundaries", "LEAD_BOUNDARIES", "lead.boundaries",
+        BUNDLED_BOUNDARIES, "GeoJSON file of neighborhood polygons for the map.", Path,
+    ),
+    SettingSpec(
+        "boundaries_key", "LEAD_BOUNDARIES_KEY", "lead.boundaries_key",
+        None, "GeoJSON property holding the neighborhood_id (default `neighborhood_id`; `NAME` in demo mode).",
+    ),
+    SettingSpec(
+        "contact", "LEAD_CONTACT", "lead.contact",
+        "data@lead-program.example", "Where viewers send questions and data problems.",
+    ),
+    SettingSpec(
+        "demo_db_path", "LEAD_DEMO_DB_PATH", "lead.demo_db_path",
+        Path.home() / ".cache" / "lead-dashboard" / "demo.sqlite",
+        "Where the demo database is created on first run.", Path,
+    ),
+    SettingSpec("demo_seed", "LEAD_DEMO_SEED", "lead.demo_seed", 2011, "Seed of the demo database.", int),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the dashboard and the command line read."""
+
+    db_url: str | None = None
+    publication_dir: Path | None = None
+    threshold: int = 11
+    cache_ttl_seconds: int = 3600
+    language: str = "en"
+    boundaries: Path = BUNDLED_BOUNDARIES
+    boundaries_key: str | None = None
+    contact: str = "data@lead-program.example"
+    demo_db_path: Path = field(default_factory=lambda: Path.home() / ".cache" / "lead-dashboard" / "demo.sqlite")
+    demo_seed: int = 2011
+
+    @property
+    def mode(self) -> str:
+        """Return ``snapshot``, ``live`` or ``demo``."""
+        if self.publication_dir is not None:
+            return "snapshot"
+        return "live" if self.db_url else "demo"
+
+    @property
+    def neighborhood_key(self) -> str:
+        """Return the GeoJSON property that holds the neighborhood id."""
+        if self.boundaries_key:
+            return self.boundaries_key
+        return "NAME" if self.mode == "demo" else "neighborhood_id"
+
+
+def _lookup(secrets: dict, dotted: str) -> Any:
+    node: Any = secrets
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def connection_url(section: Any) -> str | None:
+    """Return a URL from a ``[connections.program_db]`` table (``url``, or its parts)."""
+    if isinstance(section, str):
+        return section
+    if not isinstance(section, dict):
+        return None
+    if section.get("url"):
+        return str(section["url"])
+    dialect = section.get("dialect")
+    if not dialect:
+        return None
+    driver = f"+{section['driver']}" if section.get("driver") else ""
+    user = quote(str(section.get("username", "")), safe="")
+    password = f":{quote(str(section['password']), safe='')}" if section.get("password") else ""
+    credentials = f"{user}{password}@" if user else ""
+    host = section.get("host", "")
+    port = f":{section['port']}" if section.get("port") else ""
+    database = section.get("database", "")
+    return f"{dialect}{driver}://{credentials}{host}{port}/{database}"
+
+
+def load_settings(environ: dict[str, str] | None = None, secrets_path: Path | None = None) -> Settings:
+    """Read every setting: environment first, then secrets.toml, then the default."""
+    environ = dict(os.environ if environ is None else environ)
+    path = secrets_path or Path(environ.get("LEAD_SECRETS", DEFAULT_SECRETS))
+    secrets: dict = {}
+    if path.is_file():
+        try:
+            secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(f"{path} is not valid TOML: {error}") from error
+    values: dict[str, Any] = {}
+    for spec in SETTINGS:
+        raw = environ.get(spec.env)
+        if raw in (None, "") and spec.secrets_key:
+            found = _lookup(secrets, spec.secrets_key)
+            raw = connection_url(found) if spec.name == "db_url" else found
+        if raw in (None, ""):
+            values[spec.name] = spec.default
+            continue
+        try:
+            values[spec.name] = spec.parse(raw)
+        except (TypeError, ValueError) as error:
+            raise SettingsError(f"{spec.env} must be {spec.parse.__name__}, got {raw!r}") from error
+    if values["threshold"] < MINIMUM_THRESHOLD:
+        raise SettingsError(f"LEAD_THRESHOLD must be at least {MINIMUM_THRESHOLD}, got {values['threshold']}")
+    if values["cache_ttl_seconds"] <= 0:
+        raise SettingsError("LEAD_CACHE_TTL must be a positive number of seconds")
+    if values["publication_dir"] is not None:
+        values["db_url"] = None  # snapshot mode reads the publication and nothing else
+    return Settings(**values)

@@ -1,0 +1,369 @@
+"""Aggregate queries: grouped counts per cell, computed by GROUP BY in the database.
+
+For each cell of a declared table (measure, dimensions, filters) the query
+returns the count, the number of distinct people behind it and the two largest
+per-person contributions (for the p%-rule). Row-level data never comes back to
+Python; every value in the SQL is a bound parameter. Must not import
+``aggregation``, ``dashboard`` or Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+from sqlalchemy import (
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import ColumnElement
+
+from . import schema
+from .measures import ACTIVE_IN_PERIOD, EVENT, Measure, measure as lookup_measure
+from .periods import TIME_GRAINS, Period, ReleaseWindow
+from .sql_functions import period_key, year_number
+
+AGE_BANDS = ("under_25", "25_34", "35_44", "45_54", "55_and_over", schema.UNKNOWN)
+BOOLEAN_VALUES = ("true", "false")
+PARTICIPANT_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band")
+PLACE_DIMENSIONS = ("neighborhood", "precinct", "business_district")
+BOOLEAN_COLUMNS = {("contacts", "substantive")}
+RESULT_COLUMNS = ("value", "people", "top1", "top2")
+
+
+class CountDeclaration(Protocol):
+    """Anything that names a measure, its dimensions and its filters (a table declaration)."""
+
+    measure: str
+    dimensions: tuple[str, ...] | list[str]
+    filters: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class CountRequest:
+    """A plain declaration of grouped counts: a measure by dimensions, within filters."""
+
+    measure: str
+    dimensions: tuple[str, ...] = ()
+    filters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """The neighborhoods a database declares: non-personal reference data used for domains."""
+
+    neighborhoods: tuple[str, ...]
+    precincts: tuple[str, ...]
+
+    def domain(self, dimension: str) -> tuple[str, ...]:
+        """Return the values ``dimension`` can take, ``unknown`` included."""
+        if dimension == "neighborhood":
+            return self.neighborhoods + (schema.UNKNOWN,)
+        if dimension == "precinct":
+            return self.precincts + (schema.UNKNOWN,)
+        raise KeyError(dimension)
+
+
+def read_reference_data(connection: Connection) -> ReferenceData:
+    """Read neighborhood ids and precincts (no participant data)."""
+    n = schema.neighborhoods
+    rows = connection.execute(
+        select(cast(n.c.neighborhood_id, String), n.c.precinct).order_by(n.c.neighborhood_id)
+    ).all()
+    ids = tuple(str(i) for i, _ in rows if i is not None and str(i) != schema.UNKNOWN)
+    precincts = tuple(sorted({str(p) for _, p in rows if p is not None and str(p) != schema.UNKNOWN}))
+    return ReferenceData(ids, precincts)
+
+
+def available_dimensions(measure: Measure) -> tuple[str, ...]:
+    """Return every dimension (and filter) ``measure`` can be broken down by."""
+    table = measure.table
+    names: list[str] = list(TIME_GRAINS)
+    names += [col for (tname, col) in schema.CODE_COLUMNS if tname == table.name]
+    names += [col for (tname, col) in BOOLEAN_COLUMNS if tname == table.name]
+    if "participant_id" in table.c and measure.counts_people:
+        names += PARTICIPANT_DIMENSIONS
+    if "neighborhood_id" in table.c:
+        names += PLACE_DIMENSIONS
+    return tuple(names)
+
+
+def dimension_domain(
+    measure: Measure, dimension: str, window: ReleaseWindow, reference: ReferenceData
+) -> tuple[str, ...]:
+    """Return the values a dimension takes in a dense table (every cell, zero or not)."""
+    if dimension in TIME_GRAINS:
+        return tuple(p.key for p in window.periods(dimension))
+    if dimension in ("neighborhood", "precinct"):
+        return reference.domain(dimension)
+    if dimension == "business_district":
+        return BOOLEAN_VALUES + (schema.UNKNOWN,)
+    if dimension == "age_band":
+        return AGE_BANDS
+    if (measure.table.name, dimension) in BOOLEAN_COLUMNS:
+        return BOOLEAN_VALUES
+    if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
+        return schema.codes_with_unknown("participants", dimension)
+    return schema.codes_with_unknown(measure.table.name, dimension)
+
+
+class _Sources:
+    """The FROM clause of one measure's rows: its table and the joins dimensions need."""
+
+    def __init__(self, measure: Measure, needed: set[str], periods: list[Period] | None):
+        self.measure = measure
+        self.table = measure.table
+        self.calendar = _calendar(periods) if periods is not None else None
+        needs_person = bool(needed & set(PARTICIPANT_DIMENSIONS)) and self.table is not schema.participants
+        needs_place = bool(needed & set(PLACE_DIMENSIONS))
+        self.people = schema.participants.alias("person") if needs_person else self.table
+        self.place = schema.neighborhoods.alias("place") if needs_place else None
+
+    def from_clause(self):
+        t = self.table
+        if self.calendar is not None:
+            m, cal = self.measure, self.calendar
+            start, end = t.c[m.start_column], t.c[m.end_column]
+            if m.open_rule == ACTIVE_IN_PERIOD:
+                still_open = or_(end.is_(None), end >= cal.c.first_day)
+            else:
+                still_open = or_(end.is_(None), end > cal.c.last_day)
+            joined = cal.join(t, and_(start <= cal.c.last_day, still_open))
+        else:
+            joined = t
+        if self.people is not self.table:
+            joined = joined.outerjoin(self.people, self.people.c.participant_id == t.c.participant_id)
+        if self.place is not None:
+            joined = joined.outerjoin(self.place, self.place.c.neighborhood_id == t.c.neighborhood_id)
+        return joined
+
+    def anchor_date(self) -> ColumnElement:
+        if self.calendar is not None:
+            return self.calendar.c.last_day
+        return self.table.c[self.measure.date_column]
+
+
+def _calendar(periods: list[Period]):
+    if not periods:
+        raise ValueError("the release window holds no complete period at this grain")
+    rows = [
+        select(
+            literal(p.key, String).label("period"),
+            literal(p.first_day, Date).label("first_day"),
+            literal(p.last_day, Date).label("last_day"),
+        )
+        for p in periods
+    ]
+    query = rows[0] if len(rows) == 1 else union_all(*rows)
+    return query.subquery("periods")
+
+
+def _code(column: ColumnElement, codes: Iterable[str], null_code: str | None = None) -> ColumnElement:
+    whens = []
+    if null_code is not None:
+        whens.append((column.is_(None), literal(null_code, String)))
+    whens.append((column.in_(list(codes)), column))
+    return case(*whens, else_=literal(schema.UNKNOWN, String))
+
+
+def _age_band(birth_year: ColumnElement, on: ColumnElement) -> ColumnElement:
+    age = year_number(on) - birth_year
+    return case(
+        (birth_year.is_(None), literal(schema.UNKNOWN, String)),
+        (age < 25, literal("under_25", String)),
+        (age < 35, literal("25_34", String)),
+        (age < 45, literal("35_44", String)),
+        (age < 55, literal("45_54", String)),
+        else_=literal("55_and_over", String),
+    )
+
+
+def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
+    m, t = sources.measure, sources.table
+    if dimension in TIME_GRAINS:
+        if sources.calendar is not None:
+            return sources.calendar.c.period
+        return period_key(dimension, t.c[m.date_column])
+    if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
+        codes = schema.CODE_COLUMNS[("participants", dimension)]
+        return _code(sources.people.c[dimension], codes)
+    if dimension == "age_band":
+        return _age_band(sources.people.c.birth_year, sources.anchor_date())
+    if dimension == "neighborhood":
+        place = sources.place
+        return case(
+            (place.c.neighborhood_id.is_(None), literal(schema.UNKNOWN, String)),
+            else_=cast(place.c.neighborhood_id, String),
+        )
+    if dimension == "precinct":
+        return func.coalesce(cast(sources.place.c.precinct, String), literal(schema.UNKNOWN, String))
+    if dimension == "business_district":
+        place = sources.place
+        return case(
+            (place.c.neighborhood_id.is_(None), literal(schema.UNKNOWN, String)),
+            (place.c.business_district == true(), literal("true", String)),
+            else_=literal("false", String),
+        )
+    if (t.name, dimension) in BOOLEAN_COLUMNS:
+        return case((t.c[dimension] == true(), literal("true", String)), else_=literal("false", String))
+    key = (t.name, dimension)
+    return _code(t.c[dimension], schema.CODE_COLUMNS[key], schema.NULL_CODE.get(key))
+
+
+def _time_grain(measure: Measure, dimensions: Iterable[str], filters: Mapping[str, Any]) -> str | None:
+    grains = [d for d in list(dimensions) + list(filters) if d in TIME_GRAINS]
+    if len(set(grains)) > 1:
+        raise ValueError(f"a table can have one time dimension, got {', '.join(grains)}")
+    if not grains and measure.kind != EVENT:
+        raise ValueError(f"measure {measure.name!r} is a stock: it needs a month, quarter or year dimension")
+    return grains[0] if grains else None
+
+
+def _filter_values(name: str, value: Any) -> list[str]:
+    values = [value] if isinstance(value, (str, int, bool)) else list(value)
+    if not values:
+        raise ValueError(f"filter {name!r} has no values")
+    return [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+
+
+def build_query(
+    declaration: CountDeclaration, window: ReleaseWindow, reference: ReferenceData | None = None
+):
+    """Return the SELECT computing value, people, top1 and top2 per non-empty cell."""
+    m = lookup_measure(declaration.measure)
+    dimensions = tuple(declaration.dimensions)
+    filters = dict(declaration.filters or {})
+    allowed = available_dimensions(m)
+    for name in dimensions + tuple(filters):
+        if name not in allowed:
+            raise ValueError(
+                f"measure {m.name!r} cannot be broken down by {name!r}; it can by: {', '.join(allowed)}"
+            )
+    if len(set(dimensions)) != len(dimensions):
+        raise ValueError(f"dimensions repeat: {dimensions}")
+    grain = _time_grain(m, dimensions, filters)
+    periods = window.periods(grain) if grain else None
+    sources = _Sources(m, set(dimensions) | set(filters), periods if m.kind != EVENT else None)
+    t = m.table
+
+    conditions = list(m.conditions(t))
+    if m.kind == EVENT:
+        if periods == []:
+            raise ValueError(f"the release window holds no complete {grain}")
+        date = t.c[m.date_column]
+        first = periods[0].first_day if periods else window.first_day
+        last = periods[-1].last_day if periods else window.last_day
+        conditions += [date >= literal(first, Date), date <= literal(last, Date)]
+    for name, value in filters.items():
+        values = _filter_values(name, value)
+        if reference is not None:
+            domain = dimension_domain(m, name, window, reference)
+            unknown = [v for v in values if v not in domain]
+            if unknown:
+                raise ValueError(f"filter {name!r} has values outside its domain: {', '.join(unknown)}")
+        conditions.append(_dimension_expression(name, sources).in_(values))
+
+    labels = [f"d{i}" for i in range(len(dimensions))]
+    unit = t.c[m.unit_column]
+    unit_columns = [unit.label("unit")]
+    if m.fallback_unit_column:
+        fallback = case((unit.is_(None), t.c[m.fallback_unit_column]))
+        unit_columns.append(fallback.label("unit_fallback"))
+    rows = (
+        select(
+            *[_dimension_expression(d, sources).label(label) for d, label in zip(dimensions, labels)],
+            *unit_columns,
+        )
+        .select_from(sources.from_clause())
+        .where(*conditions)
+        .subquery("unit_rows")
+    )
+    dims = [rows.c[label] for label in labels]
+    per_unit = (
+        select(*dims, func.count().label("n"))
+        .select_from(rows)
+        .group_by(*dims, *[rows.c[c.name] for c in unit_columns])
+        .subquery("per_unit")
+    )
+    unit_dims = [per_unit.c[label] for label in labels]
+    ranked = select(
+        *unit_dims,
+        per_unit.c.n,
+        func.row_number().over(partition_by=unit_dims or None, order_by=per_unit.c.n.desc()).label("rank"),
+    ).subquery("ranked")
+    rank_dims = [ranked.c[label] for label in labels]
+    value = func.count() if m.distinct_units else func.sum(ranked.c.n)
+    return (
+        select(
+            *rank_dims,
+            value.label("value"),
+            func.count().label("people"),
+            func.max(case((ranked.c.rank == 1, ranked.c.n))).label("top1"),
+            func.max(case((ranked.c.rank == 2, ranked.c.n))).label("top2"),
+        )
+        .group_by(*rank_dims)
+    )
+
+
+def aggregate(
+    bind: Engine | Connection,
+    declaration: CountDeclaration,
+    window: ReleaseWindow,
+    reference: ReferenceData | None = None,
+) -> pd.DataFrame:
+    """Return one row per cell of the declared table (every combination, zeros included).
+
+    Columns: the dimensions, then ``value``, ``people`` (distinct persons, or NA
+    for measures that do not count people), ``top1`` and ``top2`` (the two
+    largest per-person contributions, NA when absent).
+    """
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return aggregate(connection, declaration, window, reference)
+    if reference is None:
+        reference = read_reference_data(bind)
+    m = lookup_measure(declaration.measure)
+    dimensions = list(declaration.dimensions)
+    query = build_query(declaration, window, reference)
+    found = bind.execute(query).all()
+    labels = [f"d{i}" for i in range(len(dimensions))]
+    frame = pd.DataFrame(found, columns=labels + list(RESULT_COLUMNS))
+    frame.columns = dimensions + list(RESULT_COLUMNS)
+    domains = [dimension_domain(m, d, window, reference) for d in dimensions]
+    return _densify(frame, dimensions, domains, counts_people=m.counts_people)
+
+
+def _densify(frame: pd.DataFrame, dimensions: list[str], domains: list[tuple[str, ...]], counts_people: bool):
+    for dimension in dimensions:
+        frame[dimension] = frame[dimension].astype(str)
+    if dimensions:
+        if len(dimensions) == 1:
+            index = pd.Index(list(domains[0]), name=dimensions[0])
+        else:
+            index = pd.MultiIndex.from_product(domains, names=dimensions)
+        outside = frame.set_index(dimensions).index.difference(index)
+        if len(outside):
+            raise RuntimeError(f"cells outside the declared domains: {list(outside)[:5]}")
+        frame = frame.set_index(dimensions).reindex(index).reset_index()
+    elif frame.empty or frame["value"].isna().all():
+        frame = pd.DataFrame([{"value": 0, "people": 0, "top1": None, "top2": None}])
+    frame["value"] = frame["value"].fillna(0).astype("int64")
+    frame["people"] = frame["people"].fillna(0).astype("Int64")
+    for column in ("top1", "top2"):
+        frame[column] = frame[column].astype("Int64")
+    if not counts_people:
+        for column in ("people", "top1", "top2"):
+            frame[column] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    return frame

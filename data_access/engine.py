@@ -1,0 +1,108 @@
+"""Read-only database engines for the dashboard and the command line.
+
+SQLite files open with ``mode=ro``; PostgreSQL sessions default to read-only
+transactions; MySQL/MariaDB sessions are set read-only. Must not write, and
+must not import ``aggregation``, ``dashboard`` or Streamlit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class DatabaseURLError(ValueError):
+    """The database URL cannot be used (malformed, unsupported, or a missing file)."""
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
+
+
+def normalise_url(url: str | URL) -> URL:
+    """Parse ``url`` and pick our driver for it (psycopg 3 for PostgreSQL)."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError as error:
+        raise DatabaseURLError(f"not a database URL: {redact(str(url))}") from error
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseURLError(
+            f"unsupported database {backend!r}; use one of: {', '.join(SUPPORTED_BACKENDS)}"
+        )
+    if backend == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg", None, ""):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if backend in ("mysql", "mariadb") and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername=f"{backend}+pymysql")
+    return parsed
+
+
+def redact(url: str | URL) -> str:
+    """Return ``url`` with any password hidden, safe to print."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+        return parsed.render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<malformed URL>"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """Return the file a SQLite URL names (None for an in-memory database)."""
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:"):].split("?", 1)[0]
+    return Path(database)
+
+
+def read_only_engine(url: str | URL, **engine_options) -> Engine:
+    """Return an engine through which no write can succeed."""
+    parsed = normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(parsed)
+        if path is None:
+            raise DatabaseURLError("an in-memory SQLite database cannot be opened read-only")
+        if not path.is_file():
+            raise DatabaseURLError(f"no SQLite database file at {path}")
+        ro_url = URL.create(
+            "sqlite+pysqlite",
+            database=f"file:{path.resolve()}",
+            query={"mode": "ro", "uri": "true"},
+        )
+        engine = create_engine(ro_url, **engine_options)
+
+        @event.listens_for(engine, "connect")
+        def _query_only(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA query_only = ON")
+
+        return engine
+    if backend == "postgresql":
+        options = dict(engine_options)
+        connect_args = dict(options.pop("connect_args", {}))
+        connect_args["options"] = (
+            connect_args.get("options", "") + " -c default_transaction_read_only=on"
+        ).strip()
+        return create_engine(
+            parsed,
+            connect_args=connect_args,
+            execution_options={"postgresql_readonly": True},
+            pool_pre_ping=True,
+            **options,
+        )
+    engine = create_engine(parsed, pool_pre_ping=True, **engine_options)
+
+    @event.listens_for(engine, "connect")
+    def _read_only_session(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+
+    return engine
+
+
+def writable_engine(url: str | URL, **engine_options) -> Engine:
+    """Return an ordinary engine, for building the demo database and for tests only."""
+    return create_engine(normalise_url(url), **engine_options)

@@ -1,0 +1,97 @@
+"""Release window and calendar periods (month, quarter, year).
+
+Pure date arithmetic: no database, no I/O.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+TIME_GRAINS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Period:
+    """One calendar period: its key (``2026-10``, ``2026-Q4``, ``2026``) and first and last day."""
+
+    key: str
+    first_day: dt.date
+    last_day: dt.date
+
+
+def _month_index(key: str) -> int:
+    year, month = key.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def _month_key(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _month_period(index: int) -> Period:
+    year, month = index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return Period(_month_key(index), dt.date(year, month, 1), dt.date(year, month, last))
+
+
+def last_complete_month(as_of: dt.date) -> str:
+    """Return the last month that is complete on ``as_of`` (the month itself if ``as_of`` is its last day)."""
+    if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1]:
+        return f"{as_of.year:04d}-{as_of.month:02d}"
+    first = as_of.replace(day=1) - dt.timedelta(days=1)
+    return f"{first.year:04d}-{first.month:02d}"
+
+
+@dataclass(frozen=True)
+class ReleaseWindow:
+    """The complete months a release covers, ``first_month`` to ``last_month`` inclusive."""
+
+    first_month: str = "2019-01"
+    last_month: str = "2026-10"
+
+    def __post_init__(self) -> None:
+        for key in (self.first_month, self.last_month):
+            try:
+                _month_index(key)
+                dt.date(int(key[:4]), int(key[5:7]), 1)
+            except (ValueError, IndexError) as error:
+                raise ValueError(f"month must be YYYY-MM, got {key!r}") from error
+        if _month_index(self.first_month) > _month_index(self.last_month):
+            raise ValueError(f"first month {self.first_month} is after last month {self.last_month}")
+
+    @classmethod
+    def ending(cls, as_of: dt.date, first_month: str = "2019-01") -> "ReleaseWindow":
+        """Return the window from ``first_month`` to the last complete month on ``as_of``."""
+        return cls(first_month, last_complete_month(as_of))
+
+    @property
+    def first_day(self) -> dt.date:
+        return _month_period(_month_index(self.first_month)).first_day
+
+    @property
+    def last_day(self) -> dt.date:
+        return _month_period(_month_index(self.last_month)).last_day
+
+    def months(self) -> list[Period]:
+        """Return every month of the window."""
+        start, end = _month_index(self.first_month), _month_index(self.last_month)
+        return [_month_period(i) for i in range(start, end + 1)]
+
+    def periods(self, grain: str) -> list[Period]:
+        """Return the periods at ``grain`` that lie wholly inside the window (complete periods only)."""
+        if grain == "month":
+            return self.months()
+        if grain not in TIME_GRAINS:
+            raise ValueError(f"unknown time grain {grain!r}; expected one of {', '.join(TIME_GRAINS)}")
+        size = 3 if grain == "quarter" else 12
+        start, end = _month_index(self.first_month), _month_index(self.last_month)
+        found = []
+        first = -(-start // size) * size  # first period boundary at or after start
+        for index in range(first, end + 1 - (size - 1), size):
+            first_month, last_month = _month_period(index), _month_period(index + size - 1)
+            year = index // 12
+            key = f"{year:04d}-Q{(index % 12) // 3 + 1}" if grain == "quarter" else f"{year:04d}"
+            found.append(Period(key, first_month.first_day, last_month.last_day))
+        return found
