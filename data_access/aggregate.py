@@ -33,13 +33,20 @@ from sqlalchemy.sql.expression import ColumnElement
 from . import schema
 from .measures import ACTIVE_IN_PERIOD, EVENT, Measure, measure as lookup_measure
 from .periods import TIME_GRAINS, Period, ReleaseWindow
-from .sql_functions import period_key, year_number
+from .sql_functions import days_between, period_key, year_number
 
 AGE_BANDS = ("under_25", "25_34", "35_44", "45_54", "55_and_over", schema.UNKNOWN)
 BOOLEAN_VALUES = ("true", "false")
 PARTICIPANT_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band")
 PLACE_DIMENSIONS = ("neighborhood", "precinct", "business_district")
 BOOLEAN_COLUMNS = {("contacts", "substantive")}
+# Yes/no facts about a row, usable as dimensions and filters ('true' or 'false').
+DERIVED_FLAGS = {
+    ("referrals", "handoff_within_30_min"): lambda t: t.c.handoff_minutes <= 30,
+    ("referrals", "intake_within_7_days"): lambda t: and_(
+        t.c.intake_on.is_not(None), days_between(t.c.referred_on, t.c.intake_on) <= 7
+    ),
+}
 RESULT_COLUMNS = ("value", "people", "top1", "top2")
 
 
@@ -93,6 +100,7 @@ def available_dimensions(measure: Measure) -> tuple[str, ...]:
     names: list[str] = list(TIME_GRAINS)
     names += [col for (tname, col) in schema.CODE_COLUMNS if tname == table.name]
     names += [col for (tname, col) in BOOLEAN_COLUMNS if tname == table.name]
+    names += [col for (tname, col) in DERIVED_FLAGS if tname == table.name]
     if "participant_id" in table.c and measure.counts_people:
         names += PARTICIPANT_DIMENSIONS
     if "neighborhood_id" in table.c:
@@ -112,7 +120,7 @@ def dimension_domain(
         return BOOLEAN_VALUES + (schema.UNKNOWN,)
     if dimension == "age_band":
         return AGE_BANDS
-    if (measure.table.name, dimension) in BOOLEAN_COLUMNS:
+    if (measure.table.name, dimension) in BOOLEAN_COLUMNS or (measure.table.name, dimension) in DERIVED_FLAGS:
         return BOOLEAN_VALUES
     if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
         return schema.codes_with_unknown("participants", dimension)
@@ -218,6 +226,9 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
         )
     if (t.name, dimension) in BOOLEAN_COLUMNS:
         return case((t.c[dimension] == true(), literal("true", String)), else_=literal("false", String))
+    if (t.name, dimension) in DERIVED_FLAGS:
+        flag = DERIVED_FLAGS[(t.name, dimension)](t)
+        return case((flag, literal("true", String)), else_=literal("false", String))
     key = (t.name, dimension)
     return _code(t.c[dimension], schema.CODE_COLUMNS[key], schema.NULL_CODE.get(key))
 
@@ -239,9 +250,16 @@ def _filter_values(name: str, value: Any) -> list[str]:
 
 
 def build_query(
-    declaration: CountDeclaration, window: ReleaseWindow, reference: ReferenceData | None = None
+    declaration: CountDeclaration,
+    window: ReleaseWindow,
+    reference: ReferenceData | None = None,
+    extra: ColumnElement | None = None,
 ):
-    """Return the SELECT computing value, people, top1 and top2 per non-empty cell."""
+    """Return the SELECT computing value, people, top1 and top2 per non-empty cell.
+
+    With ``extra``, return instead the subquery of selected rows (dimension
+    labels and units) carrying ``extra`` as column ``quantity``.
+    """
     m = lookup_measure(declaration.measure)
     dimensions = tuple(declaration.dimensions)
     filters = dict(declaration.filters or {})
@@ -285,11 +303,14 @@ def build_query(
         select(
             *[_dimension_expression(d, sources).label(label) for d, label in zip(dimensions, labels)],
             *unit_columns,
+            *([extra.label("quantity")] if extra is not None else []),
         )
         .select_from(sources.from_clause())
         .where(*conditions)
         .subquery("unit_rows")
     )
+    if extra is not None:
+        return rows
     dims = [rows.c[label] for label in labels]
     per_unit = (
         select(*dims, func.count().label("n"))
@@ -366,4 +387,43 @@ def _densify(frame: pd.DataFrame, dimensions: list[str], domains: list[tuple[str
     if not counts_people:
         for column in ("people", "top1", "top2"):
             frame[column] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    return frame
+
+
+# Quantities whose distribution a statistic (a median) summarises, per measure.
+QUANTITIES = {
+    ("services_connected", "days_to_connection"): lambda t: days_between(t.c.requested_on, t.c.connected_on),
+}
+
+
+def aggregate_distribution(
+    bind: Engine | Connection,
+    declaration: CountDeclaration,
+    quantity: str,
+    window: ReleaseWindow,
+    reference: ReferenceData | None = None,
+) -> pd.DataFrame:
+    """Return, per cell, how many rows take each value of ``quantity`` (a histogram, grouped in SQL)."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection:
+            return aggregate_distribution(connection, declaration, quantity, window, reference)
+    if reference is None:
+        reference = read_reference_data(bind)
+    m = lookup_measure(declaration.measure)
+    try:
+        expression = QUANTITIES[(m.name, quantity)](m.table)
+    except KeyError:
+        raise ValueError(f"no quantity {quantity!r} for measure {m.name!r}") from None
+    rows = build_query(declaration, window, reference, extra=expression)
+    dims = [rows.c[f"d{i}"] for i in range(len(declaration.dimensions))]
+    query = (
+        select(*dims, rows.c.quantity, func.count().label("rows"))
+        .where(rows.c.quantity.is_not(None))
+        .group_by(*dims, rows.c.quantity)
+        .order_by(*dims, rows.c.quantity)
+    )
+    found = bind.execute(query).all()
+    frame = pd.DataFrame(found, columns=list(declaration.dimensions) + [quantity, "rows"])
+    for dimension in declaration.dimensions:
+        frame[dimension] = frame[dimension].astype(str)
     return frame

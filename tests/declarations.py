@@ -37,3 +37,7 @@ COVERING_DECLARATIONS = [
     C("intakes_within_7_days", ("quarter",)),
     C("referrals", ("quarter",), {"pathway": "arrest_diversion"}),
 ]
+COVERING_DECLARATIONS += [
+    C("referrals", ("quarter", "pathway", "handoff_within_30_min")),
+    C("referrals", ("month",), {"intake_within_7_days": "true"}),
+]

@@ -88,6 +88,10 @@ def reference_counts(rows: dict, measure: str, dimensions, filters, window: Rele
             if dimension == "precinct":
                 return hood["precinct"] or "unknown"
             return "true" if hood["business_district"] else "false"
+        if dimension == "handoff_within_30_min":
+            return "true" if row["handoff_minutes"] is not None and row["handoff_minutes"] <= 30 else "false"
+        if dimension == "intake_within_7_days":
+            return "true" if row["intake_on"] is not None and (row["intake_on"] - row["referred_on"]).days <= 7 else "false"
         if dimension == "substantive":
             return "true" if row["substantive"] else "false"
         return _code(table, dimension, row[dimension])

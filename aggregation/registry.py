@@ -1,0 +1,195 @@
+"""The release plan as data: every table and ratio the dashboard can ever show.
+
+One declaration per table (id, title, measure, dimensions, filters, unit);
+queries, suppression, audit, downloads and the data dictionary follow from it.
+Declarations only: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+# Measures whose unit falls in exactly one period (DESIGN section 4: additive).
+ADDITIVE_MEASURES = frozenset({
+    "referrals", "enrollments", "contacts", "services_requested", "services_connected",
+    "obstacles_reported", "handoffs_within_30_min", "intakes_within_7_days", "focus_areas",
+})
+# Measures whose unit is not a person: never suppressed.
+UNSUPPRESSED_MEASURES = frozenset({"case_managers", "focus_areas"})
+# Measures that are a slice of another measure: the attacker knows they are subsets of it.
+SUBSET_MEASURES: Mapping[str, tuple[str, Mapping[str, tuple[str, ...]]]] = MappingProxyType({
+    "handoffs_within_30_min": ("referrals", {"pathway": ("arrest_diversion",), "handoff_within_30_min": ("true",)}),
+    "intakes_within_7_days": ("referrals", {"intake_within_7_days": ("true",)}),
+})
+THEFT = ("shoplifting", "other_theft")
+GEOGRAPHIC = ("neighborhood", "precinct", "business_district")
+
+
+@dataclass(frozen=True)
+class TableDeclaration:
+    """One published table: a measure broken down by dimensions within filters."""
+
+    id: str
+    title: str
+    measure: str
+    dimensions: tuple[str, ...]
+    unit: str
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    pooled_fallback: "TableDeclaration | None" = None
+    statistic: str | None = None  # e.g. "median_days_to_connection": cells hold a statistic, not a count
+
+    @property
+    def additive(self) -> bool:
+        return self.statistic is None and self.measure in ADDITIVE_MEASURES
+
+    @property
+    def suppressed_by_rule(self) -> bool:
+        """Return whether the primary rule applies (its unit is a person)."""
+        return self.measure not in UNSUPPRESSED_MEASURES
+
+    @property
+    def geographic(self) -> bool:
+        return any(d in GEOGRAPHIC for d in (*self.dimensions, *self.filters))
+
+
+@dataclass(frozen=True)
+class RatioDeclaration:
+    """A share or rate: one published count cell over another, matched on ``match`` dimensions."""
+
+    id: str
+    title: str
+    numerator: str
+    denominator: str
+    match: tuple[str, ...]
+    per: int = 100  # 100: a percentage; 1: a plain ratio (e.g. people per case manager)
+
+
+def _t(id, title, measure, dimensions, unit, filters=None, fallback=None, statistic=None):
+    filters = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in (filters or {}).items()}
+    return TableDeclaration(id, title, measure, tuple(dimensions), unit, MappingProxyType(filters), fallback, statistic)
+
+
+THEFT_FILTER = {"offense_category": THEFT}
+
+TABLES: tuple[TableDeclaration, ...] = (
+    # Referrals: the city, pathways, sources, the funnel, offences.
+    _t("referrals_by_month", "Referrals by month", "referrals", ["month"], "referrals"),
+    _t("referrals_by_quarter", "Referrals by quarter", "referrals", ["quarter"], "referrals"),
+    _t("referrals_by_year", "Referrals by year", "referrals", ["year"], "referrals"),
+    _t("referrals_by_month_pathway", "Referrals by month and pathway", "referrals", ["month", "pathway"], "referrals",
+       fallback=_t("referrals_by_quarter_pathway", "Referrals by quarter and pathway", "referrals",
+                   ["quarter", "pathway"], "referrals")),
+    _t("referrals_by_month_source", "Referrals by month and source", "referrals", ["month", "source"], "referrals",
+       fallback=_t("referrals_by_quarter_source", "Referrals by quarter and source", "referrals",
+                   ["quarter", "source"], "referrals")),
+    _t("referrals_by_month_outcome", "Referrals by month and outcome (the funnel)", "referrals",
+       ["month", "outcome"], "referrals",
+       fallback=_t("referrals_by_quarter_outcome", "Referrals by quarter and outcome (the funnel)", "referrals",
+                   ["quarter", "outcome"], "referrals")),
+    _t("referrals_by_month_offense", "Referrals by month and offense category", "referrals",
+       ["month", "offense_category"], "referrals",
+       fallback=_t("referrals_by_quarter_offense", "Referrals by quarter and offense category", "referrals",
+                   ["quarter", "offense_category"], "referrals")),
+    # Places.
+    _t("referrals_by_neighborhood_quarter", "Referrals by neighborhood and quarter", "referrals",
+       ["neighborhood", "quarter"], "referrals",
+       fallback=_t("referrals_by_neighborhood_year", "Referrals by neighborhood and year", "referrals",
+                   ["neighborhood", "year"], "referrals")),
+    _t("referrals_by_precinct_month", "Referrals by precinct and month", "referrals", ["precinct", "month"],
+       "referrals",
+       fallback=_t("referrals_by_precinct_quarter_pooled", "Referrals by precinct and quarter", "referrals",
+                   ["precinct", "quarter"], "referrals")),
+    _t("referrals_by_precinct_quarter", "Referrals by precinct and quarter", "referrals", ["precinct", "quarter"],
+       "referrals"),
+    _t("referrals_by_precinct_year", "Referrals by precinct and year", "referrals", ["precinct", "year"],
+       "referrals"),
+    # Retail theft, for business associations.
+    _t("theft_referrals_by_month", "Shoplifting and other theft referrals by month", "referrals", ["month"],
+       "referrals", THEFT_FILTER,
+       fallback=_t("theft_referrals_by_quarter", "Shoplifting and other theft referrals by quarter", "referrals",
+                   ["quarter"], "referrals", THEFT_FILTER)),
+    _t("theft_referrals_by_business_district_quarter",
+       "Shoplifting and other theft referrals by business district and quarter", "referrals",
+       ["neighborhood", "quarter"], "referrals", {**THEFT_FILTER, "business_district": "true"},
+       fallback=_t("theft_referrals_by_business_district_year",
+                   "Shoplifting and other theft referrals by business district and year", "referrals",
+                   ["neighborhood", "year"], "referrals", {**THEFT_FILTER, "business_district": "true"})),
+    _t("theft_referrals_by_quarter_outcome", "What became of shoplifting and other theft referrals, by quarter",
+       "referrals", ["quarter", "outcome"], "referrals", THEFT_FILTER,
+       fallback=_t("theft_referrals_by_year_outcome", "What became of shoplifting and other theft referrals, by year",
+                   "referrals", ["year", "outcome"], "referrals", THEFT_FILTER)),
+    # Timeliness.
+    _t("arrest_diversions_by_quarter", "Arrest diversions by quarter", "referrals", ["quarter"], "referrals",
+       {"pathway": "arrest_diversion"}),
+    _t("handoffs_within_30_min_by_quarter", "Arrest diversions handed off within 30 minutes, by quarter",
+       "handoffs_within_30_min", ["quarter"], "referrals"),
+    _t("intakes_within_7_days_by_quarter", "Referrals with intake within 7 days, by quarter",
+       "intakes_within_7_days", ["quarter"], "referrals"),
+    # People.
+    _t("enrollments_by_month", "New enrollments by month", "enrollments", ["month"], "participants"),
+    _t("enrollments_by_year", "New enrollments by year", "enrollments", ["year"], "participants"),
+    _t("enrollments_by_year_gender", "New enrollments by year and gender", "enrollments", ["year", "gender"],
+       "participants"),
+    _t("enrollments_by_year_race_ethnicity", "New enrollments by year and race/ethnicity", "enrollments",
+       ["year", "race_ethnicity"], "participants"),
+    _t("enrollments_by_year_age_band", "New enrollments by year and age band", "enrollments",
+       ["year", "age_band"], "participants"),
+    _t("enrollments_by_year_housing", "New enrollments by year and housing at intake", "enrollments",
+       ["year", "housing_at_intake"], "participants"),
+    _t("active_participants_by_month", "People active in the program by month", "active_participants", ["month"],
+       "participants"),
+    # Contacts.
+    _t("contacts_by_month", "Contacts by month", "contacts", ["month"], "contacts"),
+    _t("contacts_by_month_staff_role", "Contacts by month and staff role", "contacts", ["month", "staff_role"],
+       "contacts",
+       fallback=_t("contacts_by_quarter_staff_role", "Contacts by quarter and staff role", "contacts",
+                   ["quarter", "staff_role"], "contacts")),
+    # Services.
+    _t("services_requested_by_quarter_type", "Services requested by quarter and type", "services_requested",
+       ["quarter", "service_type"], "services",
+       fallback=_t("services_requested_by_year_type", "Services requested by year and type", "services_requested",
+                   ["year", "service_type"], "services")),
+    _t("services_connected_by_quarter_type", "Services connected by quarter and type", "services_connected",
+       ["quarter", "service_type"], "services",
+       fallback=_t("services_connected_by_year_type", "Services connected by year and type", "services_connected",
+                   ["year", "service_type"], "services")),
+    _t("services_waiting_by_quarter_type", "Services on a wait list at the end of each quarter, by type",
+       "services_waiting", ["quarter", "service_type"], "services",
+       fallback=_t("services_waiting_by_year_type", "Services on a wait list at the end of each year, by type",
+                   "services_waiting", ["year", "service_type"], "services")),
+    _t("median_days_to_connection_by_year_type", "Median days from request to connection, by year and service type",
+       "services_connected", ["year", "service_type"], "days", statistic="median_days_to_connection"),
+    # Obstacles.
+    _t("obstacles_reported_by_quarter_type", "Obstacles reported by quarter and type", "obstacles_reported",
+       ["quarter", "obstacle_type"], "obstacles",
+       fallback=_t("obstacles_reported_by_year_type", "Obstacles reported by year and type", "obstacles_reported",
+                   ["year", "obstacle_type"], "obstacles")),
+    _t("obstacles_open_by_month_type", "Obstacles still open at the end of each month, by type", "obstacles_open",
+       ["month", "obstacle_type"], "obstacles",
+       fallback=_t("obstacles_open_by_quarter_type", "Obstacles still open at the end of each quarter, by type",
+                   "obstacles_open", ["quarter", "obstacle_type"], "obstacles")),
+    # Community focus areas and staffing (not about participants: not suppressed).
+    _t("focus_areas_by_neighborhood", "Focus areas by neighborhood, topic, who suggested them and status",
+       "focus_areas", ["neighborhood", "topic", "suggested_by", "status"], "focus areas"),
+    _t("case_managers_by_month", "Case managers by month", "case_managers", ["month"], "case managers"),
+)
+
+RATIOS: tuple[RatioDeclaration, ...] = (
+    RatioDeclaration("handoff_within_30_min_share", "Share of arrest diversions handed off within 30 minutes",
+                     "handoffs_within_30_min_by_quarter", "arrest_diversions_by_quarter", ("quarter",)),
+    RatioDeclaration("intake_within_7_days_share", "Share of referrals with intake within 7 days",
+                     "intakes_within_7_days_by_quarter", "referrals_by_quarter", ("quarter",)),
+    RatioDeclaration("participants_per_case_manager", "People active per case manager",
+                     "active_participants_by_month", "case_managers_by_month", ("month",), per=1),
+)
+
+
+def table(table_id: str) -> TableDeclaration:
+    """Return the declaration ``table_id`` (a pooled fallback included)."""
+    for declaration in TABLES:
+        for candidate in (declaration, declaration.pooled_fallback):
+            if candidate is not None and candidate.id == table_id:
+                return candidate
+    raise KeyError(f"no table declared with id {table_id!r}")

@@ -1,0 +1,91 @@
+"""A write through the dashboard's engine is refused, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from data_access import schema
+from data_access.engine import DatabaseURLError, read_only_engine
+from tests.edge_case_db import load_edge_case_database
+
+WRITES = [
+    "INSERT INTO neighborhoods (neighborhood_id, name, business_district) VALUES ('X', 'X', false)",
+    "UPDATE referrals SET outcome = 'enrolled'",
+    "DELETE FROM contacts",
+    "CREATE TABLE stolen (x integer)",
+    "DROP TABLE focus_areas",
+]
+
+
+def _assert_unchanged(url):
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(schema.contacts)).scalar_one() == 6
+        assert "stolen" not in sa.inspect(connection).get_table_names()
+        assert "focus_areas" in sa.inspect(connection).get_table_names()
+    engine.dispose()
+
+
+@pytest.fixture()
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'program.sqlite'}"
+    load_edge_case_database(url)
+    return url
+
+
+@pytest.mark.parametrize("statement", WRITES)
+def test_sqlite_engine_refuses_writes(sqlite_url, statement):
+    engine = read_only_engine(sqlite_url)
+    with pytest.raises(DBAPIError, match="readonly|read-only|query_only|attempt to write"):
+        with engine.begin() as connection:
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    _assert_unchanged(sqlite_url)
+
+
+def test_sqlite_engine_refuses_to_lift_its_own_guard(sqlite_url):
+    engine = read_only_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA query_only = OFF")
+    with pytest.raises(DBAPIError, match="readonly"):
+        with engine.begin() as connection:  # mode=ro still holds below the pragma
+            connection.execute(sa.text(WRITES[2]))
+    engine.dispose()
+    _assert_unchanged(sqlite_url)
+
+
+def test_sqlite_engine_never_creates_a_missing_file(tmp_path):
+    with pytest.raises(DatabaseURLError, match="no SQLite database file"):
+        read_only_engine(f"sqlite:///{tmp_path / 'absent.sqlite'}")
+    assert not (tmp_path / "absent.sqlite").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("statement", WRITES)
+def test_postgres_engine_refuses_writes(postgres_url, statement):
+    load_edge_case_database(postgres_url)
+    engine = read_only_engine(postgres_url)
+    with pytest.raises(DBAPIError, match="read-only transaction"):
+        with engine.begin() as connection:
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    _assert_unchanged(postgres_url)
+
+
+@pytest.mark.postgres
+def test_postgres_engine_reads(postgres_url):
+    load_edge_case_database(postgres_url)
+    engine = read_only_engine(postgres_url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SHOW transaction_read_only")).scalar_one() == "on"
+        assert connection.execute(sa.select(sa.func.count()).select_from(schema.referrals)).scalar_one() == 11
+    engine.dispose()
+
+
+def test_unsupported_and_malformed_urls_are_clear_errors():
+    with pytest.raises(DatabaseURLError, match="unsupported database 'oracle'"):
+        read_only_engine("oracle://scott:tiger@host/db")
+    with pytest.raises(DatabaseURLError, match="not a database URL"):
+        read_only_engine("definitely not a url")
