@@ -53,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--boundaries", type=Path, help="GeoJSON file to compare with the neighborhoods")
     check.add_argument("--boundaries-key", default=None,
                        help="property holding the neighborhood_id (default from settings)")
+
+    publish = commands.add_parser("publish", help="build, protect, audit and write the publication")
+    publish.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
+    publish.add_argument("--out", type=Path, required=True, help="directory to write (replaced atomically)")
+    publish.add_argument("--as-of", type=_date, default=None, help="data as of this date (default today)")
+    publish.add_argument("--threshold", type=_positive, default=None, help="threshold k (default from settings)")
+
+    audit = commands.add_parser("audit", help="re-check a publication; exit non-zero on any failure")
+    audit.add_argument("directory", type=Path, help="directory written by publish")
+    audit.add_argument("--db", help="the database it was built from: also checks sensitive cells and values")
     return parser
 
 
@@ -75,9 +85,9 @@ def run_demo_db(args) -> int:
         except DatabaseURLError as error:
             return _fail(str(error), EXIT_USAGE)
     summary = build_demo_database(url, seed=args.seed, scale=args.scale, as_of=args.as_of, progress=True)
-    rows = ", ".join(f"{name} {count:,}" for name, count in summary.rows.items())
+    rows = ", ".join(f"{name} {count:,}" for name, count in summary.row_counts().items())
     print(f"demo database ({args.scale}, seed {args.seed}) written to {args.out or redact(url)}")
-    print(f"rows: {rows}; built in {summary.seconds:.1f} s")
+    print(f"rows: {rows}; built in {summary.elapsed_seconds:.1f} s")
     return EXIT_OK
 
 
@@ -103,7 +113,103 @@ def run_check_db(args) -> int:
     return EXIT_OK if report.usable else EXIT_UNUSABLE
 
 
-COMMANDS = {"demo-db": run_demo_db, "check-db": run_check_db}
+class _Progress:
+    """A tqdm bar per stage, on stderr."""
+
+    def __init__(self):
+        self.bars = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="cell", leave=False, file=sys.stderr)
+        bar.total = max(total, bar.total or 0)
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def _database_url(args_db: str | None) -> str:
+    from dashboard.settings import load_settings
+    from publishing.source import database_url
+
+    if args_db:
+        return args_db
+    return database_url(load_settings())
+
+
+def run_publish(args) -> int:
+    """Build the publication, audit it, and write it only when the audit passes."""
+    from aggregation.audit import audit_publication
+    from dashboard.settings import load_settings
+    from data_access.engine import redact
+    from publishing.build import build_from_database, truth_for
+    from publishing.files import write_publication
+
+    settings = load_settings()
+    url = _database_url(args.db)
+    threshold = args.threshold if args.threshold is not None else settings.threshold
+    if threshold < 5:
+        return _fail("the threshold must be at least 5", EXIT_USAGE)
+    source = "demo" if args.db is None and settings.mode == "demo" else "database"
+    print(f"publishing from {redact(url)} (threshold {threshold})")
+    progress = _Progress()
+    try:
+        publication, report, seconds = build_from_database(
+            url, as_of=args.as_of, threshold=threshold, source=source, progress=progress
+        )
+        print(f"built in {seconds:.1f} s")
+        print(report.render())
+        audit = audit_publication(publication, truth_for(url, publication), progress=lambda d, t: progress("audit", d, t))
+    finally:
+        progress.close()
+    print(f"audit: {audit.checked_cells:,} suppressed cells checked in {audit.seconds:.1f} s, "
+          f"{len(audit.failures)} failure(s)")
+    if not audit.passed:
+        for failure in audit.failures[:50]:
+            print(f"  FAIL {failure.table_id} {failure.cell}: {failure.problem}")
+        for mismatch in audit.value_mismatches[:20]:
+            print(f"  MISMATCH {mismatch}")
+        return _fail("the publication failed its own audit: nothing was written")
+    write_publication(publication, args.out)
+    print(f"wrote {args.out} ({len(publication['tables'])} tables)")
+    return EXIT_OK
+
+
+def run_audit(args) -> int:
+    """Audit a publication directory, with the database when given."""
+    from aggregation.audit import audit_publication
+    from publishing.build import truth_for
+    from publishing.files import PublicationError, read_publication
+
+    try:
+        publication = read_publication(args.directory)
+    except PublicationError as error:
+        return _fail(str(error), EXIT_USAGE)
+    truth = truth_for(args.db, publication) if args.db else None
+    progress = _Progress()
+    try:
+        report = audit_publication(publication, truth, progress=lambda d, t: progress("audit", d, t))
+    finally:
+        progress.close()
+    scope = "with the database" if truth is not None else "from the public file alone"
+    print(f"audit {scope}: {report.checked_cells:,} suppressed cells checked in {report.seconds:.1f} s")
+    for failure in report.failures:
+        print(f"FAIL {failure.table_id} {failure.cell}: {failure.problem}")
+    for mismatch in report.value_mismatches:
+        print(f"MISMATCH {mismatch}")
+    if report.passed:
+        print("PASSED: no suppressed cell can be determined or narrowed below the threshold")
+        return EXIT_OK
+    print(f"FAILED: {len(report.failures)} cell(s), {len(report.value_mismatches)} mismatch(es)")
+    return EXIT_UNUSABLE
+
+
+COMMANDS = {"demo-db": run_demo_db, "check-db": run_check_db, "publish": run_publish, "audit": run_audit}
 
 
 def main(argv: list[str] | None = None) -> int:

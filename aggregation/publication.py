@@ -1,0 +1,321 @@
+"""Assemble the publication: plan the counts, pool, protect, and lay out the public format.
+
+Pure computation on grouped counts handed in by the caller: no I/O, no
+database. The split between primary and secondary suppressions and the
+information lost go into ``PublicationReport``, never into the public dict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .protection import Complement, CountTable, conditions_of, primary_sensitivity, protect
+from .registry import (
+    ADDITIVE_MEASURES,
+    RATIOS,
+    SUBSET_MEASURES,
+    TABLES,
+    UNSUPPRESSED_MEASURES,
+    TableDeclaration,
+)
+from .rules import Rule
+from .structure import Structure, TIME_GRAINS
+
+FORMAT = "lead-publication/1"
+POOLING_SHARE = 0.5
+UNSTABLE_NUMERATOR = 20
+STATISTIC_QUANTITIES = {"median_days_to_connection": "days_to_connection"}
+
+
+@dataclass(frozen=True)
+class CountKey:
+    """One grouped-count query the caller must run: a measure by dimensions within filters."""
+
+    measure: str
+    dimensions: tuple[str, ...]
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def filter_dict(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.filters)
+
+
+@dataclass(frozen=True)
+class DistributionKey:
+    """One histogram query: how many rows take each value of ``quantity``, per cell."""
+
+    count: CountKey
+    quantity: str
+
+
+def count_key(declaration: TableDeclaration, drop: tuple[str, ...] = ()) -> CountKey:
+    """Return the query of a declaration (without the conditions in ``drop``)."""
+    measure = declaration.measure
+    filters = {k: tuple(v) for k, v in declaration.filters.items()}
+    if drop and measure in SUBSET_MEASURES:
+        parent, where = SUBSET_MEASURES[measure]
+        measure = parent
+        filters.update({k: tuple(v) for k, v in where.items()})
+    for name in drop:
+        filters.pop(name, None)
+    return CountKey(measure, tuple(declaration.dimensions), tuple(sorted(filters.items())))
+
+
+def complement_drops(declaration: TableDeclaration) -> list[tuple[str, ...]]:
+    """Return the condition sets whose removal gives a parent an attacker can subtract from."""
+    conditions = tuple(sorted(conditions_of(declaration)))
+    if not conditions or declaration.measure in UNSUPPRESSED_MEASURES or declaration.statistic:
+        return []
+    drops = [conditions]
+    if len(conditions) > 1:
+        drops += [(c,) for c in conditions]
+    return drops
+
+
+def candidate_declarations(declarations=TABLES) -> list[TableDeclaration]:
+    """Return every declaration and every pooled fallback."""
+    found = []
+    for declaration in declarations:
+        while declaration is not None:
+            found.append(declaration)
+            declaration = declaration.pooled_fallback
+    return found
+
+
+def plan(declarations=TABLES) -> tuple[list[CountKey], list[DistributionKey]]:
+    """Return every grouped count and histogram the publication needs from the database."""
+    counts: dict[CountKey, None] = {}
+    distributions: dict[DistributionKey, None] = {}
+    for declaration in candidate_declarations(declarations):
+        counts[count_key(declaration)] = None
+        for drop in complement_drops(declaration):
+            counts[count_key(declaration, drop)] = None
+        if declaration.statistic:
+            quantity = STATISTIC_QUANTITIES[declaration.statistic]
+            distributions[DistributionKey(count_key(declaration), quantity)] = None
+    return list(counts), list(distributions)
+
+
+@dataclass
+class PublicationReport:
+    """What ``publish`` prints and never writes: suppression split and information lost."""
+
+    cells: int = 0
+    primary: int = 0
+    secondary: int = 0
+    suppressed_value: int = 0
+    total_value: int = 0
+    pooled: list[str] = field(default_factory=list)
+    families: list[str] = field(default_factory=list)
+    solves: int = 0
+    milp_solves: int = 0
+
+    @property
+    def suppressed_value_share(self) -> float:
+        return self.suppressed_value / self.total_value if self.total_value else 0.0
+
+    def render(self) -> str:
+        lines = [
+            f"cells: {self.cells:,}",
+            f"suppressed: {self.primary + self.secondary:,} "
+            f"({self.primary:,} primary, {self.secondary:,} secondary)",
+            f"value suppressed: {self.suppressed_value:,} of {self.total_value:,} "
+            f"({self.suppressed_value_share:.1%})",
+            f"pooled: {', '.join(self.pooled) if self.pooled else 'none'}",
+            f"LP solves: {self.solves:,} (of which MILP: {self.milp_solves:,})",
+        ]
+        lines += [f"  family {f}" for f in self.families]
+        return "\n".join(lines)
+
+
+def _restrict_domain(declaration: TableDeclaration, cells: pd.DataFrame, structure: Structure) -> pd.DataFrame:
+    """Drop cells a filter makes impossible by definition (neighborhoods outside a business-district filter)."""
+    if "neighborhood" in declaration.dimensions and "business_district" in declaration.filters:
+        allowed = set(declaration.filters["business_district"])
+        keep = cells["neighborhood"].map(lambda h: structure.business(h) in allowed)
+        cells = cells[keep]
+    return cells.reset_index(drop=True)
+
+
+def _choose_grain(declaration: TableDeclaration, counts: Mapping[CountKey, pd.DataFrame],
+                  structure: Structure, rule: Rule, pooled: list[str]) -> tuple[TableDeclaration, str | None]:
+    """Return the declaration to publish: the declared one, or its fallback when mostly sensitive."""
+    chosen, pooled_from = declaration, None
+    while chosen.pooled_fallback is not None and chosen.suppressed_by_rule and not chosen.statistic:
+        cells = _restrict_domain(chosen, counts[count_key(chosen)], structure)
+        reasons = primary_sensitivity(CountTable(chosen, cells), rule)
+        share = sum(r is not None for r in reasons) / max(len(reasons), 1)
+        if share <= POOLING_SHARE:
+            break
+        pooled.append(f"{chosen.id} -> {chosen.pooled_fallback.id} ({share:.0%} of cells sensitive)")
+        pooled_from = pooled_from or declaration.id
+        chosen = chosen.pooled_fallback
+    return chosen, pooled_from
+
+
+def _median(histogram: pd.DataFrame, quantity: str) -> float | None:
+    if histogram.empty:
+        return None
+    values = np.repeat(histogram[quantity].to_numpy(), histogram["rows"].to_numpy())
+    return float(statistics.median(values.tolist()))
+
+
+def _labels(structure: Structure, names: Mapping[str, str], code_labels: Mapping[str, Mapping[str, str]]):
+    labels: dict[str, dict[str, str]] = {}
+    for dimension, domain in structure.domains.items():
+        if dimension in TIME_GRAINS:
+            continue
+        given = code_labels.get(dimension, {})
+        labels[dimension] = {v: given.get(v) or v.replace("_", " ").capitalize() for v in domain}
+    labels["neighborhood"] = {h: names.get(h, h.title()) for h in structure.domains["neighborhood"]}
+    labels["neighborhood"]["unknown"] = "Unknown or outside the city"
+    return labels
+
+
+def build_publication(
+    counts: Mapping[CountKey, pd.DataFrame],
+    distributions: Mapping[DistributionKey, pd.DataFrame],
+    structure: Structure,
+    rule: Rule,
+    release: Mapping[str, Any],
+    neighborhood_names: Mapping[str, str] = {},
+    code_labels: Mapping[str, Mapping[str, str]] = {},
+    progress: Callable[[str, int, int], None] | None = None,
+    declarations: tuple[TableDeclaration, ...] = TABLES,
+    ratio_declarations=RATIOS,
+) -> tuple[dict, PublicationReport]:
+    """Return the public publication dict and the private report."""
+    report = PublicationReport()
+    chosen: list[tuple[TableDeclaration, str | None]] = [
+        _choose_grain(d, counts, structure, rule, report.pooled) for d in declarations
+    ]
+    tables = []
+    for declaration, _ in chosen:
+        cells = _restrict_domain(declaration, counts[count_key(declaration)], structure)
+        tables.append(CountTable(declaration, cells))
+    complements = []
+    for table in tables:
+        declaration = table.declaration
+        for drop in complement_drops(declaration):
+            parent = _restrict_domain(declaration, counts[count_key(declaration, drop)], structure)
+            dims = list(declaration.dimensions)
+            merged = table.cells[dims + ["value"]].merge(parent[dims + ["value"]], on=dims, suffixes=("", "_parent"))
+            for row, (own, whole) in enumerate(zip(merged["value"], merged["value_parent"])):
+                complements.append(Complement(declaration.id, row, drop, int(whole) - int(own)))
+    countable = [t for t in tables if not t.declaration.statistic]
+    result = protect(countable, structure, rule, complements, progress=progress)
+    report.families = result.families
+    report.solves, report.milp_solves = result.solves, result.milp_solves
+
+    public_tables = []
+    published_values: dict[str, dict[tuple, int | None]] = {}
+    for (declaration, pooled_from), table in zip(chosen, tables):
+        dims = list(declaration.dimensions)
+        records = table.cells[dims].astype(str).to_dict("records")
+        entry: dict[str, Any] = {
+            "id": declaration.id,
+            "title": declaration.title,
+            "measure": declaration.statistic or declaration.measure,
+            "unit": declaration.unit,
+            "additive": declaration.additive,
+            "dimensions": dims,
+            "filters": {k: (v[0] if len(v) == 1 else list(v)) for k, v in declaration.filters.items()},
+        }
+        if pooled_from:
+            entry["pooled_from"] = pooled_from
+        cells = []
+        if declaration.statistic:
+            entry["statistic"] = declaration.statistic
+            entry["of_measure"] = declaration.measure
+            quantity = STATISTIC_QUANTITIES[declaration.statistic]
+            histogram = distributions[DistributionKey(count_key(declaration), quantity)]
+            for record, people in zip(records, table.cells["people"]):
+                people = int(people) if not pd.isna(people) else 0
+                if rule.statistic_publishable(people):
+                    mask = np.ones(len(histogram), dtype=bool)
+                    for d in dims:
+                        mask &= histogram[d].to_numpy() == record[d]
+                    value = _median(histogram[mask], quantity)
+                    cells.append({**record, "value": value, "people": people})
+                else:
+                    cells.append({**record, "value": None, "people": None, "suppressed": True})
+        else:
+            suppressed = result.suppressed[declaration.id]
+            primary = result.primary[declaration.id]
+            values = table.cells["value"].to_numpy()
+            published_values[declaration.id] = {}
+            for record, value, hidden, sensitive in zip(records, values, suppressed, primary):
+                key = tuple(record[d] for d in dims)
+                if hidden:
+                    cells.append({**record, "value": None, "suppressed": True})
+                    published_values[declaration.id][key] = None
+                else:
+                    cells.append({**record, "value": int(value)})
+                    published_values[declaration.id][key] = int(value)
+                report.cells += 1
+                report.total_value += int(value) if declaration.suppressed_by_rule else 0
+                if hidden:
+                    report.suppressed_value += int(value)
+                    if sensitive:
+                        report.primary += 1
+                    else:
+                        report.secondary += 1
+        entry["cells"] = cells
+        public_tables.append(entry)
+
+    ratios = []
+    by_id = {t["id"]: t for t in public_tables}
+    for ratio in ratio_declarations:
+        numerator, denominator = by_id.get(ratio.numerator), by_id.get(ratio.denominator)
+        if numerator is None or denominator is None:
+            continue
+        denominators = {tuple(c[d] for d in ratio.match): c for c in denominator["cells"]}
+        for cell in numerator["cells"]:
+            key = tuple(cell[d] for d in ratio.match)
+            other = denominators.get(key)
+            if other is None or cell["value"] is None or other["value"] is None:
+                continue
+            if ratio.denominator not in UNSUPPRESSED_MEASURES and other["value"] < rule.threshold:
+                continue
+            if other["value"] <= 0:
+                continue
+            match = dict(zip(ratio.match, key))
+            ratios.append({
+                "id": ratio.id, "title": ratio.title, "per": ratio.per,
+                "numerator": [ratio.numerator, match], "denominator": [ratio.denominator, match],
+                "unstable": cell["value"] < UNSTABLE_NUMERATOR,
+            })
+
+    measures = {}
+    for declaration, _ in chosen:
+        name = declaration.measure
+        entry = {"additive": name in ADDITIVE_MEASURES, "people": name not in UNSUPPRESSED_MEASURES}
+        if name in SUBSET_MEASURES:
+            parent, where = SUBSET_MEASURES[name]
+            entry.update({"subset_of": parent, "where": {k: list(v) for k, v in where.items()}})
+            measures.setdefault(parent, {"additive": parent in ADDITIVE_MEASURES, "people": True})
+        measures[name] = entry
+
+    hoods = structure.domains["neighborhood"]
+    publication = {
+        "format": FORMAT,
+        "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},
+        "hierarchies": {
+            "neighborhood": {"parent": "precinct", "members": {h: structure.precinct(h) for h in hoods}},
+            "business_district": {"child": "neighborhood", "parent": "business_district",
+                                  "members": {h: structure.business(h) for h in hoods}},
+        },
+        "domains": {d: list(v) for d, v in structure.domains.items()},
+        "measures": measures,
+        "labels": _labels(structure, neighborhood_names, code_labels),
+        "tables": public_tables,
+        "ratios": ratios,
+    }
+    return publication, report

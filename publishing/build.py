@@ -1,0 +1,138 @@
+"""Build a publication from a read-only database: run the planned queries, then protect.
+
+The only code that hands database counts to ``aggregation``. Must not import Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+
+from sqlalchemy import String, cast, select
+
+from aggregation.publication import CountKey, build_publication, plan
+from aggregation.rules import Rule
+from aggregation.structure import Structure
+from data_access import schema
+from data_access.aggregate import (
+    CountRequest,
+    aggregate,
+    aggregate_distribution,
+    dimension_domain,
+    read_reference_data,
+)
+from data_access.engine import read_only_engine
+from data_access.measures import MEASURES
+from data_access.periods import ReleaseWindow
+
+ALL_DIMENSIONS = (
+    "month", "quarter", "year", "neighborhood", "precinct", "business_district", "pathway", "source",
+    "offense_category", "outcome", "gender", "race_ethnicity", "housing_at_intake", "age_band", "staff_role",
+    "substantive", "service_type", "status", "obstacle_type", "suggested_by", "topic",
+    "handoff_within_30_min", "intake_within_7_days",
+)
+# Which measure's table knows each dimension's domain.
+DOMAIN_SOURCE = {
+    "status": "services_requested",  # the service statuses; focus-area statuses are added below
+    "substantive": "contacts",
+    "staff_role": "contacts",
+    "service_type": "services_requested",
+    "obstacle_type": "obstacles_reported",
+    "suggested_by": "focus_areas",
+    "topic": "focus_areas",
+}
+
+
+def _request(key: CountKey) -> CountRequest:
+    return CountRequest(key.measure, key.dimensions, key.filter_dict)
+
+
+def read_structure(connection, window: ReleaseWindow):
+    """Return the dimension domains and the geography of the database (no participant data)."""
+    reference = read_reference_data(connection)
+    n = schema.neighborhoods
+    rows = connection.execute(
+        select(cast(n.c.neighborhood_id, String), n.c.name, n.c.precinct, n.c.business_district)
+    ).all()
+    precinct_of = {str(i): (str(p) if p is not None else "unknown") for i, _, p, _ in rows}
+    business_of = {str(i): ("true" if b else "false") for i, _, _, b in rows}
+    names = {str(i): str(name) for i, name, _, _ in rows}
+    domains = {}
+    for dimension in ALL_DIMENSIONS:
+        measure = MEASURES[DOMAIN_SOURCE.get(dimension, "referrals")]
+        if dimension in ("gender", "race_ethnicity", "housing_at_intake", "age_band"):
+            measure = MEASURES["enrollments"]
+        domains[dimension] = dimension_domain(measure, dimension, window, reference)
+    domains["status"] = tuple(dict.fromkeys(
+        domains["status"] + dimension_domain(MEASURES["focus_areas"], "status", window, reference)
+    ))
+    return Structure(domains, precinct_of, business_of), reference, names
+
+
+def build_from_database(
+    url: str,
+    *,
+    as_of: dt.date | None = None,
+    threshold: int = 11,
+    source: str = "database",
+    first_month: str = "2019-01",
+    progress: Callable[[str, int, int], None] | None = None,
+):
+    """Return (publication, report, seconds) built from the database at ``url``."""
+    started = time.perf_counter()
+    as_of = as_of or dt.date.today()
+    window = ReleaseWindow.ending(as_of, first_month)
+    engine = read_only_engine(url)
+    count_keys, distribution_keys = plan()
+    try:
+        with engine.connect() as connection:
+            structure, reference, names = read_structure(connection, window)
+            counts = {}
+            for done, key in enumerate(count_keys, 1):
+                counts[key] = aggregate(connection, _request(key), window, reference)
+                if progress:
+                    progress("queries", done, len(count_keys))
+            distributions = {
+                key: aggregate_distribution(connection, _request(key.count), key.quantity, window, reference)
+                for key in distribution_keys
+            }
+    finally:
+        engine.dispose()
+    release = {
+        "as_of": as_of.isoformat(),
+        "first_month": window.first_month,
+        "last_month": window.last_month,
+        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "source": source,
+    }
+    publication, report = build_publication(
+        counts, distributions, structure, Rule(threshold=threshold), release, names, progress=progress
+    )
+    return publication, report, time.perf_counter() - started
+
+
+def truth_for(url: str, publication: dict):
+    """Return the database's true cells for every count table of a publication (for the audit)."""
+    from data_access.periods import ReleaseWindow as Window
+
+    release = publication["release"]
+    window = Window(release["first_month"], release["last_month"])
+    engine = read_only_engine(url)
+    truth = {}
+    try:
+        with engine.connect() as connection:
+            reference = read_reference_data(connection)
+            for table in publication["tables"]:
+                measure = table.get("of_measure") if table.get("statistic") else table["measure"]
+                filters = {k: ([v] if isinstance(v, str) else list(v)) for k, v in table["filters"].items()}
+                frame = aggregate(connection, CountRequest(measure, tuple(table["dimensions"]), filters),
+                                  window, reference)
+                keys = {tuple(c[d] for d in table["dimensions"]) for c in table["cells"]}
+                if table["dimensions"]:
+                    mask = [tuple(r) in keys for r in frame[table["dimensions"]].itertuples(index=False)]
+                    frame = frame[mask].reset_index(drop=True)
+                truth[table["id"]] = frame
+    finally:
+        engine.dispose()
+    return truth

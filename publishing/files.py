@@ -1,0 +1,121 @@
+"""Read and write a publication directory: publication.json, tables/<id>.csv, datapackage.json.
+
+Writes atomically (a temporary directory renamed into place), so a reader never
+sees half a publication. Must not import Streamlit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+FORMAT = "lead-publication/1"
+
+
+class PublicationError(ValueError):
+    """A directory does not hold a readable publication."""
+
+
+def table_csv(table: dict) -> str:
+    """Return one table's cells as CSV: dimensions, value (empty when suppressed), suppressed."""
+    buffer = io.StringIO()
+    columns = list(table["dimensions"]) + ["value", "suppressed"]
+    if table.get("statistic"):
+        columns.append("people")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for cell in table["cells"]:
+        row = [cell[d] for d in table["dimensions"]]
+        row.append("" if cell.get("value") is None else cell["value"])
+        row.append("true" if cell.get("suppressed") else "false")
+        if table.get("statistic"):
+            row.append("" if cell.get("people") is None else cell["people"])
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def datapackage(publication: dict) -> dict:
+    """Return a Frictionless data package describing every table's CSV."""
+    resources = []
+    for table in publication["tables"]:
+        fields = [{"name": d, "type": "string"} for d in table["dimensions"]]
+        fields.append({"name": "value", "type": "number" if table.get("statistic") else "integer",
+                       "description": f"{table['unit']}; empty when suppressed"})
+        fields.append({"name": "suppressed", "type": "boolean",
+                       "description": "true when the value is withheld to protect small counts"})
+        if table.get("statistic"):
+            fields.append({"name": "people", "type": "integer"})
+        resources.append({
+            "name": table["id"].replace("_", "-"),
+            "path": f"tables/{table['id']}.csv",
+            "profile": "tabular-data-resource",
+            "title": table["title"],
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": {"fields": fields, "missingValues": [""],
+                       "primaryKey": list(table["dimensions"]) or None},
+        })
+    for resource in resources:
+        if resource["schema"]["primaryKey"] is None:
+            del resource["schema"]["primaryKey"]
+    release = publication["release"]
+    return {
+        "profile": "tabular-data-package",
+        "name": "lead-dashboard-publication",
+        "title": "LEAD program: protected public figures",
+        "description": (
+            f"Aggregated figures from {release['first_month']} to {release['last_month']}, "
+            f"data as of {release['as_of']}. Counts from 1 to {release['threshold'] - 1}, and any cell that "
+            "would let one be worked out, are suppressed."
+        ),
+        "version": release.get("generated_at", ""),
+        "resources": resources,
+    }
+
+
+def write_publication(publication: dict, out: Path) -> None:
+    """Write the publication directory atomically (replacing an older one at ``out``)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        (staging / "tables").mkdir()
+        (staging / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False),
+                                                  encoding="utf-8")
+        for table in publication["tables"]:
+            (staging / "tables" / f"{table['id']}.csv").write_text(table_csv(table), encoding="utf-8")
+        (staging / "datapackage.json").write_text(json.dumps(datapackage(publication), indent=1), encoding="utf-8")
+        if out.exists():
+            old = out.with_name(f".{out.name}-old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def read_publication(directory: Path) -> dict:
+    """Read ``directory/publication.json``; raise PublicationError with a clear reason."""
+    path = Path(directory) / "publication.json"
+    try:
+        publication = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PublicationError(f"no publication.json in {directory}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PublicationError(f"{path} is not readable JSON: {error}") from None
+    if not isinstance(publication, dict) or publication.get("format") != FORMAT:
+        raise PublicationError(f"{path} is not a {FORMAT} publication")
+    for key in ("release", "tables", "labels", "hierarchies"):
+        if key not in publication:
+            raise PublicationError(f"{path} has no {key!r}")
+    return publication
