@@ -19,6 +19,7 @@ class Period:
     key: str
     first_day: dt.date
     last_day: dt.date
+    partial: bool = False  # the release window covers only part of it (first_day/last_day are clipped)
 
 
 def _month_index(key: str) -> int:
@@ -80,7 +81,12 @@ class ReleaseWindow:
         return [_month_period(i) for i in range(start, end + 1)]
 
     def periods(self, grain: str) -> list[Period]:
-        """Return the periods at ``grain`` that lie wholly inside the window (complete periods only)."""
+        """Return the periods at ``grain`` that overlap the window, clipped to it.
+
+        Every month of the window falls in exactly one period of every grain, so
+        counts stay additive across grains; a period the window covers only in
+        part is marked ``partial`` and must never be compared with a whole one.
+        """
         if grain == "month":
             return self.months()
         if grain not in TIME_GRAINS:
@@ -88,10 +94,17 @@ class ReleaseWindow:
         size = 3 if grain == "quarter" else 12
         start, end = _month_index(self.first_month), _month_index(self.last_month)
         found = []
-        first = -(-start // size) * size  # first period boundary at or after start
-        for index in range(first, end + 1 - (size - 1), size):
-            first_month, last_month = _month_period(index), _month_period(index + size - 1)
+        first = (start // size) * size  # the period boundary at or before start
+        for index in range(first, end + 1, size):
+            whole_first, whole_last = _month_period(index), _month_period(index + size - 1)
             year = index // 12
             key = f"{year:04d}-Q{(index % 12) // 3 + 1}" if grain == "quarter" else f"{year:04d}"
-            found.append(Period(key, first_month.first_day, last_month.last_day))
+            first_day = max(whole_first.first_day, self.first_day)
+            last_day = min(whole_last.last_day, self.last_day)
+            partial = (first_day, last_day) != (whole_first.first_day, whole_last.last_day)
+            found.append(Period(key, first_day, last_day, partial))
         return found
+
+    def partial_periods(self) -> list[str]:
+        """Return the keys of the quarters and years the window covers only in part."""
+        return [p.key for grain in ("quarter", "year") for p in self.periods(grain) if p.partial]

@@ -103,6 +103,7 @@ def build_from_database(
         "as_of": as_of.isoformat(),
         "first_month": window.first_month,
         "last_month": window.last_month,
+        "partial_periods": window.partial_periods(),
         "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "source": source,
     }
@@ -126,8 +127,10 @@ def truth_for(url: str, publication: dict):
             for table in publication["tables"]:
                 measure = table.get("of_measure") if table.get("statistic") else table["measure"]
                 filters = {k: ([v] if isinstance(v, str) else list(v)) for k, v in table["filters"].items()}
-                frame = aggregate(connection, CountRequest(measure, tuple(table["dimensions"]), filters),
-                                  window, reference)
+                request = CountRequest(measure, tuple(table["dimensions"]), filters)
+                frame = aggregate(connection, request, window, reference)
+                if table.get("statistic"):
+                    frame = _true_statistic(connection, request, table, frame, window, reference)
                 keys = {tuple(c[d] for d in table["dimensions"]) for c in table["cells"]}
                 if table["dimensions"]:
                     mask = [tuple(r) in keys for r in frame[table["dimensions"]].itertuples(index=False)]
@@ -136,3 +139,22 @@ def truth_for(url: str, publication: dict):
     finally:
         engine.dispose()
     return truth
+
+
+STATISTIC_QUANTITY = {"median_days_to_connection": "days_to_connection"}
+
+
+def _true_statistic(connection, request, table, counts, window, reference):
+    """Return the true statistic per cell (a median), with its people, for the audit."""
+    import statistics
+
+    histogram = aggregate_distribution(connection, request, STATISTIC_QUANTITY[table["statistic"]], window, reference)
+    dims = list(table["dimensions"])
+    medians = {}
+    for key, group in histogram.groupby(dims) if dims else [((), histogram)]:
+        key = key if isinstance(key, tuple) else (key,)
+        values = [v for v, n in zip(group.iloc[:, len(dims)], group["rows"]) for _ in range(int(n))]
+        medians[tuple(str(k) for k in key)] = float(statistics.median(values)) if values else None
+    counts = counts.copy()
+    counts["value"] = [medians.get(tuple(str(r[d]) for d in dims)) for r in counts.to_dict("records")]
+    return counts
