@@ -1,49 +1,34 @@
-"""Entry script of the Streamlit app: settings, navigation, and the pages.
+"""Entry script of the Streamlit app: page setup, navigation and the six pages.
 
-Until the protected publication exists, it shows one page saying the dashboard
-is being built, and no figure. Must not import ``data_access`` or SQLAlchemy.
+Must not import ``data_access`` or SQLAlchemy; pages get published figures
+from ``dashboard.data``.
 """
 
 from __future__ import annotations
 
-import streamlit as st
+import sys
+from pathlib import Path
 
-from dashboard.settings import SettingsError, load_settings
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
 
-st.set_page_config(page_title="LEAD public dashboard", page_icon=None, layout="wide")
+import streamlit as st  # noqa: E402
 
+from dashboard.catalog import message  # noqa: E402
+from dashboard.style import apply_style  # noqa: E402
+from pages import about, briefing, monthly, neighborhoods, resources, retail_theft  # noqa: E402
 
-@st.cache_resource(show_spinner="Preparing the demo database (first run only)...")
-def _prepare_source(settings) -> str:
-    from publishing.source import database_url
+st.set_page_config(page_title=message("app.title"), layout="wide", initial_sidebar_state="auto")
+apply_style()
 
-    database_url(settings)
-    return settings.mode
+PAGES = [
+    st.Page(monthly.render, title=message("nav.monthly"), url_path="monthly", default=True),
+    st.Page(neighborhoods.render, title=message("nav.neighborhoods"), url_path="neighborhoods"),
+    st.Page(resources.render, title=message("nav.resources"), url_path="resources"),
+    st.Page(retail_theft.render, title=message("nav.retail"), url_path="retail-theft"),
+    st.Page(briefing.render, title=message("nav.briefing"), url_path="briefing"),
+    st.Page(about.render, title=message("nav.about"), url_path="about"),
+]
 
-
-def being_built() -> None:
-    """Say that the dashboard is being built; show no figure."""
-    st.title("LEAD public dashboard")
-    st.write(
-        "This dashboard is being built. It will show referrals, people served, services and "
-        "obstacles of the Law Enforcement Assisted Diversion program, by month and neighborhood, "
-        "with every small count protected. No figure is shown until it is protected."
-    )
-
-
-def main() -> None:
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        st.error(f"The dashboard is misconfigured: {error}")
-        return
-    if settings.mode != "snapshot":
-        try:
-            _prepare_source(settings)
-        except Exception:
-            st.warning("The program database cannot be reached right now. Please try again later.")
-    page = st.navigation([st.Page(being_built, title="Welcome", url_path="welcome", default=True)])
-    page.run()
-
-
-main()
+st.navigation(PAGES, position="top").run()

@@ -103,7 +103,8 @@ class Settings:
         """Return the GeoJSON property that holds the neighborhood id."""
         if self.boundaries_key:
             return self.boundaries_key
-        return "NAME" if self.mode == "demo" else "neighborhood_id"
+        bundled = Path(self.boundaries).resolve() == BUNDLED_BOUNDARIES.resolve()
+        return "NAME" if self.mode == "demo" or bundled else "neighborhood_id"
 
 
 def _lookup(secrets: dict, dotted: str) -> Any:

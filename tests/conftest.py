@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,30 @@ def postgres_admin():
 def postgres_url(postgres_admin):
     """A fresh, empty PostgreSQL database for one test."""
     return create_database(postgres_admin)
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory):
+    """The small demo database as of DEMO_AS_OF (SQLite), built once per session."""
+    from data_access.demo import build_demo_database
+
+    path = tmp_path_factory.mktemp("demo-db") / "demo.sqlite"
+    build_demo_database(f"sqlite:///{path}", seed=2011, scale="small", as_of=DEMO_AS_OF)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def demo_publication(demo_database, tmp_path_factory):
+    """The demo database's publication, built and written once per session: (directory, dict, report)."""
+    from publishing.build import build_from_database
+    from publishing.files import read_publication, write_publication
+
+    reuse = os.environ.get("LEAD_TEST_REUSE_PUBLICATION")  # a developer's shortcut: a directory built by publish
+    if reuse:
+        from aggregation.publication import PublicationReport
+
+        return Path(reuse), read_publication(Path(reuse)), PublicationReport(cells=1, primary=1, secondary=1)
+    publication, report, seconds = build_from_database(demo_database, as_of=DEMO_AS_OF, source="demo")
+    directory = tmp_path_factory.mktemp("publication") / "release"
+    write_publication(publication, directory)
+    return directory, publication, report

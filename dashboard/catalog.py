@@ -1,0 +1,134 @@
+"""Every piece of text a viewer reads, keyed by message id (English first).
+
+A Spanish dashboard is a second catalog here, not a rewrite of the pages.
+Templates use ``str.format`` fields. Must not import Streamlit or data layers.
+"""
+
+from __future__ import annotations
+
+CATALOGS: dict[str, dict[str, str]] = {
+    "en": {
+        "app.title": "LEAD public dashboard",
+        "app.tagline": "Law Enforcement Assisted Diversion: referrals, people served, resources and obstacles.",
+        "app.unavailable": "The figures are not available right now. Please try again later.",
+        "app.misconfigured": "The dashboard is not configured correctly; its operators have been told.",
+        "app.building": "Preparing the figures (this happens once, and can take a minute or two)...",
+        "app.as_of": "Data as of {as_of}; complete months {first} to {last}.",
+        "footnote.suppressed": (
+            "{symbol} Withheld to protect privacy: the figure is below {k}, rests on fewer than {k} people, "
+            "or would let such a figure be worked out from the others. Charts leave a gap there, never a zero."
+        ),
+        "footnote.partial": "“To date” marks a quarter or year whose last months are not over yet.",
+        "footnote.unstable": "Shares whose top number is under 20 may swing a lot from one period to the next.",
+        "nav.monthly": "Monthly results",
+        "nav.neighborhoods": "Neighborhoods",
+        "nav.resources": "Resources and obstacles",
+        "nav.retail": "Retail theft",
+        "nav.briefing": "Briefing",
+        "nav.about": "About the data",
+        "common.month": "Month",
+        "common.quarter": "Quarter",
+        "common.year": "Year",
+        "common.neighborhood": "Neighborhood",
+        "common.precinct": "Precinct",
+        "common.show_table": "Show the numbers",
+        "common.download_csv": "Download this table (CSV)",
+        "common.city": "Whole city",
+        "common.city_total": "All referrals",
+        "common.not_published": "Not published for this period.",
+        "kpi.referrals": "Referrals",
+        "kpi.enrollments": "New enrollments",
+        "kpi.active": "People active",
+        "kpi.connected": "Services connected",
+        "kpi.vs_previous": "vs {period}",
+        "kpi.vs_last_year": "{change} vs {period}",
+        "monthly.title": "Monthly results",
+        "monthly.intro": "What the program did in {month}, and how that compares with the month before and a year earlier.",
+        "monthly.choose_month": "Month",
+        "monthly.referrals_by_pathway": "Referrals by pathway",
+        "monthly.referrals_by_source": "Who referred people",
+        "monthly.funnel": "What happened to referrals",
+        "monthly.neighborhood_vs_city": "Your neighborhood and the city",
+        "monthly.choose_neighborhood": "Neighborhood",
+        "summary.trend": "{what} went from {first} in {first_period} to {last} in {last_period}{extreme}.",
+        "summary.trend_highest": ", the most since {since}",
+        "summary.trend_lowest": ", the fewest since {since}",
+        "summary.trend_record": ", the most in the period shown",
+        "summary.latest_only": "{what}: {last} in {last_period}.",
+        "summary.no_data": "{what}: every figure in this view is withheld to protect privacy.",
+        "summary.largest_share": "In {period}, {largest} was the largest group ({value} of {total}).",
+        "summary.largest": "In {period}, {largest} was the largest group ({value}).",
+        "summary.neighborhood": "{hood} had {value} referrals in {period}, out of {total} across the city.",
+        "summary.funnel": "Of {total} referrals in {period}, {enrolled} enrolled.",
+        "neighborhoods.title": "Neighborhoods",
+        "neighborhoods.intro": "Referrals by neighborhood. Areas with few referrals are withheld and drawn hatched grey.",
+        "neighborhoods.map_caption": "Referrals in {period}, by neighborhood. Grey: withheld to protect privacy.",
+        "neighborhoods.ranked": "Neighborhoods ranked by referrals",
+        "neighborhoods.precincts": "Referrals by precinct",
+        "neighborhoods.focus": "Focus areas suggested by the community, businesses, police and the program",
+        "neighborhoods.view": "View",
+        "neighborhoods.by_neighborhood": "Neighborhoods",
+        "neighborhoods.by_precinct": "Precincts",
+        "resources.title": "Resources and obstacles",
+        "resources.intro": "What people asked for, what they got, how long it took, and what stood in the way.",
+        "resources.requested_connected": "Services requested and connected",
+        "resources.median_days": "Median days from request to connection",
+        "resources.obstacles": "Obstacles reported",
+        "resources.obstacles_open": "Obstacles still open at month end",
+        "resources.waiting": "Services on a wait list at quarter end",
+        "resources.caseload": "People active per case manager",
+        "resources.ceiling": "LEAD's recommended ceiling (20 to 25)",
+        "resources.bottleneck_wait": "The longest wait was for {service}: a median of {days} days in {year}.",
+        "resources.bottleneck_obstacle": "The most reported obstacle in {period} was {obstacle} ({value}).",
+        "resources.bottleneck_caseload_over": "In {month}, each case manager worked with {value} people on average, above the 25 LEAD recommends.",
+        "resources.bottleneck_caseload_ok": "In {month}, each case manager worked with {value} people on average, within LEAD's 20 to 25.",
+        "resources.bottleneck_waiting": "At the end of {period}, {value} {service} requests were on a wait list, the most of any service.",
+        "retail.title": "Retail theft",
+        "retail.intro": "Shoplifting and other theft referrals diverted to case management instead of jail.",
+        "retail.by_period": "Shoplifting and other theft referrals",
+        "retail.by_district": "By business district",
+        "retail.outcomes": "What became of these referrals",
+        "retail.focus": "Focus areas suggested by businesses",
+        "briefing.title": "Briefing",
+        "briefing.intro": "The figures that matter for {period}, for a public meeting. Use your browser's Print for a clean copy.",
+        "briefing.period": "Period",
+        "briefing.headline": "Headline figures",
+        "briefing.comparisons": "Fair comparisons: the same quarter a year earlier",
+        "briefing.fixable": "Obstacles that money could fix",
+        "briefing.handoff": "Arrest diversions handed to a case manager within 30 minutes",
+        "briefing.intake": "Referrals with an intake within 7 days",
+        "briefing.print_hint": "Tip: print this page (Ctrl+P or ⌘P) for a one- or two-page handout.",
+        "about.title": "About the data",
+        "about.what": "What each figure means",
+        "about.protection": "How small numbers are protected",
+        "about.protection_text": (
+            "No figure here describes fewer than {k} people. Any count from 1 to {k_minus_1}, any count that rests "
+            "on fewer than {k} people or is mostly one person's, and any zero for a named place is withheld. "
+            "So is every other figure that would let a withheld one be worked out, in any table, by adding or "
+            "subtracting: each release is checked by an independent audit that proves, with integer programming, "
+            "that no withheld figure can be pinned down or shown to lie between 1 and {k_minus_1}. Where a table "
+            "would be mostly withheld, it is published for longer periods or larger areas instead."
+        ),
+        "about.coverage": "Coverage",
+        "about.coverage_text": "Data as of {as_of}. Complete months from {first} to {last}; the current month is never shown until it ends.",
+        "about.research": "What research found elsewhere",
+        "about.research_note": "These are results of studies of other LEAD programs (mostly Seattle's first years), not this program's figures.",
+        "about.downloads": "Downloads",
+        "about.download_all": "The whole publication (ZIP)",
+        "about.dictionary": "Data dictionary (CSV)",
+        "about.contact": "Questions, or a figure that looks wrong? Write to {contact}.",
+        "about.boundaries": "Map boundaries",
+        "about.boundaries_ok": "Every neighborhood has a polygon on the map.",
+        "about.no_polygon": "Neighborhoods without a polygon: {names}.",
+        "about.no_neighborhood": "Polygons without a neighborhood: {names}.",
+        "pooled.note": "Published by {grain} rather than as declared: finer figures would be mostly withheld.",
+        "ratio.unstable": "unstable: fewer than 20",
+    },
+}
+
+
+def message(key: str, language: str = "en", **fields) -> str:
+    """Return the text of message ``key`` in ``language`` (English when missing), with ``fields`` filled in."""
+    catalog = CATALOGS.get(language, CATALOGS["en"])
+    template = catalog.get(key, CATALOGS["en"][key])
+    return template.format(**fields) if fields else template

@@ -1,0 +1,264 @@
+"""Shared Streamlit components: a chart always with its table and one sentence, KPI cards,
+the map, footnotes, downloads and URL-backed choices.
+
+Components take published tables only (``dashboard.published``); a suppressed
+cell is NaN and is drawn as a gap, never a zero. Must not import ``data_access``
+or SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pydeck as pdk
+import streamlit as st
+
+from dashboard.catalog import message
+from dashboard.published import SUPPRESSED, Publication, format_number
+
+# Okabe-Ito: distinguishable with every common form of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+
+
+# -- URL-backed choices ------------------------------------------------------------
+
+
+def choose(label: str, options: Sequence[str], param: str, default: str,
+           format_func: Callable[[str], str] = str, horizontal: bool = False) -> str:
+    """Return a choice kept in the URL (``?param=``); an invalid URL value falls back to ``default``."""
+    options = list(options)
+    if not options:
+        return default
+    wanted = st.query_params.get(param)
+    if wanted not in options:
+        wanted = default if default in options else options[-1]
+    key = f"choice_{param}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = wanted
+    if horizontal:
+        choice = st.radio(label, options, key=key, format_func=format_func, horizontal=True)
+    else:
+        choice = st.selectbox(label, options, key=key, format_func=format_func)
+    st.query_params[param] = choice
+    return choice
+
+
+# -- text -------------------------------------------------------------------------
+
+
+def footnotes(publication: Publication, language: str = "en", unstable: bool = False) -> None:
+    """Write the one suppression footnote (and the partial-period note)."""
+    k = publication.threshold
+    st.caption(message("footnote.suppressed", language, symbol=SUPPRESSED, k=k))
+    if publication.partial_periods:
+        st.caption(message("footnote.partial", language))
+    if unstable:
+        st.caption(message("footnote.unstable", language))
+
+
+def as_of_line(publication: Publication, language: str = "en") -> None:
+    from dashboard.published import month_label
+
+    release = publication.release
+    st.caption(message("app.as_of", language, as_of=release["as_of"], first=month_label(release["first_month"]),
+                       last=month_label(release["last_month"])))
+
+
+# -- tables -----------------------------------------------------------------------
+
+
+def display_table(frame: pd.DataFrame, publication: Publication, columns: dict[str, str]) -> pd.DataFrame:
+    """Return a published frame for display: labels for codes, the symbol for withheld values."""
+    shown = pd.DataFrame()
+    for column, title in columns.items():
+        if column == "value":
+            shown[title] = [format_number(v) for v in frame["value"]]
+        else:
+            shown[title] = [publication.label(column, v) for v in frame[column]]
+    return shown
+
+
+def table_download(frame: pd.DataFrame, table_id: str, key: str) -> None:
+    """Offer the published cells of a table as CSV (withheld cells empty, with a ``suppressed`` column)."""
+    data = frame.copy()
+    data["value"] = [None if math.isnan(v) else int(v) if float(v).is_integer() else v for v in data["value"]]
+    st.download_button(message("common.download_csv"), data.to_csv(index=False).encode(), f"{table_id}.csv",
+                       "text/csv", key=key, on_click="ignore")
+
+
+def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: pd.DataFrame,
+                     publication: Publication, columns: dict[str, str], table_id: str, key: str) -> None:
+    """Show a chart with its one-sentence summary, and its numbers as a table with a download."""
+    st.subheader(title)
+    st.write(summary)
+    if figure is not None:
+        st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
+    with st.expander(message("common.show_table")):
+        st.dataframe(display_table(frame, publication, columns), hide_index=True, key=f"table_{key}")
+        table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}")
+
+
+# -- charts -----------------------------------------------------------------------
+
+
+def _layout(figure: go.Figure, y_title: str, height: int = 360) -> go.Figure:
+    figure.update_layout(
+        height=height, margin=dict(l=8, r=8, t=8, b=8), legend=dict(orientation="h", y=-0.2),
+        yaxis_title=y_title, hovermode="x unified", font=dict(size=14), colorway=PALETTE,
+    )
+    figure.update_yaxes(rangemode="tozero")
+    return figure
+
+
+def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str], list[float | None]]:
+    """Return x labels and y values with withheld cells as None (a gap)."""
+    ys = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v) for v in frame[value]]
+    return list(frame[x]), ys
+
+
+def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,
+               kind: str = "line") -> go.Figure:
+    """Return a line (or grouped bar) chart of published cells; withheld cells leave gaps."""
+    figure = go.Figure()
+    groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
+    for index, (name, part) in enumerate(groups):
+        xs, ys = series(part, x)
+        labels = [publication.label(x, v) for v in xs]
+        trace_name = publication.label(color, name) if color else y_title
+        colour = PALETTE[index % len(PALETTE)]
+        if kind == "bar":
+            figure.add_trace(go.Bar(x=labels, y=ys, name=trace_name, marker_color=colour,
+                                    hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
+        else:
+            figure.add_trace(go.Scatter(x=labels, y=ys, name=trace_name, mode="lines+markers",
+                                        line=dict(color=colour, width=3), connectgaps=False,
+                                        hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
+    return _layout(figure, y_title)
+
+
+def add_total_line(figure: go.Figure, frame: pd.DataFrame, x: str, publication: Publication, name: str) -> None:
+    """Add the published total as a dark line above its breakdown."""
+    xs, ys = series(frame, x)
+    figure.add_trace(go.Scatter(x=[publication.label(x, v) for v in xs], y=ys, name=name, mode="lines+markers",
+                                line=dict(color=PALETTE[7], width=3, dash="dot"), connectgaps=False,
+                                hovertemplate="%{y:,}<extra>" + name + "</extra>"))
+
+
+def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_title: str,
+              horizontal: bool = False) -> go.Figure:
+    """Return one bar per category in the table's own order; withheld bars are absent, marked with the symbol."""
+    labels = [publication.label(category, v) for v in frame[category]]
+    _, ys = series(frame, category)
+    text = [SUPPRESSED if y is None else f"{y:,.0f}" for y in ys]
+    if horizontal:
+        bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=text, textposition="outside",
+                     hovertemplate="%{x:,}<extra></extra>", cliponaxis=False)
+    else:
+        bar = go.Bar(x=labels, y=ys, marker_color=PALETTE[0], text=text, textposition="outside",
+                     hovertemplate="%{y:,}<extra></extra>", cliponaxis=False)
+    figure = go.Figure(bar)
+    figure = _layout(figure, y_title, height=max(320, 28 * len(labels)) if horizontal else 360)
+    if horizontal:
+        figure.update_yaxes(autorange="reversed")
+        figure.update_layout(xaxis_title=y_title, yaxis_title=None, hovermode="closest")
+        figure.update_xaxes(rangemode="tozero")
+    return figure
+
+
+# -- KPI cards --------------------------------------------------------------------
+
+
+def kpi(column, label: str, value: float | None, delta: float | None, delta_label: str, help_text: str = "") -> None:
+    """Show one headline figure with its change (a difference of two published figures)."""
+    shown = format_number(value)
+    delta_text = None if delta is None else f"{delta:+,.0f} {delta_label}"
+    column.metric(label, shown, delta_text, delta_color="off", help=help_text or None, border=True)
+
+
+# -- the map ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _boundaries(path: str, key: str) -> tuple[dict, tuple[str, ...]]:
+    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    features = []
+    keys = []
+    for feature in document.get("features", []):
+        neighborhood = str((feature.get("properties") or {}).get(key))
+        keys.append(neighborhood)
+        features.append({"type": "Feature", "geometry": _rounded(feature["geometry"]),
+                         "properties": {"neighborhood_id": neighborhood}})
+    return {"type": "FeatureCollection", "features": features}, tuple(keys)
+
+
+def _rounded(geometry: dict) -> dict:
+    def walk(node):
+        if isinstance(node, list) and node and isinstance(node[0], (int, float)):
+            return [round(node[0], 5), round(node[1], 5)]
+        return [walk(n) for n in node]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def boundary_keys(path: Path, key: str) -> set[str]:
+    """Return the neighborhood ids the boundaries file carries (empty when unreadable)."""
+    try:
+        return set(_boundaries(str(path), key)[1])
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def _shade(value: float, low: float, high: float) -> list[int]:
+    # a blue ramp from light to dark (colour-blind safe, prints in grey)
+    t = 0.0 if high <= low else (value - low) / (high - low)
+    start, end = (222, 235, 247), (8, 48, 107)
+    return [round(a + (b - a) * t) for a, b in zip(start, end)] + [220]
+
+
+def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], path: Path, key: str,
+                     caption: str, element_key: str) -> None:
+    """Draw neighborhood polygons shaded by published values; withheld areas grey, with no value anywhere."""
+    try:
+        geojson, _ = _boundaries(str(path), key)
+    except (OSError, ValueError, KeyError, TypeError):
+        st.info(message("app.unavailable"))
+        return
+    published = [v for v in values.values() if v is not None]
+    low, high = (min(published), max(published)) if published else (0.0, 1.0)
+    features = []
+    for feature in geojson["features"]:
+        hood = feature["properties"]["neighborhood_id"]
+        if hood not in values:
+            continue
+        value = values[hood]
+        features.append({
+            "type": "Feature", "geometry": feature["geometry"],
+            "properties": {
+                "name": labels.get(hood, hood),
+                "shown": SUPPRESSED if value is None else f"{value:,.0f}",
+                "fill": [190, 190, 190, 160] if value is None else _shade(value, low, high),
+            },
+        })
+    layer = pdk.Layer(
+        "GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="neighborhoods",
+        pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
+        get_line_color=[60, 60, 60, 255], line_width_min_pixels=1,
+    )
+    outline = pdk.Layer(
+        "GeoJsonLayer", {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in geojson["features"]
+        ]}, id="city_outline", stroked=True, filled=False, get_line_color=[20, 20, 20, 255],
+        line_width_min_pixels=2, pickable=False,
+    )
+    view = pdk.ViewState(latitude=47.61, longitude=-122.33, zoom=9.6, min_zoom=8, max_zoom=14)
+    deck = pdk.Deck(layers=[outline, layer], initial_view_state=view, map_provider=None, map_style=None,
+                    tooltip={"text": "{name}: {shown}"})
+    st.pydeck_chart(deck, height=520, key=element_key)
+    st.caption(caption)

@@ -1,0 +1,202 @@
+"""Read-only views of a publication for the pages: published cells, labels, ratios, differences.
+
+Everything here comes from the publication dict; nothing is summed, estimated
+or filled in. A suppressed cell is ``None`` (never zero). Must not import
+Streamlit, SQLAlchemy or ``data_access``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+SUPPRESSED = "‡"
+TIME_GRAINS = ("month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published number (or a suppressed one), with where it came from."""
+
+    value: float | None
+    table_id: str
+    cell: tuple
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A declared ratio of two published cells."""
+
+    value: float
+    numerator: Figure
+    denominator: Figure
+    unstable: bool
+    per: int
+
+
+class Publication:
+    """A publication, as the pages read it."""
+
+    def __init__(self, document: dict):
+        self.document = document
+        self.release = document["release"]
+        self.labels = document.get("labels", {})
+        self._tables = {t["id"]: t for t in document["tables"]}
+        self._pooled = {t["pooled_from"]: t["id"] for t in document["tables"] if t.get("pooled_from")}
+
+    # -- tables ---------------------------------------------------------------
+
+    def table_id(self, declared_id: str) -> str | None:
+        """Return the id under which a declared table was published (itself, or its pooled table)."""
+        if declared_id in self._tables:
+            return declared_id
+        return self._pooled.get(declared_id)
+
+    def table(self, declared_id: str) -> dict | None:
+        published = self.table_id(declared_id)
+        return self._tables.get(published) if published else None
+
+    @property
+    def tables(self) -> list[dict]:
+        return list(self._tables.values())
+
+    def frame(self, declared_id: str) -> pd.DataFrame:
+        """Return a table's cells: its dimensions, ``value`` (NaN when suppressed) and ``suppressed``."""
+        table = self.table(declared_id)
+        if table is None:
+            return pd.DataFrame(columns=["value", "suppressed"])
+        dims = list(table["dimensions"])
+        records = [
+            {**{d: c[d] for d in dims}, "value": c["value"], "suppressed": bool(c.get("suppressed"))}
+            for c in table["cells"]
+        ]
+        frame = pd.DataFrame(records, columns=dims + ["value", "suppressed"])
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+        return frame
+
+    def grain(self, declared_id: str) -> str | None:
+        """Return the time dimension a table was published at (month, quarter, year) or None."""
+        table = self.table(declared_id)
+        if table is None:
+            return None
+        return next((d for d in table["dimensions"] if d in TIME_GRAINS), None)
+
+    def figure(self, declared_id: str, **cell: str) -> Figure:
+        """Return one cell of a table (``Figure(None, ...)`` when suppressed or absent)."""
+        table = self.table(declared_id)
+        if table is None:
+            return Figure(None, declared_id, tuple(cell.values()))
+        dims = list(table["dimensions"])
+        wanted = tuple(str(cell[d]) for d in dims)
+        for c in table["cells"]:
+            if tuple(c[d] for d in dims) == wanted:
+                value = c["value"]
+                return Figure(None if value is None else float(value), table["id"], wanted)
+        return Figure(None, table["id"], wanted)
+
+    def ratio(self, ratio_id: str, **match: str) -> Ratio | None:
+        """Return a declared ratio for ``match`` when both of its cells are published."""
+        for entry in self.document.get("ratios", []):
+            if entry["id"] != ratio_id or entry["numerator"][1] != match:
+                continue
+            numerator = self.figure(entry["numerator"][0], **entry["numerator"][1])
+            denominator = self.figure(entry["denominator"][0], **entry["denominator"][1])
+            if numerator.suppressed or denominator.suppressed or not denominator.value:
+                return None
+            return Ratio(numerator.value / denominator.value * entry.get("per", 100), numerator, denominator,
+                         bool(entry.get("unstable")), entry.get("per", 100))
+        return None
+
+    # -- labels and periods ---------------------------------------------------------
+
+    def label(self, dimension: str, value: str) -> str:
+        """Return the display name of a dimension value."""
+        if dimension == "month":
+            return month_label(value)
+        if dimension == "quarter":
+            return quarter_label(value) + (" (to date)" if value in self.partial_periods else "")
+        if dimension == "year":
+            return value + (" (to date)" if value in self.partial_periods else "")
+        return self.labels.get(dimension, {}).get(value, value.replace("_", " ").capitalize())
+
+    @cached_property
+    def partial_periods(self) -> set[str]:
+        return set(self.release.get("partial_periods", []))
+
+    def periods(self, declared_id: str, complete_only: bool = False) -> list[str]:
+        """Return the periods a table was published for, oldest first."""
+        table = self.table(declared_id)
+        grain = self.grain(declared_id)
+        if table is None or grain is None:
+            return []
+        found = list(dict.fromkeys(c[grain] for c in table["cells"]))
+        if complete_only:
+            found = [p for p in found if p not in self.partial_periods]
+        return sorted(found)
+
+    @property
+    def last_month(self) -> str:
+        return self.release["last_month"]
+
+    @property
+    def threshold(self) -> int:
+        return int(self.release["threshold"])
+
+    # -- audit helpers --------------------------------------------------------------
+
+    @cached_property
+    def published_numbers(self) -> set[float]:
+        """Every published cell value (the leak test checks the browser sees nothing else)."""
+        return {float(c["value"]) for t in self.tables for c in t["cells"] if c.get("value") is not None}
+
+
+def month_label(key: str) -> str:
+    """Return ``October 2026`` for ``2026-10``."""
+    import calendar
+
+    year, month = key.split("-")
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+def short_month_label(key: str) -> str:
+    import calendar
+
+    year, month = key.split("-")
+    return f"{calendar.month_abbr[int(month)]} {year}"
+
+
+def quarter_label(key: str) -> str:
+    """Return ``Q3 2026`` for ``2026-Q3``."""
+    year, quarter = key.split("-")
+    return f"{quarter} {year}"
+
+
+def previous_month(key: str) -> str:
+    year, month = (int(x) for x in key.split("-"))
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+def same_month_last_year(key: str) -> str:
+    year, month = key.split("-")
+    return f"{int(year) - 1:04d}-{month}"
+
+
+def difference(current: Figure, earlier: Figure) -> float | None:
+    """Return the change between two published figures (None when either is suppressed)."""
+    if current.suppressed or earlier.suppressed:
+        return None
+    return current.value - earlier.value
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    """Return a figure for display: thousands separators, the suppression symbol when withheld."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return SUPPRESSED
+    return f"{value:,.{decimals}f}"

@@ -1,0 +1,50 @@
+"""One-sentence summaries written from published figures only, with words from the catalog.
+
+Must not import Streamlit or data layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from dashboard.catalog import message
+from dashboard.published import format_number
+
+
+def trend(what: str, periods: Sequence[str], values: Sequence[float | None], label: Callable[[str], str],
+          language: str = "en") -> str:
+    """Return e.g. "Referrals went from 84 in May 2026 to 97 in October 2026, the most since March 2024."."""
+    published = [(p, v) for p, v in zip(periods, values) if v is not None]
+    if not published:
+        return message("summary.no_data", language, what=what)
+    last_period, last = published[-1]
+    if len(published) == 1:
+        return message("summary.latest_only", language, what=what, last=format_number(last),
+                       last_period=label(last_period))
+    first_period, first = published[0]
+    earlier = published[:-1]
+    extreme = ""
+    if all(v < last for _, v in earlier[-2:]) and len(earlier) >= 2:
+        higher = [p for p, v in earlier if v >= last]
+        extreme = (message("summary.trend_highest", language, since=label(higher[-1])) if higher
+                   else message("summary.trend_record", language))
+    elif all(v > last for _, v in earlier[-2:]) and len(earlier) >= 2:
+        lower = [p for p, v in earlier if v <= last]
+        if lower:
+            extreme = message("summary.trend_lowest", language, since=label(lower[-1]))
+    return message("summary.trend", language, what=what, first=format_number(first),
+                   first_period=label(first_period), last=format_number(last), last_period=label(last_period),
+                   extreme=extreme)
+
+
+def largest_group(period_label: str, labels: Sequence[str], values: Sequence[float | None], total: float | None,
+                  language: str = "en") -> str | None:
+    """Return the sentence naming the largest published group, or None when nothing is published."""
+    published = [(l, v) for l, v in zip(labels, values) if v is not None]
+    if not published:
+        return None
+    name, value = max(published, key=lambda item: item[1])
+    if total is None:
+        return message("summary.largest", language, period=period_label, largest=name, value=format_number(value))
+    return message("summary.largest_share", language, period=period_label, largest=name,
+                   value=format_number(value), total=format_number(total))

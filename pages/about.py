@@ -1,0 +1,98 @@
+"""About the data: definitions, protection, coverage, research elsewhere, downloads, contact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard.catalog import message
+from dashboard.data import current_publication, settings
+from dashboard.published import month_label
+
+RESEARCH = Path(__file__).resolve().parent.parent / "dashboard" / "research" / "lead-published-figures.csv"
+
+
+def _dictionary(pub) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["table", "title", "measure", "unit", "dimensions", "filters", "additive", "pooled_from"])
+    for table in pub.tables:
+        writer.writerow([table["id"], table["title"], table["measure"], table["unit"], " x ".join(table["dimensions"]),
+                         json.dumps(table["filters"]), table["additive"], table.get("pooled_from", "")])
+    return buffer.getvalue().encode()
+
+
+def _archive(pub) -> bytes:
+    from publishing.files import datapackage, table_csv
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("publication.json", json.dumps(pub.document, indent=1))
+        archive.writestr("datapackage.json", json.dumps(datapackage(pub.document), indent=1))
+        for table in pub.tables:
+            archive.writestr(f"tables/{table['id']}.csv", table_csv(table))
+    return buffer.getvalue()
+
+
+def render() -> None:
+    configured = settings()
+    language = configured.language
+    pub = current_publication()
+    release = pub.release
+    st.title(message("about.title", language))
+
+    st.header(message("about.protection", language))
+    k = pub.threshold
+    st.write(message("about.protection_text", language, k=k, k_minus_1=k - 1))
+    ui.footnotes(pub, language)
+
+    st.header(message("about.coverage", language))
+    st.write(message("about.coverage_text", language, as_of=release["as_of"], first=month_label(release["first_month"]),
+                     last=month_label(release["last_month"])))
+
+    st.header(message("about.what", language))
+    rows = [{"Table": t["title"], "Counts": t["unit"], "By": ", ".join(t["dimensions"]) or "—",
+             "Note": message("pooled.note", language, grain=" and ".join(t["dimensions"])) if t.get("pooled_from") else ""}
+            for t in pub.tables]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="definitions")
+
+    st.header(message("about.research", language))
+    st.caption(message("about.research_note", language))
+    try:
+        research = pd.read_csv(RESEARCH)
+        shown = research[["site", "metric", "value", "unit", "source_citation"]].rename(columns={
+            "site": "Where", "metric": "What", "value": "Figure", "unit": "Unit", "source_citation": "Source"})
+        shown["What"] = shown["What"].str.replace("_", " ")
+        st.dataframe(shown, hide_index=True, key="research")
+    except (OSError, KeyError, ValueError):
+        st.caption(message("app.unavailable", language))
+
+    st.header(message("about.downloads", language))
+    st.download_button(message("about.download_all", language), _archive(pub), "lead-publication.zip",
+                       "application/zip", key="download_all", on_click="ignore")
+    st.download_button(message("about.dictionary", language), _dictionary(pub), "data-dictionary.csv", "text/csv",
+                       key="download_dictionary", on_click="ignore")
+    for table in pub.tables:
+        frame = pub.frame(table["id"])
+        st.download_button(f"{table['title']} (CSV)", frame.to_csv(index=False).encode(), f"{table['id']}.csv",
+                           "text/csv", key=f"download_{table['id']}", on_click="ignore")
+
+    st.header(message("about.boundaries", language))
+    keys = ui.boundary_keys(configured.boundaries, configured.neighborhood_key)
+    hoods = {h for h in pub.document["domains"]["neighborhood"] if h != "unknown"}
+    missing, extra = sorted(hoods - keys), sorted(keys - hoods)
+    if not missing and not extra:
+        st.write(message("about.boundaries_ok", language))
+    if missing:
+        st.write(message("about.no_polygon", language, names=", ".join(pub.label("neighborhood", h) for h in missing)))
+    if extra:
+        st.write(message("about.no_neighborhood", language, names=", ".join(extra)))
+
+    st.write(message("about.contact", language, contact=configured.contact))

@@ -1,0 +1,71 @@
+"""Briefing: a projector-friendly, printable page for elected officials."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard.catalog import message
+from dashboard.data import current_publication, settings
+from dashboard.published import Figure, difference, format_number
+
+
+def _year_before(period: str) -> str:
+    return f"{int(period[:4]) - 1}{period[4:]}"
+
+
+def render() -> None:
+    language = settings().language
+    pub = current_publication()
+    quarters = pub.periods("referrals_by_quarter", complete_only=True)
+    period = ui.choose(message("briefing.period", language), quarters, "quarter", quarters[-1],
+                       lambda q: pub.label("quarter", q))
+    label = pub.label("quarter", period)
+    st.title(f"{message('briefing.title', language)}: {label}")
+    st.write(message("briefing.intro", language, period=label))
+    ui.as_of_line(pub, language)
+
+    st.subheader(message("briefing.headline", language))
+    earlier = _year_before(period)
+    rows = [
+        (message("kpi.referrals", language), pub.figure("referrals_by_quarter", quarter=period),
+         pub.figure("referrals_by_quarter", quarter=earlier)),
+        (message("kpi.referrals", language) + ": " + pub.label("pathway", "arrest_diversion").lower(),
+         pub.figure("arrest_diversions_by_quarter", quarter=period), pub.figure("arrest_diversions_by_quarter", quarter=earlier)),
+        (message("retail.by_period", language), _quarter_or_none(pub, "theft_referrals_by_month", period),
+         _quarter_or_none(pub, "theft_referrals_by_month", earlier)),
+    ]
+    columns = st.columns(len(rows))
+    for column, (name, now, before) in zip(columns, rows):
+        ui.kpi(column, name, now.value, difference(now, before), message("kpi.vs_previous", language,
+                                                                         period=pub.label("quarter", earlier)))
+
+    st.subheader(message("briefing.comparisons", language))
+    for ratio_id, text in (("handoff_within_30_min_share", "briefing.handoff"), ("intake_within_7_days_share", "briefing.intake")):
+        now, before = pub.ratio(ratio_id, quarter=period), pub.ratio(ratio_id, quarter=earlier)
+        shown = "‡" if now is None else f"{now.value:.0f}%"
+        then = "‡" if before is None else f"{before.value:.0f}%"
+        note = f" ({message('ratio.unstable', language)})" if now is not None and now.unstable else ""
+        st.markdown(f"- **{message(text, language)}**: {shown} in {label}{note}; {then} in {pub.label('quarter', earlier)}.")
+
+    st.subheader(message("briefing.fixable", language))
+    waiting_grain = pub.grain("services_waiting_by_quarter_type")
+    waiting = pub.frame("services_waiting_by_quarter_type")
+    waiting_period = period if waiting_grain == "quarter" else period[:4]
+    waiting = waiting[(waiting[waiting_grain] == waiting_period)].dropna(subset=["value"])
+    for _, row in waiting.sort_values(["value", "service_type"], ascending=[False, True]).head(3).iterrows():
+        st.markdown(f"- {format_number(row['value'])} {pub.label('service_type', row['service_type']).lower()} "
+                    f"requests on a wait list at the end of {pub.label(waiting_grain, waiting_period)}.")
+    last_month = f"{period[:4]}-{int(period[-1]) * 3:02d}"
+    caseload = pub.ratio("participants_per_case_manager", month=last_month)
+    if caseload is not None:
+        key = "resources.bottleneck_caseload_over" if caseload.value > 25 else "resources.bottleneck_caseload_ok"
+        st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=f"{caseload.value:.1f}"))
+    st.caption(message("briefing.print_hint", language))
+    ui.footnotes(pub, language, unstable=True)
+
+
+def _quarter_or_none(pub, table: str, quarter: str) -> Figure:
+    if pub.grain(table) == "quarter":
+        return pub.figure(table, quarter=quarter)
+    return Figure(None, table, (quarter,))

@@ -1,0 +1,69 @@
+"""Neighborhoods: the map, precincts, a ranked table and community focus areas."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard.catalog import message
+from dashboard.data import current_publication, settings
+
+
+def render() -> None:
+    configured = settings()
+    language = configured.language
+    pub = current_publication()
+    st.title(message("neighborhoods.title", language))
+    st.write(message("neighborhoods.intro", language))
+    table = "referrals_by_neighborhood_quarter"
+    grain = pub.grain(table)
+    periods = pub.periods(table)
+    default = pub.periods(table, complete_only=True)[-1]
+    period = ui.choose(message(f"common.{grain}", language), periods, grain, default, lambda p: pub.label(grain, p))
+    view = ui.choose(message("neighborhoods.view", language), ["neighborhoods", "precincts"], "view", "neighborhoods",
+                     lambda v: message(f"neighborhoods.by_{v[:-1]}", language), horizontal=True)
+    cells = pub.frame(table)
+    cells = cells[cells[grain] == period]
+    if view == "neighborhoods":
+        values = {h: (None if s else float(v)) for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"])}
+        labels = {h: pub.label("neighborhood", h) for h in values}
+        ui.neighborhood_map(values, labels, configured.boundaries, configured.neighborhood_key,
+                            message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
+                            element_key="map")
+        ranked = cells.assign(
+            _published=~cells["suppressed"], _name=[pub.label("neighborhood", h) for h in cells["neighborhood"]]
+        ).sort_values(["_published", "value", "_name"], ascending=[False, False, True])
+        ranked = ranked.drop(columns=["_published", "_name"])
+        ui.chart_with_table(
+            message("neighborhoods.ranked", language), None,
+            message("summary.latest_only", language, what=message("kpi.referrals", language),
+                    last=ui.format_number(pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter",
+                                                     **{grain: period}).value),
+                    last_period=pub.label(grain, period)),
+            ranked, pub, {"neighborhood": "Neighborhood", "value": "Referrals"}, pub.table_id(table), "ranked",
+        )
+    else:
+        precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
+        precincts = pub.frame(precinct_table)
+        precincts = precincts[precincts[grain] == period]
+        ui.chart_with_table(
+            message("neighborhoods.precincts", language),
+            ui.bar_chart(precincts, "precinct", pub, message("kpi.referrals", language)),
+            largest_line(pub, precincts, grain, period, language),
+            precincts, pub, {"precinct": "Precinct", "value": "Referrals"}, pub.table_id(precinct_table), "precincts",
+        )
+    focus = pub.frame("focus_areas_by_neighborhood")
+    focus = focus[focus["value"] > 0]
+    st.subheader(message("neighborhoods.focus", language))
+    st.dataframe(ui.display_table(focus, pub, {"neighborhood": "Neighborhood", "topic": "Topic",
+                                               "suggested_by": "Suggested by", "status": "Status",
+                                               "value": "Focus areas"}), hide_index=True, key="focus")
+    ui.footnotes(pub, language)
+
+
+def largest_line(pub, frame, grain, period, language) -> str:
+    from dashboard.summaries import largest_group
+
+    total = pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}).value
+    return largest_group(pub.label(grain, period), [pub.label("precinct", p) for p in frame["precinct"]],
+                         ui.series(frame, "precinct")[1], total, language) or ""

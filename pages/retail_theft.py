@@ -1,0 +1,64 @@
+"""Retail theft: shoplifting and other theft diversions, for business associations."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard.catalog import message
+from dashboard.data import current_publication, settings
+from dashboard.summaries import largest_group, trend
+
+
+def render() -> None:
+    language = settings().language
+    pub = current_publication()
+    st.title(message("retail.title", language))
+    st.write(message("retail.intro", language))
+    ui.as_of_line(pub, language)
+
+    table = "theft_referrals_by_month"
+    grain = pub.grain(table)
+    cells = pub.frame(table)
+    ui.chart_with_table(
+        message("retail.by_period", language), ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language)),
+        trend(message("retail.by_period", language), list(cells[grain]), ui.series(cells, grain)[1],
+              lambda p: pub.label(grain, p), language),
+        cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"}, pub.table_id(table), "theft",
+    )
+
+    district_table = "theft_referrals_by_business_district_quarter"
+    district_grain = pub.grain(district_table)
+    periods = pub.periods(district_table)
+    period = ui.choose(message(f"common.{district_grain}", language), periods, district_grain,
+                       pub.periods(district_table, complete_only=True)[-1], lambda p: pub.label(district_grain, p))
+    districts = pub.frame(district_table)
+    districts = districts[districts[district_grain] == period]
+    ui.chart_with_table(
+        message("retail.by_district", language),
+        ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language), horizontal=True),
+        largest_group(pub.label(district_grain, period), [pub.label("neighborhood", h) for h in districts["neighborhood"]],
+                      ui.series(districts, "neighborhood")[1], None, language) or
+        message("summary.no_data", language, what=message("retail.by_district", language)),
+        districts, pub, {"neighborhood": "Business district", "value": "Referrals"}, pub.table_id(district_table),
+        "districts",
+    )
+
+    outcome_table = "theft_referrals_by_quarter_outcome"
+    outcome_grain = pub.grain(outcome_table)
+    outcome_periods = pub.periods(outcome_table, complete_only=True)
+    outcomes = pub.frame(outcome_table)
+    latest = outcomes[outcomes[outcome_grain] == outcome_periods[-1]]
+    ui.chart_with_table(
+        message("retail.outcomes", language), ui.bar_chart(latest, "outcome", pub, message("kpi.referrals", language)),
+        largest_group(pub.label(outcome_grain, outcome_periods[-1]), [pub.label("outcome", o) for o in latest["outcome"]],
+                      ui.series(latest, "outcome")[1], None, language) or "",
+        latest, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id(outcome_table), "theft_outcomes",
+    )
+
+    focus = pub.frame("focus_areas_by_neighborhood")
+    focus = focus[(focus["suggested_by"] == "business") & (focus["value"] > 0)]
+    st.subheader(message("retail.focus", language))
+    st.dataframe(ui.display_table(focus, pub, {"neighborhood": "Neighborhood", "topic": "Topic", "status": "Status",
+                                               "value": "Focus areas"}), hide_index=True, key="business_focus")
+    ui.footnotes(pub, language)

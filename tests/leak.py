@@ -1,0 +1,163 @@
+"""Collect every number a rendered page sends to the browser, and check each one is allowed.
+
+Allowed: a published cell value, a declared ratio of two published cells (as
+displayed, rounded), or the difference of two published cells of one table.
+Coordinates, colours and axis labels are not figures and are skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+
+import numpy as np
+
+NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
+DIMENSION_COLUMNS = {"Month", "Quarter", "Year", "Neighborhood", "Precinct", "Pathway", "Source", "Outcome",
+                     "Service", "Obstacle", "Topic", "Suggested by", "Status", "Business district",
+                     "Requested or connected", "Where", "What", "Unit", "Source", "Table", "Counts", "By", "Note"}
+CAPTURED_DOWNLOADS: list = []
+
+
+def _decode(array):
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    if isinstance(array, list):
+        return array
+    return []
+
+
+def _number(text) -> float | None:
+    if isinstance(text, bool) or text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return None if math.isnan(float(text)) else float(text)
+    text = str(text).strip().replace("−", "-")
+    if not NUMBER.match(text):
+        return None
+    return float(text.replace(",", "").rstrip("%"))
+
+
+def plotly_numbers(spec: str) -> list[float]:
+    figure = json.loads(spec)
+    found = []
+    for trace in figure.get("data", []):
+        horizontal = trace.get("orientation") == "h"
+        for key in ("x",) if horizontal else ("y",):
+            found += [float(v) for v in _decode(trace.get(key)) if isinstance(v, (int, float)) and not math.isnan(v)]
+        for key in ("text", "customdata", "z"):
+            found += [n for n in (_number(v) for v in _decode(trace.get(key)) if not isinstance(v, list)) if n is not None]
+    return found
+
+
+def deck_numbers(spec: str) -> list[float]:
+    deck = json.loads(spec)
+    found = []
+    for layer in deck.get("layers", []):
+        data = layer.get("data") or {}
+        features = data.get("features", []) if isinstance(data, dict) else []
+        for feature in features:
+            for key, value in (feature.get("properties") or {}).items():
+                if key in ("fill", "line"):
+                    continue  # colours
+                number = _number(value)
+                if number is not None:
+                    found.append(number)
+    return found
+
+
+def frame_numbers(frame) -> list[float]:
+    found = []
+    for column in frame.columns:
+        if column in DIMENSION_COLUMNS:
+            continue
+        for value in frame[column].tolist():
+            number = _number(value)
+            if number is not None:
+                found.append(number)
+    return found
+
+
+def page_numbers(at) -> dict[str, list[float]]:
+    """Return the numbers of a finished AppTest run, by kind of element."""
+    numbers = {"plotly": [], "deck": [], "dataframe": [], "metric": []}
+    for chart in at.get("plotly_chart"):
+        numbers["plotly"] += plotly_numbers(chart.proto.spec)
+    for deck in at.get("deck_gl_json_chart"):
+        numbers["deck"] += deck_numbers(deck.proto.json)
+    for frame in at.dataframe:
+        numbers["dataframe"] += frame_numbers(frame.value)
+    for metric in at.metric:
+        for text in (metric.value, metric.proto.delta):
+            tokens = str(text).split()
+            number = _number(tokens[0]) if tokens else None  # the figure leads; "vs Sep 2026" follows
+            if number is not None:
+                numbers["metric"].append(number)
+    return numbers
+
+
+class Allowed:
+    """What a page may show: published values, declared ratios (as displayed), changes over time."""
+
+    def __init__(self, publication: dict):
+        self.values = {float(c["value"]) for t in publication["tables"] for c in t["cells"]
+                       if c.get("value") is not None}
+        self.values |= _research_figures()
+        self.differences = set()
+        for table in publication["tables"]:
+            time = [d for d in table["dimensions"] if d in ("month", "quarter", "year")]
+            rest = [d for d in table["dimensions"] if d not in time]
+            series: dict[tuple, list[float]] = {}
+            for cell in table["cells"]:
+                if cell.get("value") is not None:
+                    series.setdefault(tuple(cell[d] for d in rest), []).append(float(cell["value"]))
+            for values in series.values():
+                self.differences |= {a - b for a in values for b in values}
+        self.ratios = set()
+        cells = {t["id"]: t for t in publication["tables"]}
+        for ratio in publication.get("ratios", []):
+            n = _cell(cells[ratio["numerator"][0]], ratio["numerator"][1])
+            d = _cell(cells[ratio["denominator"][0]], ratio["denominator"][1])
+            if n is None or not d:
+                continue
+            value = n / d * ratio.get("per", 100)
+            self.ratios |= {float(round(value)), round(value, 1), value}
+
+    def allows(self, number: float) -> bool:
+        return number in self.values or number in self.differences or number in self.ratios
+
+
+def _research_figures() -> set[float]:
+    """Figures other cities' studies published, shown with their citations (not program data)."""
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "dashboard" / "research" / "lead-published-figures.csv"
+    with open(path, encoding="utf-8") as handle:
+        return {float(row["value"]) for row in csv.DictReader(handle) if _number(row["value"]) is not None}
+
+
+def _cell(table: dict, match: dict) -> float | None:
+    for cell in table["cells"]:
+        if all(cell[k] == v for k, v in match.items()):
+            return None if cell.get("value") is None else float(cell["value"])
+    return None
+
+
+def disallowed(at, allowed: Allowed) -> list[tuple[str, float]]:
+    """Return every number of a run that is not a published figure, ratio or difference."""
+    found = []
+    for kind, numbers in page_numbers(at).items():
+        found += [(kind, n) for n in numbers if not allowed.allows(n)]
+    for data in CAPTURED_DOWNLOADS:
+        if isinstance(data, bytes) and data.startswith(b"PK"):
+            continue  # the zip holds the publication files themselves (checked by the About test)
+        text = data.decode() if isinstance(data, bytes) else str(data)
+        for line in text.splitlines()[1:]:
+            for field in line.split(","):
+                number = _number(field)
+                if number is not None and not allowed.allows(number) and not re.match(r"^\d{4}$", field.strip()):
+                    found.append(("download", number))
+    return found

@@ -1,0 +1,175 @@
+"""Every page renders from the demo publication, shows its figures, honours URL parameters,
+and sends the browser nothing but published values, declared ratios and differences."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import leak
+
+PAGES = ["monthly", "neighborhoods", "resources", "retail_theft", "briefing", "about"]
+
+SCRIPT = """
+import streamlit as st
+from tests import leak
+if not getattr(st.download_button, "captures", False):
+    _original = st.download_button
+    def _capture(label, data, *args, **kwargs):
+        leak.CAPTURED_DOWNLOADS.append(data)
+        return _original(label, data, *args, **kwargs)
+    _capture.captures = True
+    st.download_button = _capture
+from pages import {page}
+{page}.render()
+"""
+
+
+@pytest.fixture(scope="module")
+def snapshot(demo_publication):
+    import os
+
+    directory, publication, _ = demo_publication
+    previous = os.environ.get("LEAD_PUBLICATION")
+    os.environ["LEAD_PUBLICATION"] = str(directory)
+    yield publication
+    if previous is None:
+        os.environ.pop("LEAD_PUBLICATION", None)
+    else:
+        os.environ["LEAD_PUBLICATION"] = previous
+
+
+def run_page(page: str, **params) -> AppTest:
+    leak.CAPTURED_DOWNLOADS.clear()
+    at = AppTest.from_string(SCRIPT.format(page=page), default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def published(publication, table_id, **cell):
+    table = next(t for t in publication["tables"] if t["id"] == table_id or t.get("pooled_from") == table_id)
+    for c in table["cells"]:
+        if all(c[k] == v for k, v in cell.items()):
+            return c["value"]
+    raise KeyError(cell)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_errors_and_leaks_nothing(snapshot, page):
+    at = run_page(page)
+    assert at.title or at.get("plotly_chart") or at.header
+    bad = leak.disallowed(at, leak.Allowed(snapshot))
+    assert not bad, f"{page} sent unpublished numbers: {bad[:10]}"
+
+
+def test_monthly_shows_the_published_headline_figures(snapshot):
+    month = snapshot["release"]["last_month"]
+    at = run_page("monthly")
+    referrals = next(m for m in at.metric if m.label == "Referrals")
+    assert referrals.value == f"{published(snapshot, 'referrals_by_month', month=month):,}"
+    assert len(at.get("plotly_chart")) >= 4
+    assert any("Referrals went from" in m.value for m in at.markdown)
+
+
+def test_url_parameters_choose_the_month_and_the_neighborhood(snapshot):
+    at = run_page("monthly", month="2025-03", neighborhood="PIONEER SQUARE")
+    referrals = next(m for m in at.metric if m.label == "Referrals")
+    assert referrals.value == f"{published(snapshot, 'referrals_by_month', month='2025-03'):,}"
+    assert at.query_params["month"] == "2025-03"
+    assert at.selectbox(key="choice_neighborhood").value == "PIONEER SQUARE"
+
+
+@pytest.mark.parametrize("params", [
+    {"month": "2099-01"}, {"month": "<script>alert(1)</script>"}, {"neighborhood": "NOWHERE LAND"},
+    {"month": ""}, {"view": "satellite"}, {"quarter": "1999-Q9"},
+])
+def test_invalid_url_parameters_fall_back_to_defaults(snapshot, params):
+    for page in ("monthly", "neighborhoods", "briefing"):
+        at = run_page(page, **params)
+        for selectbox in at.selectbox:
+            assert selectbox.value in selectbox.options or selectbox.format_func(selectbox.value) in selectbox.options
+    at = run_page("monthly", **params)
+    assert at.selectbox(key="choice_month").value == snapshot["release"]["last_month"]
+
+
+def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
+    import json
+
+    at = run_page("neighborhoods")
+    decks = at.get("deck_gl_json_chart")
+    assert decks
+    deck = json.loads(decks[0].proto.json)
+    assert deck.get("mapStyle") in (None, "") and "mapbox" not in decks[0].proto.json.lower()
+    features = next(l for l in deck["layers"] if l.get("id") == "neighborhoods")["data"]["features"]
+    year = at.selectbox(key="choice_year").value if at.selectbox else None
+    withheld = [f for f in features if f["properties"]["shown"] == "‡"]
+    assert withheld, "the demo should have small neighborhoods"
+    for feature in withheld:
+        assert set(feature["properties"]) == {"name", "shown", "fill"}
+        assert feature["properties"]["fill"][:3] == [190, 190, 190]
+    assert len(features) >= 55
+
+
+def test_about_offers_every_table_and_the_whole_publication(snapshot):
+    at = run_page("about")
+    downloads = at.get("download_button")
+    assert len(downloads) == len(snapshot["tables"]) + 2
+    assert any("11" in m.value for m in at.markdown)  # the threshold in plain language
+    import io, json, zipfile
+
+    archive = next(d for d in leak.CAPTURED_DOWNLOADS if isinstance(d, bytes) and d.startswith(b"PK"))
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        assert json.loads(bundle.read("publication.json")) == snapshot
+        assert len([n for n in bundle.namelist() if n.startswith("tables/")]) == len(snapshot["tables"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page, param, table", [
+    ("monthly", "month", "referrals_by_month"),
+    ("neighborhoods", None, "referrals_by_neighborhood_quarter"),
+    ("retail_theft", None, "theft_referrals_by_business_district_quarter"),
+    ("briefing", "quarter", "referrals_by_quarter"),
+    ("resources", "period", "services_requested_by_quarter_type"),
+])
+def test_every_period_leaks_nothing(snapshot, page, param, table):
+    publication_table = next(t for t in snapshot["tables"] if t["id"] == table or t.get("pooled_from") == table)
+    grain = next(d for d in publication_table["dimensions"] if d in ("month", "quarter", "year"))
+    param = param or grain
+    periods = sorted({c[grain] for c in publication_table["cells"]})
+    allowed = leak.Allowed(snapshot)
+    for period in periods:
+        at = run_page(page, **{param: period})
+        bad = leak.disallowed(at, allowed)
+        assert not bad, f"{page}?{param}={period} sent unpublished numbers: {bad[:10]}"
+
+
+@pytest.mark.slow
+def test_every_neighborhood_leaks_nothing(snapshot):
+    hoods = [h for h in snapshot["domains"]["neighborhood"] if h != "unknown"]
+    allowed = leak.Allowed(snapshot)
+    for hood in hoods:
+        bad = leak.disallowed(run_page("monthly", neighborhood=hood), allowed)
+        assert not bad, f"monthly?neighborhood={hood} sent unpublished numbers: {bad[:10]}"
+
+
+def test_the_leak_test_catches_an_unpublished_count(snapshot):
+    # a page that charts the sum of two withheld-adjacent cells: a figure nobody published
+    script = """
+import plotly.graph_objects as go
+import streamlit as st
+from dashboard.data import current_publication
+pub = current_publication()
+frame = pub.frame("referrals_by_month_pathway")
+month = frame[frame["month"] == pub.last_month]
+total_of_published = month["value"].sum()
+st.plotly_chart(go.Figure(go.Bar(x=["leak"], y=[total_of_published + 0.123])))
+st.metric("Leaked", f"{month['value'].sum() * 1000 + 0.25:,}")
+"""
+    at = AppTest.from_string(script, default_timeout=60)
+    at.run()
+    assert not at.exception
+    bad = leak.disallowed(at, leak.Allowed(snapshot))
+    assert {kind for kind, _ in bad} == {"plotly", "metric"}
