@@ -61,7 +61,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "summary.neighborhood": "{hood} had {value} referrals in {period}, out of {total} across the city.",
         "summary.funnel": "Of {total} referrals in {period}, {enrolled} enrolled.",
         "neighborhoods.title": "Neighborhoods",
-        "neighborhoods.intro": "Referrals by neighborhood. Areas with few referrals are withheld and drawn hatched grey.",
+        "neighborhoods.intro": "Referrals by neighborhood. Areas with few referrals are withheld and drawn in grey, with no number.",
         "neighborhoods.map_caption": "Referrals in {period}, by neighborhood. Grey: withheld to protect privacy.",
         "neighborhoods.ranked": "Neighborhoods ranked by referrals",
         "neighborhoods.precincts": "Referrals by precinct",

@@ -257,7 +257,7 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
         ]}, id="city_outline", stroked=True, filled=False, get_line_color=[20, 20, 20, 255],
         line_width_min_pixels=2, pickable=False,
     )
-    view = pdk.ViewState(latitude=47.61, longitude=-122.33, zoom=9.6, min_zoom=8, max_zoom=14)
+    view = pdk.ViewState(latitude=47.61, longitude=-122.33, zoom=10.2, min_zoom=8, max_zoom=14)
     deck = pdk.Deck(layers=[outline, layer], initial_view_state=view, map_provider=None, map_style=None,
                     tooltip={"text": "{name}: {shown}"})
     st.pydeck_chart(deck, height=520, key=element_key)

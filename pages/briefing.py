@@ -53,6 +53,7 @@ def render() -> None:
     waiting = pub.frame("services_waiting_by_quarter_type")
     waiting_period = period if waiting_grain == "quarter" else period[:4]
     waiting = waiting[(waiting[waiting_grain] == waiting_period)].dropna(subset=["value"])
+    waiting = waiting[waiting["value"] > 0]
     for _, row in waiting.sort_values(["value", "service_type"], ascending=[False, True]).head(3).iterrows():
         st.markdown(f"- {format_number(row['value'])} {pub.label('service_type', row['service_type']).lower()} "
                     f"requests on a wait list at the end of {pub.label(waiting_grain, waiting_period)}.")

@@ -1,0 +1,164 @@
+"""Browser tests: Debian's chromium through Playwright renders every page, its charts and the map.
+
+Screenshots land in artifacts/screenshots/. In CI a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+from tests.leak import Allowed
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = {"monthly": "", "neighborhoods": "neighborhoods", "resources": "resources", "retail-theft": "retail-theft",
+         "briefing": "briefing", "about": "about"}
+WAIT_MS = 60_000
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        if IN_CI:
+            pytest.fail(f"Playwright is required in CI: {error}")
+        pytest.skip("Playwright not installed")
+    if not Path(CHROMIUM).exists():
+        if IN_CI:
+            pytest.fail("Debian's chromium is required in CI (apt-get install chromium)")
+        pytest.skip("chromium not installed")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_publication):
+    directory, publication, _ = demo_publication
+    port = _free_port()
+    env = {**os.environ, "LEAD_PUBLICATION": str(directory)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the dashboard did not start within 90 s")
+    yield base, publication
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _drawn(png: bytes) -> int:
+    """Return how many distinct colours a screenshot holds (a blank canvas has one or two)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return len(set(image.tobytes()[i:i + 3] for i in range(0, len(image.tobytes()), 3 * 7)))
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_loads_and_draws(server, page, name):
+    base, publication = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    page.goto(f"{base}/{PAGES[name]}")
+    page.wait_for_selector("h1", timeout=WAIT_MS)
+    if name == "neighborhoods":
+        canvas = page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=WAIT_MS)
+        page.wait_for_timeout(3000)
+        assert _drawn(canvas.screenshot()) > 20, "the map canvas is blank"
+    elif name not in ("about", "briefing"):
+        chart = page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+        first_chart = time.monotonic() - started
+        print(f"{name}: first chart after {first_chart:.1f} s")
+        page.wait_for_timeout(1000)
+        assert _drawn(page.query_selector(".js-plotly-plot").screenshot()) > 20, "the first chart is blank"
+    assert "Traceback" not in page.content()
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("name", ["monthly", "resources", "retail-theft"])
+def test_browser_plotly_data_holds_only_published_values(server, page, name):
+    base, publication = server
+    allowed = Allowed(publication)
+    page.goto(f"{base}/{PAGES[name]}")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+    page.wait_for_timeout(2000)
+    traces = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(plot =>
+               (plot.data || []).map(t => ({orientation: t.orientation || 'v',
+                                             x: Array.from(t.x || []), y: Array.from(t.y || [])})))"""
+    )
+    assert traces
+    numbers = []
+    for trace in traces:
+        values = trace["x"] if trace["orientation"] == "h" else trace["y"]
+        numbers += [v for v in values if isinstance(v, (int, float))]
+    assert numbers
+    bad = [n for n in numbers if not allowed.allows(float(n))]
+    assert not bad, f"the browser received unpublished numbers: {bad[:10]}"
+
+
+def test_phone_width_and_print_layout(server, browser):
+    base, _ = server
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2)
+    tab = context.new_page()
+    tab.goto(f"{base}/")
+    tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+    width = tab.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 380, f"the page scrolls sideways on a phone ({width} px)"
+    tab.screenshot(path=str(ARTIFACTS / "monthly-phone.png"), full_page=False)
+    tab.goto(f"{base}/briefing")
+    tab.wait_for_selector("h1", timeout=WAIT_MS)
+    tab.wait_for_timeout(2000)
+    pdf = tab.pdf(format="Letter", print_background=False)
+    (ARTIFACTS / "briefing.pdf").write_bytes(pdf)
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 2, f"the printed briefing has {pages} pages"
+    context.close()
