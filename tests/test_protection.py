@@ -167,3 +167,20 @@ def test_random_tables_are_protected_and_pass_the_audit(seed, n, shape):
     truth = truth_of(publication, units, s)
     assert_primary_rule_holds(publication, truth)
     audit_with_truth(publication, units, s)
+
+
+def test_zeros_are_withheld_for_named_places_but_not_city_wide():
+    s = structure(MONTHS)
+    rng = np.random.default_rng(11)
+    units = make_units(rng, 600, s)
+    units = units[~((units["neighborhood"] == "N3") & (units["month"] == "2024-02"))]  # N3 had nobody in February
+    units = units[units["pathway"] != "c"]  # a pathway nobody used, city-wide
+    publication, _, _ = publish_units(units, [
+        declaration("by_neighborhood_month", ["neighborhood", "month"]),
+        declaration("by_month_pathway", ["month", "pathway"]),
+        declaration("by_month", ["month"]),
+    ], s)
+    assert published(publication, "by_neighborhood_month")[("N3", "2024-02")] is None
+    city = published(publication, "by_month_pathway")
+    assert all(city[(m, "c")] == 0 for m in MONTHS)  # a city-wide zero names nobody
+    audit_with_truth(publication, units, s)
