@@ -418,7 +418,6 @@ class FamilyModel:
     def _new_highs() -> highspy.Highs:
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
         return h
 
     def _add_cell_rows(self, h: highspy.Highs) -> None:
