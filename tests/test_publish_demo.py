@@ -50,8 +50,15 @@ def test_the_files_match_the_publication(demo_publication):
 def test_private_figures_never_reach_the_public_files(demo_publication):
     directory, _, report = demo_publication
     text = (directory / "publication.json").read_text()
-    for secret in ("primary", "secondary", "sensitive", "people\": 3", "top1"):
+    for secret in ("primary", "secondary", "sensitive", "top1", "top2", "dominance"):
         assert secret not in text
+    document = json.loads(text)
+    k = document["release"]["threshold"]
+    for table in document["tables"]:
+        for cell in table["cells"]:
+            assert set(cell) <= set(table["dimensions"]) | {"value", "suppressed", "people"}
+            if "people" in cell and cell["people"] is not None:
+                assert table.get("statistic") and cell["people"] >= k
 
 
 def test_audit_command_passes_and_fails_on_a_tampered_copy(demo_publication, tmp_path, capsys):
