@@ -1,0 +1,1 @@
+"""Rerunnable benchmarks (not part of the installed package; run from the project root)."""
