@@ -9,10 +9,13 @@ Python; every value in the SQL is a bound parameter. Must not import
 
 from __future__ import annotations
 
+import itertools
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Date,
@@ -132,9 +135,24 @@ class _Sources:
 
     def __init__(self, measure: Measure, needed: set[str], periods: list[Period] | None):
         self.measure = measure
-        self.table = measure.table
         self.calendar = _calendar(periods) if periods is not None else None
-        needs_person = bool(needed & set(PARTICIPANT_DIMENSIONS)) and self.table is not schema.participants
+        conditions = list(measure.conditions(measure.table))
+        if self.calendar is not None and conditions:
+            # A stock with row conditions: select its rows once, before the calendar join.
+            # Left to themselves, both planners drive the join from the calendar through the
+            # start-date index and reread the table once per period (10x slower).
+            self.table = (
+                select(measure.table)
+                .where(*conditions)
+                .cte(f"{measure.name}_rows")
+                .prefix_with("MATERIALIZED", dialect="postgresql")
+                .prefix_with("MATERIALIZED", dialect="sqlite")
+            )
+            self.conditions = []
+        else:
+            self.table = measure.table
+            self.conditions = conditions
+        needs_person = bool(needed & set(PARTICIPANT_DIMENSIONS)) and measure.table is not schema.participants
         needs_place = bool(needed & set(PLACE_DIMENSIONS))
         self.people = schema.participants.alias("person") if needs_person else self.table
         self.place = schema.neighborhoods.alias("place") if needs_place else None
@@ -200,6 +218,7 @@ def _age_band(birth_year: ColumnElement, on: ColumnElement) -> ColumnElement:
 
 def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
     m, t = sources.measure, sources.table
+    table_name = m.table.name
     if dimension in TIME_GRAINS:
         if sources.calendar is not None:
             return sources.calendar.c.period
@@ -224,12 +243,12 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
             (place.c.business_district == true(), literal("true", String)),
             else_=literal("false", String),
         )
-    if (t.name, dimension) in BOOLEAN_COLUMNS:
+    if (table_name, dimension) in BOOLEAN_COLUMNS:
         return case((t.c[dimension] == true(), literal("true", String)), else_=literal("false", String))
-    if (t.name, dimension) in DERIVED_FLAGS:
-        flag = DERIVED_FLAGS[(t.name, dimension)](t)
+    if (table_name, dimension) in DERIVED_FLAGS:
+        flag = DERIVED_FLAGS[(table_name, dimension)](t)
         return case((flag, literal("true", String)), else_=literal("false", String))
-    key = (t.name, dimension)
+    key = (table_name, dimension)
     return _code(t.c[dimension], schema.CODE_COLUMNS[key], schema.NULL_CODE.get(key))
 
 
@@ -274,9 +293,9 @@ def build_query(
     grain = _time_grain(m, dimensions, filters)
     periods = window.periods(grain) if grain else None
     sources = _Sources(m, set(dimensions) | set(filters), periods if m.kind != EVENT else None)
-    t = m.table
+    t = sources.table
 
-    conditions = list(m.conditions(t))
+    conditions = list(sources.conditions)
     if m.kind == EVENT:
         if periods == []:
             raise ValueError(f"the release window holds no complete {grain}")
@@ -359,35 +378,32 @@ def aggregate(
     dimensions = list(declaration.dimensions)
     query = build_query(declaration, window, reference)
     found = bind.execute(query).all()
-    labels = [f"d{i}" for i in range(len(dimensions))]
-    frame = pd.DataFrame(found, columns=labels + list(RESULT_COLUMNS))
-    frame.columns = dimensions + list(RESULT_COLUMNS)
     domains = [dimension_domain(m, d, window, reference) for d in dimensions]
-    return _densify(frame, dimensions, domains, counts_people=m.counts_people)
+    return _densify(found, dimensions, domains, counts_people=m.counts_people)
 
 
-def _densify(frame: pd.DataFrame, dimensions: list[str], domains: list[tuple[str, ...]], counts_people: bool):
-    for dimension in dimensions:
-        frame[dimension] = frame[dimension].astype(str)
-    if dimensions:
-        if len(dimensions) == 1:
-            index = pd.Index(list(domains[0]), name=dimensions[0])
-        else:
-            index = pd.MultiIndex.from_product(domains, names=dimensions)
-        outside = frame.set_index(dimensions).index.difference(index)
-        if len(outside):
-            raise RuntimeError(f"cells outside the declared domains: {list(outside)[:5]}")
-        frame = frame.set_index(dimensions).reindex(index).reset_index()
-    elif frame.empty or frame["value"].isna().all():
-        frame = pd.DataFrame([{"value": 0, "people": 0, "top1": None, "top2": None}])
-    frame["value"] = frame["value"].fillna(0).astype("int64")
-    frame["people"] = frame["people"].fillna(0).astype("Int64")
-    for column in ("top1", "top2"):
-        frame[column] = frame[column].astype("Int64")
-    if not counts_people:
-        for column in ("people", "top1", "top2"):
-            frame[column] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    return frame
+def _densify(found, dimensions: list[str], domains: list[tuple[str, ...]], counts_people: bool) -> pd.DataFrame:
+    """Return every cell of the domains' product in order, zeros where ``found`` has no row."""
+    width = len(dimensions)
+    by_cell = {tuple(str(label) for label in row[:width]): row[width:] for row in found}
+    cells = list(itertools.product(*domains))
+    outside = by_cell.keys() - set(cells)
+    if outside:
+        raise RuntimeError(f"cells outside the declared domains: {sorted(outside)[:5]}")
+    empty = (None, None, None, None)
+    results = [by_cell.get(cell, empty) for cell in cells]
+    value, people, top1, top2 = zip(*results) if results else ((), (), (), ())
+    labels_by_dimension = list(zip(*cells)) if cells else [()] * width
+    columns = {d: pd.array(labels, dtype="str") for d, labels in zip(dimensions, labels_by_dimension)}
+    columns["value"] = np.fromiter((int(v) if v else 0 for v in value), dtype="int64", count=len(cells))
+    if counts_people:
+        columns["people"] = pd.array([int(p) if p else 0 for p in people], dtype="Int64")
+        columns["top1"] = pd.array(top1, dtype="Int64")
+        columns["top2"] = pd.array(top2, dtype="Int64")
+    else:
+        missing = pd.array([pd.NA] * len(cells), dtype="Int64")
+        columns.update(people=missing, top1=missing.copy(), top2=missing.copy())
+    return pd.DataFrame(columns, index=range(len(cells)))
 
 
 # Quantities whose distribution a statistic (a median) summarises, per measure.
