@@ -62,6 +62,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
 from aggregation import registry
+from aggregation.solver import silent_highs
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -702,8 +703,7 @@ class _Component:
         self.inconsistent_cells: list[tuple[Any, float]] = []
 
     def _highs(self, integer: bool):
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = silent_highs()
         lp = highspy.HighsLp()
         lp.num_col_ = self.n
         lp.num_row_ = self.A.shape[0]
@@ -788,8 +788,7 @@ class _Component:
         S = sparse.csr_matrix((np.ones(m), (published, np.arange(m))), shape=(self.A.shape[0], m))
         A = sparse.hstack([self.A, S, -S]).tocsc()
         n = A.shape[1]
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = silent_highs()
         h.setOptionValue("time_limit", _MIP_TIME_LIMIT)
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = n, A.shape[0]

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .registry import SUBSET_MEASURES, TableDeclaration
 from .rules import Rule
+from .solver import silent_highs
 from .structure import GEOGRAPHY, TIME_GRAINS, Structure, time_parent
 
 INF = highspy.kHighsInf
@@ -416,9 +417,7 @@ class FamilyModel:
 
     @staticmethod
     def _new_highs() -> highspy.Highs:
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        return h
+        return silent_highs()
 
     def _add_cell_rows(self, h: highspy.Highs) -> None:
         lower, upper, starts, indices = [], [], [], []

@@ -125,11 +125,17 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
 
 def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,
                kind: str = "line") -> go.Figure:
-    """Return a line (or grouped bar) chart of published cells; withheld cells leave gaps."""
+    """Return a line (or grouped bar) chart of published cells; withheld cells leave gaps.
+
+    A breakdown series with no published value above zero (often ``unknown``) is left out of
+    the chart, not of its table.
+    """
     figure = go.Figure()
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
     for index, (name, part) in enumerate(groups):
         xs, ys = series(part, x)
+        if color is not None and not any(y for y in ys):
+            continue
         labels = [publication.label(x, v) for v in xs]
         trace_name = publication.label(color, name) if color else y_title
         colour = PALETTE[index % len(PALETTE)]

@@ -94,6 +94,13 @@ def _drawn(png: bytes) -> int:
     return len(set(image.tobytes()[i:i + 3] for i in range(0, len(image.tobytes()), 3 * 7)))
 
 
+def _wait_until_rendered(tab) -> None:
+    """Wait until Streamlit has finished the page's script run and no placeholder remains."""
+    tab.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
+    tab.wait_for_function("() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
+                          timeout=WAIT_MS)
+
+
 @pytest.fixture()
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -119,7 +126,10 @@ def test_each_page_loads_and_draws(server, page, name):
         print(f"{name}: first chart after {first_chart:.1f} s")
         page.wait_for_timeout(1000)
         assert _drawn(page.query_selector(".js-plotly-plot").screenshot()) > 20, "the first chart is blank"
+    _wait_until_rendered(page)
     assert "Traceback" not in page.content()
+    # Element screenshots above scrolled the page; show it from the top.
+    page.evaluate("() => document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
@@ -156,7 +166,8 @@ def test_phone_width_and_print_layout(server, browser):
     tab.screenshot(path=str(ARTIFACTS / "monthly-phone.png"), full_page=False)
     tab.goto(f"{base}/briefing")
     tab.wait_for_selector("h1", timeout=WAIT_MS)
-    tab.wait_for_timeout(2000)
+    _wait_until_rendered(tab)
+    assert tab.query_selector_all("[data-testid='stMetric']"), "the briefing printed before its figures"
     pdf = tab.pdf(format="Letter", print_background=False)
     (ARTIFACTS / "briefing.pdf").write_bytes(pdf)
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
