@@ -100,6 +100,39 @@ def test_only_sensitive_cells_suppressed_is_caught_by_the_audit():
     assert exposed & {("2024-01", "b"), ("2024-02", "a"), ("2024-02", "unknown"), ("2024-03", "b"), ("2024-04", "c")}
 
 
+# Trap-shaped sensitive cells: two 2x2 blocks (closed cycles) and one bridge cell between them.
+# Suppressing exactly these leaves every row and column with two or more withheld cells, yet the
+# bridge equals the withheld total of months 1-2 minus that of pathways a-b (see test_audit's
+# trap). The engine must not stop there.
+BRIDGED = {
+    ("2024-01", "a"): 3, ("2024-01", "b"): 4, ("2024-01", "c"): 5, ("2024-01", "unknown"): 40,
+    ("2024-02", "a"): 6, ("2024-02", "b"): 2, ("2024-02", "c"): 30, ("2024-02", "unknown"): 35,
+    ("2024-03", "a"): 25, ("2024-03", "b"): 30, ("2024-03", "c"): 7, ("2024-03", "unknown"): 3,
+    ("2024-04", "a"): 45, ("2024-04", "b"): 20, ("2024-04", "c"): 4, ("2024-04", "unknown"): 8,
+}
+
+
+def test_engine_protects_the_bridged_trap_and_no_withheld_cell_is_pinned():
+    s = structure(MONTHS)
+    units = units_from_table(BRIDGED)
+    publication, _, _ = publish_units(units, MARGINS, s)
+    cells = published(publication, "by_month_pathway")
+    assert all(cells[c] is None for c, n in BRIDGED.items() if n < 11)
+    report = audit_with_truth(publication, units, s)
+    for ci in report.intervals:
+        assert ci.low < ci.high, f"{ci.table_id} {ci.cell} is pinned to {ci.low}"
+        if ci.sensitive:
+            assert ci.low == 0 and ci.high >= 11, f"{ci.table_id} {ci.cell}: [{ci.low}, {ci.high}]"
+    # The unprotected version (exactly the sensitive cells withheld) is caught by the audit.
+    naive = next(t for t in publication["tables"] if t["id"] == "by_month_pathway")
+    for cell in naive["cells"]:
+        true = BRIDGED[(cell["month"], cell["pathway"])]
+        if true >= 11:
+            cell.pop("suppressed", None)
+            cell["value"] = true
+    assert not audit_publication(publication, truth_of(publication, units, s)).passed
+
+
 # -- linked tables ------------------------------------------------------------
 
 def test_neighborhood_cells_cannot_be_recovered_from_precinct_and_city_totals():
