@@ -20,7 +20,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard.catalog import message
-from dashboard.published import SUPPRESSED, Publication, format_number
+from dashboard.published import SUPPRESSED, Publication, format_number, short_month_label
 
 # Okabe-Ito: distinguishable with every common form of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -75,11 +75,17 @@ def as_of_line(publication: Publication, language: str = "en") -> None:
 
 
 def display_table(frame: pd.DataFrame, publication: Publication, columns: dict[str, str]) -> pd.DataFrame:
-    """Return a published frame for display: labels for codes, the symbol for withheld values."""
+    """Return a published frame for display: labels for codes, the symbol for withheld values.
+
+    ``value`` and any other numeric column (a declared ratio, say) are shown as numbers.
+    """
     shown = pd.DataFrame()
     for column, title in columns.items():
         if column == "value":
             shown[title] = [format_number(v) for v in frame["value"]]
+        elif pd.api.types.is_numeric_dtype(frame[column]):
+            whole = all(math.isnan(v) or float(v).is_integer() for v in frame[column])
+            shown[title] = [format_number(v, decimals=0 if whole else 1) for v in frame[column]]
         else:
             shown[title] = [publication.label(column, v) for v in frame[column]]
     return shown
@@ -123,6 +129,11 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
     return list(frame[x]), ys
 
 
+def axis_label(publication: Publication, dimension: str, value: str) -> str:
+    """Return a period's label for a chart axis (``Oct 2026``), else the display name."""
+    return short_month_label(value) if dimension == "month" else publication.label(dimension, value)
+
+
 def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,
                kind: str = "line") -> go.Figure:
     """Return a line (or grouped bar) chart of published cells; withheld cells leave gaps.
@@ -136,7 +147,7 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
         xs, ys = series(part, x)
         if color is not None and not any(y for y in ys):
             continue
-        labels = [publication.label(x, v) for v in xs]
+        labels = [axis_label(publication, x, v) for v in xs]
         trace_name = publication.label(color, name) if color else y_title
         colour = PALETTE[index % len(PALETTE)]
         if kind == "bar":
@@ -152,9 +163,37 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
 def add_total_line(figure: go.Figure, frame: pd.DataFrame, x: str, publication: Publication, name: str) -> None:
     """Add the published total as a dark line above its breakdown."""
     xs, ys = series(frame, x)
-    figure.add_trace(go.Scatter(x=[publication.label(x, v) for v in xs], y=ys, name=name, mode="lines+markers",
+    figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, name=name, mode="lines+markers",
                                 line=dict(color=PALETTE[7], width=3, dash="dot"), connectgaps=False,
                                 hovertemplate="%{y:,}<extra>" + name + "</extra>"))
+
+
+def part_against_whole(part: pd.DataFrame, whole: pd.DataFrame, x: str, publication: Publication,
+                       part_name: str, whole_name: str, y_title: str) -> go.Figure:
+    """Return one area's published cells as bars against the city's as a line on its own axis."""
+    figure = go.Figure()
+    xs, ys = series(part, x)
+    figure.add_trace(go.Bar(x=[axis_label(publication, x, v) for v in xs], y=ys, name=part_name,
+                            marker_color=PALETTE[0], hovertemplate="%{y:,}<extra></extra>"))
+    wx, wy = series(whole, x)
+    figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in wx], y=wy, name=whole_name, yaxis="y2",
+                                mode="lines+markers", line=dict(color=PALETTE[1], width=3),
+                                hovertemplate="%{y:,}<extra></extra>"))
+    figure.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False))
+    return _layout(figure, y_title)
+
+
+def ratio_chart(frame: pd.DataFrame, x: str, ratio: str, publication: Publication, name: str,
+                band: tuple[float, float] | None = None, band_label: str = "") -> go.Figure:
+    """Return a line of a declared ratio by period (gaps where withheld), with an optional reference band."""
+    xs, ys = series(frame, x, ratio)
+    figure = go.Figure(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, mode="lines+markers",
+                                  name=name, line=dict(color=PALETTE[0], width=3), connectgaps=False,
+                                  hovertemplate="%{y:.1f}<extra></extra>"))
+    if band is not None:
+        figure.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE[2], opacity=0.15, line_width=0,
+                         annotation_text=band_label, annotation_position="top left")
+    return _layout(figure, name)
 
 
 def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_title: str,

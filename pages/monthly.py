@@ -109,18 +109,8 @@ def render() -> None:
     mine = hoods[hoods["neighborhood"] == hood]
     city_table = "referrals_by_year" if hood_grain == "year" else "referrals_by_quarter"
     city = pub.frame(city_table)
-    import plotly.graph_objects as go
-
-    figure = go.Figure()
-    xs, ys = ui.series(mine, hood_grain)
-    figure.add_trace(go.Bar(x=[pub.label(hood_grain, x) for x in xs], y=ys, name=pub.label("neighborhood", hood),
-                            marker_color=ui.PALETTE[0], hovertemplate="%{y:,}<extra></extra>"))
-    cx, cy = ui.series(city, hood_grain)
-    figure.add_trace(go.Scatter(x=[pub.label(hood_grain, x) for x in cx], y=cy, name=message("common.city", language),
-                                yaxis="y2", mode="lines+markers", line=dict(color=ui.PALETTE[1], width=3),
-                                hovertemplate="%{y:,}<extra></extra>"))
-    figure.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False))
-    figure = ui._layout(figure, message("kpi.referrals", language))
+    figure = ui.part_against_whole(mine, city, hood_grain, pub, pub.label("neighborhood", hood),
+                                   message("common.city", language), message("kpi.referrals", language))
     latest_period = pub.periods(hood_table, complete_only=True)[-1]
     mine_latest = pub.figure(hood_table, neighborhood=hood, **{hood_grain: latest_period})
     city_latest = pub.figure(city_table, **{hood_grain: latest_period})

@@ -105,23 +105,21 @@ def render() -> None:
     )
 
     months = pub.periods("case_managers_by_month")[-36:]
-    ratios = [pub.ratio("participants_per_case_manager", month=m) for m in months]
-    import plotly.graph_objects as go
-
-    figure = go.Figure(go.Scatter(x=[month_label(m) for m in months], y=[r.value if r else None for r in ratios],
-                                  mode="lines+markers", name=message("resources.caseload", language),
-                                  line=dict(color=ui.PALETTE[0], width=3), hovertemplate="%{y:.1f}<extra></extra>"))
-    figure.add_hrect(y0=20, y1=25, fillcolor=ui.PALETTE[2], opacity=0.15, line_width=0,
-                     annotation_text=message("resources.ceiling", language), annotation_position="top left")
-    figure = ui._layout(figure, message("resources.caseload", language))
-    latest = next(((m, r) for m, r in zip(reversed(months), reversed(ratios)) if r), None)
+    caseload = pub.frame("case_managers_by_month")
+    caseload = caseload[caseload["month"].isin(months)].rename(columns={"value": "case_managers"})
+    active = pub.frame("active_participants_by_month").set_index("month")["value"]
+    caseload["value"] = [active.get(m, float("nan")) for m in caseload["month"]]
+    ratios = [pub.ratio("participants_per_case_manager", month=m) for m in caseload["month"]]
+    caseload["per_case_manager"] = [r.value if r else float("nan") for r in ratios]
+    figure = ui.ratio_chart(caseload, "month", "per_case_manager", pub, message("resources.caseload", language),
+                            band=(20, 25), band_label=message("resources.ceiling", language))
+    latest = next(((m, r) for m, r in zip(reversed(list(caseload["month"])), reversed(ratios)) if r), None)
     if latest:
         key = "resources.bottleneck_caseload_over" if latest[1].value > 25 else "resources.bottleneck_caseload_ok"
         bottlenecks.append(message(key, language, month=month_label(latest[0]), value=f"{latest[1].value:.1f}"))
-    caseload = pub.frame("case_managers_by_month")
-    caseload = caseload[caseload["month"].isin(months)]
     ui.chart_with_table(message("resources.caseload", language), figure, bottlenecks[-1] if latest else "",
-                        caseload, pub, {"month": "Month", "value": "Case managers"},
+                        caseload, pub, {"month": "Month", "value": "People active", "case_managers": "Case managers",
+                                        "per_case_manager": message("resources.caseload", language)},
                         pub.table_id("case_managers_by_month"), "caseload")
     if bottlenecks:
         st.subheader("Where the bottlenecks are")
