@@ -177,10 +177,15 @@ def _maximal_cliques(nodes: list[str], edges: set[frozenset[str]]) -> list[froze
     return [c for c in cliques if not any(c < other for other in cliques)]
 
 
-def _junction_tree(cliques: list[frozenset[str]]) -> list[tuple[int, int]]:
-    """Return the edges of a maximum-weight spanning forest on clique intersections."""
+def _junction_tree(cliques: list[frozenset[str]],
+                   weight: Callable[[int, int], tuple] | None = None) -> list[tuple[int, int]]:
+    """Return the edges of a maximum-weight spanning forest on clique intersections.
+
+    The weight of an edge is the size of the intersection, then ``weight(i, j)`` (ties).
+    """
     candidates = sorted(
-        ((len(a & b), i, j) for (i, a), (j, b) in itertools.combinations(enumerate(cliques), 2) if a & b),
+        ((len(a & b), weight(i, j) if weight else (), i, j)
+         for (i, a), (j, b) in itertools.combinations(enumerate(cliques), 2) if a & b),
         reverse=True,
     )
     parent = list(range(len(cliques)))
@@ -192,12 +197,34 @@ def _junction_tree(cliques: list[frozenset[str]]) -> list[tuple[int, int]]:
         return i
 
     edges = []
-    for _, i, j in candidates:
+    for _, _, i, j in candidates:
         ri, rj = root(i), root(j)
         if ri != rj:
             parent[ri] = rj
             edges.append((i, j))
     return edges
+
+
+def _tree_path(edges: list[tuple[int, int]], start: int, end: int) -> list[int]:
+    """Return the cliques on the tree path from ``start`` to ``end`` (both included), or [] if none."""
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for i, j in edges:
+        neighbours[i].append(j)
+        neighbours[j].append(i)
+    previous = {start: start}
+    frontier = [start]
+    while frontier:
+        node = frontier.pop()
+        for other in neighbours[node]:
+            if other not in previous:
+                previous[other] = node
+                frontier.append(other)
+    if end not in previous:
+        return []
+    path = [end]
+    while path[-1] != start:
+        path.append(previous[path[-1]])
+    return path[::-1]
 
 
 def _refine(size: int, sets: Iterable[frozenset[int]]) -> list[int]:
@@ -208,6 +235,30 @@ def _refine(size: int, sets: Iterable[frozenset[int]]) -> list[int]:
             signature[element].append(set_id)
     blocks: dict[tuple[int, ...], int] = {}
     return [blocks.setdefault(tuple(s), len(blocks)) for s in signature]
+
+
+def _meet(a: list[int], b: list[int]) -> list[int]:
+    """Return the finest partition coarser than both: elements linked through either share a block."""
+    parent = list(range(len(a)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for blocks in (a, b):
+        first: dict[int, int] = {}
+        for element, block in enumerate(blocks):
+            other = first.setdefault(block, element)
+            parent[root(element)] = root(other)
+    ids: dict[int, int] = {}
+    return [ids.setdefault(root(e), len(ids)) for e in range(len(a))]
+
+
+def _common_refinement(a: list[int], b: list[int]) -> list[int]:
+    ids: dict[tuple[int, int], int] = {}
+    return [ids.setdefault(pair, len(ids)) for pair in zip(a, b)]
 
 
 def _nested(fine: list[int], coarse: list[int]) -> bool:
@@ -296,8 +347,6 @@ class FamilyModel:
         for t in tables:
             fits = [i for i, c in enumerate(clique_dims) if table_dims[t.declaration.id] <= c]
             assignment[t.declaration.id] = min(fits, key=lambda i: estimated(clique_dims[i]))
-        tree = _junction_tree(clique_dims)
-
         # Partition each clique's dimensions by what its tables (and complements) tell apart.
         sets_in_clique: dict[tuple[int, str], list[frozenset[int]]] = defaultdict(list)
         for t in tables:
@@ -317,15 +366,36 @@ class FamilyModel:
             (i, d): _refine(len(family.domain[d]), sets_in_clique[(i, d)])
             for i, c in enumerate(clique_dims) for d in c
         }
+
+        def resolution(i: int, j: int) -> tuple:
+            # Prefer joining cliques that share a dimension at a fine resolution (months with months).
+            shared = clique_dims[i] & clique_dims[j]
+            return (sum(max(_meet(blocks[(i, d)], blocks[(j, d)])) + 1 for d in shared),)
+
+        tree = _junction_tree(clique_dims, resolution)
+        holders = {d: [i for i, c in enumerate(clique_dims) if d in c] for d in dims}
+        paths = {(a, b): _tree_path(tree, a, b)
+                 for d in dims for a, b in itertools.combinations(holders[d], 2)}
         changed = True
         while changed:
             changed = False
+            # Neighbours must partition a shared dimension in nested ways...
             for i, j in tree:
                 for d in clique_dims[i] & clique_dims[j]:
                     a, b = blocks[(i, d)], blocks[(j, d)]
                     if not (_nested(a, b) or _nested(b, a)):
                         blocks[(i, d)] = blocks[(j, d)] = global_blocks[d]
                         changed = True
+            # ...and every clique on the path between two cliques must carry what they share
+            # (month totals in one clique and months by pathway in another stay linked by month,
+            # not only by quarter through a quarterly clique between them).
+            for d in dims:
+                for a, b in itertools.combinations(holders[d], 2):
+                    target = _meet(blocks[(a, d)], blocks[(b, d)])
+                    for c in paths[(a, b)][1:-1]:
+                        if not _nested(blocks[(c, d)], target):
+                            blocks[(c, d)] = _common_refinement(blocks[(c, d)], target)
+                            changed = True
         self.cliques = [_Clique(sorted(c), {d: blocks[(i, d)] for d in c}) for i, c in enumerate(clique_dims)]
         offset = 0
         for clique in self.cliques:
