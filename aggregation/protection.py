@@ -179,13 +179,15 @@ def _maximal_cliques(nodes: list[str], edges: set[frozenset[str]]) -> list[froze
 
 def _junction_tree(cliques: list[frozenset[str]],
                    weight: Callable[[int, int], tuple] | None = None) -> list[tuple[int, int]]:
-    """Return the edges of a maximum-weight spanning forest on clique intersections.
+    """Return the edges of a maximum-weight spanning tree on clique intersections.
 
     The weight of an edge is the size of the intersection, then ``weight(i, j)`` (ties).
+    Cliques that share no dimension are still joined, by an empty separator: every table
+    of a family counts the same units, so their grand totals are equal.
     """
     candidates = sorted(
         ((len(a & b), weight(i, j) if weight else (), i, j)
-         for (i, a), (j, b) in itertools.combinations(enumerate(cliques), 2) if a & b),
+         for (i, a), (j, b) in itertools.combinations(enumerate(cliques), 2)),
         reverse=True,
     )
     parent = list(range(len(cliques)))

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from aggregation.audit import audit_publication
 from aggregation.rules import Rule
@@ -247,6 +247,37 @@ def test_random_tables_are_protected_and_pass_the_audit(seed, n, shape):
     if shape == "filter":
         declarations += [declaration("theft_by_month", ["month"], {"offense_category": "theft"}),
                          declaration("theft_by_quarter_pathway", ["quarter", "pathway"], {"offense_category": "theft"})]
+    publication, _, _ = publish_units(units, declarations, s)
+    truth = truth_of(publication, units, s)
+    assert_primary_rule_holds(publication, truth)
+    audit_with_truth(publication, units, s)
+
+
+POOL = {
+    "by_month": (["month"], None), "by_quarter": (["quarter"], None), "total": ([], None),
+    "by_month_pathway": (["month", "pathway"], None), "by_quarter_pathway": (["quarter", "pathway"], None),
+    "by_month_neighborhood": (["month", "neighborhood"], None),
+    "by_quarter_neighborhood": (["quarter", "neighborhood"], None),
+    "by_precinct_month": (["precinct", "month"], None), "by_precinct_quarter": (["precinct", "quarter"], None),
+    "by_month_offense": (["month", "offense_category"], None),
+    "by_quarter_offense": (["quarter", "offense_category"], None),
+    "by_pathway_offense": (["pathway", "offense_category"], None),
+    "theft_by_month": (["month"], {"offense_category": "theft"}),
+    "theft_by_quarter_pathway": (["quarter", "pathway"], {"offense_category": "theft"}),
+    "theft_by_neighborhood": (["neighborhood"], {"offense_category": "theft"}),
+}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(30, 400),
+       chosen=st.lists(st.sampled_from(sorted(POOL)), min_size=2, max_size=6, unique=True))
+@example(seed=1, n=173, chosen=["by_pathway_offense", "by_month"])  # no shared dimension: linked by the total
+def test_random_sets_of_linked_tables_pass_the_audit(seed, n, chosen):
+    """Any mix of grains, breakdowns and filters over one measure: the engine's model must be the attacker's."""
+    months = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06")
+    s = structure(months)
+    units = make_units(np.random.default_rng(seed), n, s, people=max(5, n // 2))
+    declarations = [declaration(name, *POOL[name]) for name in chosen]
     publication, _, _ = publish_units(units, declarations, s)
     truth = truth_of(publication, units, s)
     assert_primary_rule_holds(publication, truth)
