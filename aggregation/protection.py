@@ -311,6 +311,10 @@ class _Row:
     group: int = -1  # rows with identical variables share one status
 
 
+_CONCLUSIVE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
+               highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
 class FamilyModel:
     """The attacker's LP for one family: a HiGHS model whose rows are the family's cells."""
 
@@ -565,9 +569,20 @@ class FamilyModel:
         self.lp.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
         started = time.perf_counter()
         self.lp.run()
+        status = self.lp.getModelStatus()
+        if status not in _CONCLUSIVE:
+            # A warm start can leave HiGHS without a verdict: solve again from scratch, then without presolve.
+            self.lp.clearSolver()
+            self.lp.run()
+            status = self.lp.getModelStatus()
+            if status not in _CONCLUSIVE:
+                self.lp.setOptionValue("presolve", "off")
+                self.lp.clearSolver()
+                self.lp.run()
+                status = self.lp.getModelStatus()
+                self.lp.setOptionValue("presolve", "choose")
         self.seconds["lp"] += time.perf_counter() - started
         self.solves += 1
-        status = self.lp.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             return "optimal", self.lp.getInfo().objective_function_value, np.asarray(self.lp.getSolution().col_value)
         if status == highspy.HighsModelStatus.kInfeasible:
@@ -734,28 +749,48 @@ def primary_sensitivity(table: CountTable, rule: Rule) -> list[str | None]:
     return reasons
 
 
-def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> None:
-    """Drop zero-sensitivity where a published zero cell containing the cell already implies it."""
+def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> dict[int, list[int]]:
+    """Drop zero-sensitivity where a published zero cell containing the cell already implies it.
+
+    Returns, per relieved row, the zero rows that imply it: if all of them end up suppressed
+    (as secondaries), the row is a sensitive zero again.
+    """
     by_variable: dict[int, list[int]] = defaultdict(list)
     for i, row in enumerate(model.rows):
         if row.table_id is not None and row.value == 0 and not row.sensitive:
             for v in row.variables[:1].tolist():
                 by_variable[v].append(i)
     zero_rows = {i for i, row in enumerate(model.rows) if row.table_id is not None and row.value == 0 and not row.sensitive}
-    for row in model.rows:
+    implied_by: dict[int, list[int]] = {}
+    for index, row in enumerate(model.rows):
         if row.reason != "zero" or len(row.variables) == 0:
             continue
         mine = set(row.variables.tolist())
-        for v in row.variables.tolist():
-            implied = any(
-                j in zero_rows and mine <= set(model.rows[j].variables.tolist())
-                for j in by_variable.get(v, [])
-            )
-            if implied:
-                row.sensitive = False
-                row.reason = None
-                reasons[row.table_id][row.row] = None
-                break
+        implying = sorted({
+            j for v in row.variables.tolist() for j in by_variable.get(v, [])
+            if j in zero_rows and mine <= set(model.rows[j].variables.tolist())
+        })
+        if implying:
+            row.sensitive = False
+            row.reason = None
+            reasons[row.table_id][row.row] = None
+            implied_by[index] = implying
+    return implied_by
+
+
+def _zeros_no_longer_implied(model: FamilyModel, implied_by: dict[int, list[int]],
+                             reasons: dict[str, list[str | None]]) -> list[int]:
+    """Make sensitive again, and suppress, published zeros whose implying zeros were all suppressed."""
+    exposed = [i for i, implying in implied_by.items()
+               if model.rows[i].published and not any(model.rows[j].published for j in implying)]
+    for i in exposed:
+        row = model.rows[i]
+        row.sensitive, row.reason = True, "zero"
+        reasons[row.table_id][row.row] = "zero"
+        model.witnessed_low[i] = model.witnessed_high[i] = False
+        del implied_by[i]
+        model.suppress(i)
+    return exposed
 
 
 def protect(
@@ -784,7 +819,7 @@ def protect(
     for key in sorted(families):
         family = _Family(key, families[key], structure)
         model = FamilyModel(family, rule, reasons, by_family_complements.get(key, []))
-        _zero_implied(model, reasons)
+        implied_by = _zero_implied(model, reasons)
         result.families.append(
             f"{key}: {len(families[key])} tables, {len(model.rows)} cells, "
             f"{len(model.cliques)} cliques, {model.num_variables} unknowns"
@@ -797,7 +832,10 @@ def protect(
         model.seed_witnesses(queue)
         done = 0
         position = 0
-        while position < len(queue):
+        while position < len(queue) or (exposed := _zeros_no_longer_implied(model, implied_by, reasons)):
+            if position >= len(queue):
+                queue.extend(exposed)
+                continue
             index = queue[position]
             position += 1
             attempts = 0

@@ -272,6 +272,8 @@ POOL = {
 @given(seed=st.integers(0, 10_000), n=st.integers(30, 400),
        chosen=st.lists(st.sampled_from(sorted(POOL)), min_size=2, max_size=6, unique=True))
 @example(seed=1, n=173, chosen=["by_pathway_offense", "by_month"])  # no shared dimension: linked by the total
+@example(seed=1171, n=30, chosen=["by_month", "by_month_neighborhood"])  # a zero total implying zeros, then suppressed
+@example(seed=130, n=250, chosen=["by_month_neighborhood", "theft_by_month"])  # HiGHS without a verdict on a warm start
 def test_random_sets_of_linked_tables_pass_the_audit(seed, n, chosen):
     """Any mix of grains, breakdowns and filters over one measure: the engine's model must be the attacker's."""
     months = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06")
