@@ -556,7 +556,7 @@ def brute_force(n_vars, constraints, target):
         res = milp(sign * np.asarray(target, float), constraints=cons, integrality=np.ones(n_vars),
                    bounds=Bounds(0, 10_000))
         assert res.status == 0, res.message
-        out.append(sign * res.fun)
+        out.append(float(round(sign * res.fun)))  # an integer optimum, without the solver's float noise
     low, high = out
     return low, (math.inf if high > 5_000 else high)
 
