@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import highspy
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 import numpy as np
 import pandas as pd
 
@@ -241,21 +242,14 @@ def _refine(size: int, sets: Iterable[frozenset[int]]) -> list[int]:
 
 def _meet(a: list[int], b: list[int]) -> list[int]:
     """Return the finest partition coarser than both: elements linked through either share a block."""
-    parent = list(range(len(a)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for blocks in (a, b):
-        first: dict[int, int] = {}
-        for element, block in enumerate(blocks):
-            other = first.setdefault(block, element)
-            parent[root(element)] = root(other)
-    ids: dict[int, int] = {}
-    return [ids.setdefault(root(e), len(ids)) for e in range(len(a))]
+    n = len(a)
+    first_a = {block: element for element, block in reversed(list(enumerate(a)))}
+    first_b = {block: element for element, block in reversed(list(enumerate(b)))}
+    rows = np.arange(n).repeat(2)
+    cols = np.asarray([first[block] for pair in zip(a, b) for first, block in zip((first_a, first_b), pair)])
+    _, labels = connected_components(sparse.csr_matrix((np.ones(2 * n), (rows, cols)), shape=(n, n)),
+                                     directed=False)
+    return labels.tolist()
 
 
 def _common_refinement(a: list[int], b: list[int]) -> list[int]:
@@ -570,17 +564,15 @@ class FamilyModel:
         started = time.perf_counter()
         self.lp.run()
         status = self.lp.getModelStatus()
-        if status not in _CONCLUSIVE:
-            # A warm start can leave HiGHS without a verdict: solve again from scratch, then without presolve.
+        # A warm start can leave HiGHS without a verdict: solve again from scratch, then without presolve.
+        for presolve in ("choose", "off"):
+            if status in _CONCLUSIVE:
+                break
+            self.lp.setOptionValue("presolve", presolve)
             self.lp.clearSolver()
             self.lp.run()
             status = self.lp.getModelStatus()
-            if status not in _CONCLUSIVE:
-                self.lp.setOptionValue("presolve", "off")
-                self.lp.clearSolver()
-                self.lp.run()
-                status = self.lp.getModelStatus()
-                self.lp.setOptionValue("presolve", "choose")
+        self.lp.setOptionValue("presolve", "choose")
         self.seconds["lp"] += time.perf_counter() - started
         self.solves += 1
         if status == highspy.HighsModelStatus.kOptimal:
@@ -760,7 +752,6 @@ def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> d
         if row.table_id is not None and row.value == 0 and not row.sensitive:
             for v in row.variables[:1].tolist():
                 by_variable[v].append(i)
-    zero_rows = {i for i, row in enumerate(model.rows) if row.table_id is not None and row.value == 0 and not row.sensitive}
     implied_by: dict[int, list[int]] = {}
     for index, row in enumerate(model.rows):
         if row.reason != "zero" or len(row.variables) == 0:
@@ -768,7 +759,7 @@ def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> d
         mine = set(row.variables.tolist())
         implying = sorted({
             j for v in row.variables.tolist() for j in by_variable.get(v, [])
-            if j in zero_rows and mine <= set(model.rows[j].variables.tolist())
+            if mine <= set(model.rows[j].variables.tolist())
         })
         if implying:
             row.sensitive = False

@@ -10,7 +10,6 @@ Python; every value in the SQL is a bound parameter. Must not import
 from __future__ import annotations
 
 import itertools
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
