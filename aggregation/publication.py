@@ -7,7 +7,6 @@ information lost go into ``PublicationReport``, never into the public dict.
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field

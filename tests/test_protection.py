@@ -161,11 +161,11 @@ def _monthly_units(seed: int, months) -> pd.DataFrame:
 @pytest.mark.parametrize("tree", ["chosen", "through the quarterly clique"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_monthly_cliques_stay_linked_by_month(monkeypatch, tree, seed):
-    import aggregation.protection as protection
+    import aggregation.family_model as family_model
 
     months = tuple(f"2024-{m:02d}" for m in range(1, 13))
     seen = []
-    original = protection._junction_tree
+    original = family_model.junction_tree
 
     def junction_tree(cliques, weight=None):
         # "through the quarterly clique": ignore the resolution weights, the worst tree here.
@@ -173,7 +173,7 @@ def test_monthly_cliques_stay_linked_by_month(monkeypatch, tree, seed):
         seen.append(([sorted(c) for c in cliques], edges))
         return edges
 
-    monkeypatch.setattr(protection, "_junction_tree", junction_tree)
+    monkeypatch.setattr(family_model, "junction_tree", junction_tree)
     s = structure(months)
     units = _monthly_units(seed, months)
     publication, _, _ = publish_units(units, QUARTER_BETWEEN_MONTHS, s)

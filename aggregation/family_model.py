@@ -1,0 +1,580 @@
+"""The attacker's model of one family of linked tables, and its HiGHS solves.
+
+For each family (one additive measure with its slices; or one stock measure at one
+time grain) the unknowns are the counts of a junction tree of clique tables over the
+family's dimensions: exact for what the published cells imply. Every count cell is
+one row of one HiGHS model; suppressing a cell frees its row. A row is protected when
+integer witnesses exist (see ``FamilyModel``). Must not import ``aggregation.audit``
+nor decide which cells to suppress (that is ``aggregation.protection``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .junction_tree import (
+    Clique,
+    common_refinement,
+    junction_tree,
+    maximal_cliques,
+    meet,
+    nested,
+    refine,
+    tree_path,
+)
+from .registry import SUBSET_MEASURES, TableDeclaration
+from .rules import Rule
+from .solver import silent_highs
+from .structure import GEOGRAPHY, TIME_GRAINS, Structure, time_parent
+
+INF = highspy.kHighsInf
+TOLERANCE = 1e-7
+TIME = "time"
+
+
+@dataclass
+class CountTable:
+    """A declared table with its true cells: dimension columns, then value, people, top1, top2."""
+
+    declaration: TableDeclaration
+    cells: pd.DataFrame
+
+
+@dataclass
+class Complement:
+    """A derived figure an attacker can bound: a parent cell minus a published slice of it."""
+
+    table_id: str
+    row: int
+    dropped: tuple[str, ...]  # the filter conditions removed to get the parent
+    value: int
+
+
+
+
+# ---------------------------------------------------------------------------
+# Families, base dimensions and value sets
+
+
+def family_of(declaration: TableDeclaration) -> str:
+    """Return the family key: the base measure (slices join their parent), stocks by time grain."""
+    if declaration.measure in SUBSET_MEASURES:
+        return SUBSET_MEASURES[declaration.measure][0]
+    if declaration.additive:
+        return declaration.measure
+    grain = next(d for d in (*declaration.dimensions, *declaration.filters) if d in TIME_GRAINS)
+    return f"{declaration.measure}@{grain}"
+
+
+def conditions_of(declaration: TableDeclaration) -> dict[str, tuple[str, ...]]:
+    """Return the table's filters together with the slice conditions of a subset measure."""
+    found = {k: tuple(v) for k, v in declaration.filters.items()}
+    if declaration.measure in SUBSET_MEASURES:
+        for key, values in SUBSET_MEASURES[declaration.measure][1].items():
+            found[key] = tuple(values)
+    return found
+
+
+class Family:
+    """One group of linked tables and the attacker's model of them."""
+
+    def __init__(self, key: str, tables: list[CountTable], structure: Structure):
+        self.key = key
+        self.tables = tables
+        self.structure = structure
+        used = set()
+        for t in tables:
+            used |= set(t.declaration.dimensions) | set(conditions_of(t.declaration))
+        self.uses_neighborhood = bool(used & {"neighborhood", "business_district"})
+        time_used = [d for d in TIME_GRAINS if d in used]
+        self.time_grain = time_used[0] if time_used else None  # the finest grain used
+        self.base_dims = sorted({self.base(d) for d in used})
+        self.domain = {b: self._finest_domain(b) for b in self.base_dims}
+        self.position = {b: {v: i for i, v in enumerate(self.domain[b])} for b in self.base_dims}
+
+    def base(self, dimension: str) -> str:
+        if dimension in TIME_GRAINS:
+            return TIME
+        if dimension in GEOGRAPHY:
+            return "neighborhood" if self.uses_neighborhood else "precinct"
+        return dimension
+
+    def _finest_domain(self, base: str) -> tuple[str, ...]:
+        if base == TIME:
+            return tuple(self.structure.domains[self.time_grain])
+        return tuple(self.structure.domains[base])
+
+    def value_set(self, dimension: str, value: str) -> frozenset[int]:
+        """Return the finest-domain positions of the base dimension that ``dimension = value`` covers."""
+        base = self.base(dimension)
+        positions = self.position[base]
+        if base == TIME:
+            return frozenset(i for v, i in positions.items() if time_parent(v, dimension) == value)
+        if base == "neighborhood" and dimension != "neighborhood":
+            return frozenset(positions[h] for h in self.structure.neighborhoods_matching(dimension, value))
+        if base == "precinct" and dimension == "business_district":
+            raise ValueError("business districts need the neighborhood dimension")
+        return frozenset([positions[value]]) if value in positions else frozenset()
+
+    def cell_sets(self, declaration: TableDeclaration, cell: dict[str, str],
+                  drop: Iterable[str] = ()) -> dict[str, frozenset[int]]:
+        """Return, per base dimension, the finest values a cell covers (conditions in ``drop`` ignored)."""
+        sets: dict[str, frozenset[int]] = {}
+
+        def narrow(dimension: str, allowed: frozenset[int]) -> None:
+            base = self.base(dimension)
+            sets[base] = sets[base] & allowed if base in sets else allowed
+
+        for dimension in declaration.dimensions:
+            narrow(dimension, self.value_set(dimension, cell[dimension]))
+        for dimension, values in conditions_of(declaration).items():
+            if dimension in drop:
+                continue
+            narrow(dimension, frozenset().union(*(self.value_set(dimension, v) for v in values)))
+        return sets
+
+
+# ---------------------------------------------------------------------------
+# The model
+
+
+@dataclass
+class Row:
+    table_id: str | None  # None for a complement
+    row: int
+    value: int
+    variables: np.ndarray
+    published: bool = True
+    sensitive: bool = False
+    reason: str | None = None
+    complement: Complement | None = None
+    group: int = -1  # rows with identical variables share one status
+
+
+_CONCLUSIVE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
+               highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+
+
+class FamilyModel:
+    """The attacker's LP for one family: a HiGHS model whose rows are the family's cells."""
+
+    def __init__(self, family: Family, rule: Rule, sensitivity: dict[str, list[str | None]],
+                 complements: list[Complement]):
+        self.family = family
+        self.rule = rule
+        self.solves = 0
+        self.milp_solves = 0
+        self.seconds = defaultdict(float)
+        tables = family.tables
+        dims = family.base_dims
+        cell_sets: dict[str, list[dict[str, frozenset[int]]]] = {}
+        for t in tables:
+            records = t.cells[list(t.declaration.dimensions)].to_dict("records")
+            cell_sets[t.declaration.id] = [family.cell_sets(t.declaration, r) for r in records]
+        complement_sets = []
+        for c in complements:
+            table = next(t for t in tables if t.declaration.id == c.table_id)
+            record = table.cells.iloc[c.row][list(table.declaration.dimensions)].to_dict()
+            parent = family.cell_sets(table.declaration, record, drop=c.dropped)
+            complement_sets.append((c, parent, cell_sets[c.table_id][c.row]))
+
+        edges = set()
+        table_dims = {}
+        for t in tables:
+            used = sorted({family.base(d) for d in (*t.declaration.dimensions, *conditions_of(t.declaration))})
+            table_dims[t.declaration.id] = frozenset(used)
+            edges |= {frozenset(p) for p in itertools.combinations(used, 2)}
+        clique_dims = maximal_cliques(dims, edges) or [frozenset()]
+
+        def estimated(clique: frozenset[str]) -> int:
+            return math.prod(len(family.domain[d]) for d in clique)
+
+        assignment: dict[str, int] = {}
+        for t in tables:
+            fits = [i for i, c in enumerate(clique_dims) if table_dims[t.declaration.id] <= c]
+            assignment[t.declaration.id] = min(fits, key=lambda i: estimated(clique_dims[i]))
+        # Partition each clique's dimensions by what its tables (and complements) tell apart.
+        sets_in_clique: dict[tuple[int, str], list[frozenset[int]]] = defaultdict(list)
+        for t in tables:
+            i = assignment[t.declaration.id]
+            for sets in cell_sets[t.declaration.id]:
+                for d, s in sets.items():
+                    sets_in_clique[(i, d)].append(s)
+        for c, parent, _ in complement_sets:
+            i = assignment[c.table_id]
+            for d, s in parent.items():
+                sets_in_clique[(i, d)].append(s)
+        global_blocks = {
+            d: refine(len(family.domain[d]), [s for (i, dd), ss in sets_in_clique.items() if dd == d for s in ss])
+            for d in dims
+        }
+        blocks = {
+            (i, d): refine(len(family.domain[d]), sets_in_clique[(i, d)])
+            for i, c in enumerate(clique_dims) for d in c
+        }
+
+        def resolution(i: int, j: int) -> tuple:
+            # Prefer joining cliques that share a dimension at a fine resolution (months with months).
+            shared = clique_dims[i] & clique_dims[j]
+            return (sum(max(meet(blocks[(i, d)], blocks[(j, d)])) + 1 for d in shared),)
+
+        tree = junction_tree(clique_dims, resolution)
+        holders = {d: [i for i, c in enumerate(clique_dims) if d in c] for d in dims}
+        paths = {(a, b): tree_path(tree, a, b)
+                 for d in dims for a, b in itertools.combinations(holders[d], 2)}
+        changed = True
+        while changed:
+            changed = False
+            # Neighbours must partition a shared dimension in nested ways...
+            for i, j in tree:
+                for d in clique_dims[i] & clique_dims[j]:
+                    a, b = blocks[(i, d)], blocks[(j, d)]
+                    if not (nested(a, b) or nested(b, a)):
+                        blocks[(i, d)] = blocks[(j, d)] = global_blocks[d]
+                        changed = True
+            # ...and every clique on the path between two cliques must carry what they share
+            # (month totals in one clique and months by pathway in another stay linked by month,
+            # not only by quarter through a quarterly clique between them).
+            for d in dims:
+                for a, b in itertools.combinations(holders[d], 2):
+                    target = meet(blocks[(a, d)], blocks[(b, d)])
+                    for c in paths[(a, b)][1:-1]:
+                        if not nested(blocks[(c, d)], target):
+                            blocks[(c, d)] = common_refinement(blocks[(c, d)], target)
+                            changed = True
+        self.cliques = [Clique(sorted(c), {d: blocks[(i, d)] for d in c}) for i, c in enumerate(clique_dims)]
+        offset = 0
+        for clique in self.cliques:
+            clique.offset = offset
+            offset += clique.size
+        self.num_variables = offset
+
+        # Rows: every count cell, then complements, then separators.
+        self.rows: list[Row] = []
+        self.table_rows: dict[str, list[int]] = {}
+        for t in tables:
+            clique = self.cliques[assignment[t.declaration.id]]
+            reasons = sensitivity[t.declaration.id]
+            indices = []
+            values = t.cells["value"].to_numpy()
+            for r, sets in enumerate(cell_sets[t.declaration.id]):
+                indices.append(len(self.rows))
+                self.rows.append(Row(t.declaration.id, r, int(values[r]), clique.variables(sets),
+                                      sensitive=reasons[r] is not None, reason=reasons[r]))
+            self.table_rows[t.declaration.id] = indices
+        for c, parent, own in complement_sets:
+            clique = self.cliques[assignment[c.table_id]]
+            whole, part = clique.variables(parent), clique.variables(own)
+            rest = np.setdiff1d(whole, part).astype(np.int32)
+            self.rows.append(Row(None, c.row, c.value, rest, published=False,
+                                  sensitive=rule.complement_sensitive(c.value), reason="complement",
+                                  complement=c))
+        self._group_identical_rows()
+        separators = self._separator_rows(tree)
+        self._build(separators)
+
+    def _group_identical_rows(self) -> None:
+        groups: dict[bytes, int] = {}
+        self.groups: dict[int, list[int]] = defaultdict(list)
+        for i, row in enumerate(self.rows):
+            if row.complement is None:
+                row.group = groups.setdefault(np.sort(row.variables).tobytes(), len(groups))
+                self.groups[row.group].append(i)
+
+    def _separator_rows(self, tree) -> list[np.ndarray]:
+        rows = []
+        for i, j in tree:
+            a, b = self.cliques[i], self.cliques[j]
+            shared = sorted(set(a.dims) & set(b.dims))
+            coarse = {}
+            for d in shared:
+                coarse[d] = a.blocks[d] if nested(b.blocks[d], a.blocks[d]) else b.blocks[d]
+            keys_a = self._separator_keys(a, shared, coarse)
+            keys_b = self._separator_keys(b, shared, coarse)
+            for key in sorted(set(keys_a) | set(keys_b)):
+                rows.append((np.asarray(keys_a.get(key, []), dtype=np.int32),
+                             np.asarray(keys_b.get(key, []), dtype=np.int32)))
+        return rows
+
+    @staticmethod
+    def _separator_keys(clique: Clique, shared: list[str], coarse: dict[str, list[int]]):
+        keys: dict[tuple, list[int]] = defaultdict(list)
+        block_to_coarse = {}
+        for d in shared:
+            mapping = {}
+            for element, block in enumerate(clique.blocks[d]):
+                mapping[block] = coarse[d][element]
+            block_to_coarse[d] = mapping
+        for flat in range(clique.size):
+            index = np.unravel_index(flat, clique.shape) if clique.dims else ()
+            key = tuple(block_to_coarse[d][int(index[clique.dims.index(d)])] for d in shared)
+            keys[key].append(clique.offset + flat)
+        return keys
+
+    def _build(self, separators) -> None:
+        self.lp = self._new_highs()
+        self.lp.addVars(self.num_variables, np.zeros(self.num_variables), np.full(self.num_variables, INF))
+        self._add_cell_rows(self.lp)
+        self._add_separator_rows(self.lp, separators)
+        # The auxiliary model: the same rows, each cell row with a pair of priced slacks.
+        self.aux = self._new_highs()
+        self.aux.addVars(self.num_variables, np.zeros(self.num_variables), np.full(self.num_variables, INF))
+        self._add_cell_rows(self.aux)
+        self._add_separator_rows(self.aux, separators)
+        n = len(self.rows)
+        self.aux.addVars(2 * n, np.zeros(2 * n), np.full(2 * n, INF))
+        for r, row in enumerate(self.rows):
+            for sign, column in ((1.0, self.num_variables + 2 * r), (-1.0, self.num_variables + 2 * r + 1)):
+                self.aux.changeCoeff(r, column, sign)
+        costs = np.asarray([float(row.value) + 1.0 for row in self.rows for _ in (0, 1)])
+        self.aux.changeColsCost(2 * n, np.arange(self.num_variables, self.num_variables + 2 * n, dtype=np.int32), costs)
+        self._costs = np.zeros(self.num_variables)
+        self._prepare_witnesses()
+
+    @staticmethod
+    def _new_highs() -> highspy.Highs:
+        return silent_highs()
+
+    def _add_cell_rows(self, h: highspy.Highs) -> None:
+        lower, upper, starts, indices = [], [], [], []
+        for row in self.rows:
+            starts.append(len(indices))
+            indices.extend(row.variables.tolist())
+            bound = float(row.value)
+            lower.append(bound if row.published else -INF)
+            upper.append(bound if row.published else INF)
+        self._add_rows(h, lower, upper, starts, indices, [1.0] * len(indices))
+
+    def _add_separator_rows(self, h: highspy.Highs, separators) -> None:
+        lower, upper, starts, indices, values = [], [], [], [], []
+        for left, right in separators:
+            starts.append(len(indices))
+            indices.extend(left.tolist() + right.tolist())
+            values.extend([1.0] * len(left) + [-1.0] * len(right))
+            lower.append(0.0)
+            upper.append(0.0)
+        self._add_rows(h, lower, upper, starts, indices, values)
+
+    @staticmethod
+    def _add_rows(h, lower, upper, starts, indices, values) -> None:
+        if not lower:
+            return
+        h.addRows(len(lower), np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64),
+                  len(indices), np.asarray(starts, dtype=np.int32), np.asarray(indices, dtype=np.int32),
+                  np.asarray(values, dtype=np.float64))
+
+    # -- solving ------------------------------------------------------------
+    #
+    # A row is protected when integer witnesses exist: a solution of everything
+    # published in which it is 0 and one in which it reaches k (a sensitive
+    # cell), or one in which it differs from its true value (a secondary
+    # suppression; the true table is itself a solution). Every integral
+    # solution any solve finds joins a pool and may witness many rows at once.
+
+    def _prepare_witnesses(self) -> None:
+        n_rows = len(self.rows)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        indptr[1:] = np.cumsum([len(r.variables) for r in self.rows])
+        indices = np.concatenate([r.variables for r in self.rows]) if n_rows else np.empty(0, dtype=np.int32)
+        self.forms = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(n_rows, self.num_variables))
+        self.values = np.asarray([r.value for r in self.rows], dtype=np.float64)
+        self.witnessed_low = np.zeros(n_rows, dtype=bool)
+        self.witnessed_high = np.zeros(n_rows, dtype=bool)
+        self.pool_size = 0
+
+    def _witness(self, solution: np.ndarray) -> bool:
+        """Add an integral solution to the pool; return False when it is not integral."""
+        if not np.all(np.abs(solution - np.round(solution)) < TOLERANCE) or np.any(solution < -TOLERANCE):
+            return False
+        forms = self.forms @ np.round(solution)
+        k = self.rule.threshold
+        sensitive = np.asarray([r.sensitive for r in self.rows])
+        self.witnessed_low |= np.where(sensitive, forms < 0.5, np.abs(forms - self.values) > 0.5)
+        self.witnessed_high |= np.where(sensitive, forms > k - 0.5, np.abs(forms - self.values) > 0.5)
+        self.pool_size += 1
+        return True
+
+    def protected(self, index: int) -> bool:
+        return bool(self.witnessed_low[index] and self.witnessed_high[index])
+
+    def _objective_on(self, costs: np.ndarray) -> None:
+        changed = np.flatnonzero((costs != 0) | (self._costs != 0)).astype(np.int32)
+        if len(changed):
+            self.lp.changeColsCost(len(changed), changed, costs[changed])
+        self._costs = costs
+
+    def _solve(self, costs: np.ndarray, maximize: bool) -> tuple[str, float, np.ndarray | None]:
+        """Solve the LP with ``costs``; return (status, objective, solution)."""
+        self._objective_on(costs)
+        self.lp.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
+        started = time.perf_counter()
+        self.lp.run()
+        status = self.lp.getModelStatus()
+        # A warm start can leave HiGHS without a verdict: solve again from scratch, then without presolve.
+        for presolve in ("choose", "off"):
+            if status in _CONCLUSIVE:
+                break
+            self.lp.setOptionValue("presolve", presolve)
+            self.lp.clearSolver()
+            self.lp.run()
+            status = self.lp.getModelStatus()
+        self.lp.setOptionValue("presolve", "choose")
+        self.seconds["lp"] += time.perf_counter() - started
+        self.solves += 1
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal", self.lp.getInfo().objective_function_value, np.asarray(self.lp.getSolution().col_value)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise InconsistentFigures(f"the published figures of {self.family.key} are inconsistent")
+        if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return "unbounded", math.inf, None
+        raise RuntimeError(f"HiGHS stopped with status {status} on {self.family.key}")
+
+    def _integer_witness(self, index: int, lower: float, upper: float) -> bool:
+        """Search an integral solution with row ``index`` in [lower, upper]; pool it; return success."""
+        self._objective_on(np.zeros(self.num_variables))
+        self.lp.changeRowBounds(index, lower, upper)
+        columns = np.arange(self.num_variables, dtype=np.int32)
+        self.lp.changeColsIntegrality(self.num_variables, columns,
+                                      np.full(self.num_variables, highspy.HighsVarType.kInteger))
+        started = time.perf_counter()
+        try:
+            self.lp.run()
+            self.milp_solves += 1
+            self.solves += 1
+            found = self.lp.getModelStatus() == highspy.HighsModelStatus.kOptimal
+            solution = np.asarray(self.lp.getSolution().col_value) if found else None
+        finally:
+            self.seconds["milp"] += time.perf_counter() - started
+            self.lp.changeColsIntegrality(self.num_variables, columns,
+                                          np.full(self.num_variables, highspy.HighsVarType.kContinuous))
+            self._restore_row(index)
+        return found and self._witness(solution)
+
+    def _restore_row(self, index: int) -> None:
+        row = self.rows[index]
+        bound = float(row.value)
+        self.lp.changeRowBounds(index, bound if row.published else -INF, bound if row.published else INF)
+
+    def seed_witnesses(self, rows: list[int]) -> None:
+        """Look for witnesses of many rows at once: minimise, then maximise, their sum."""
+        for maximize in (False, True):
+            for _ in range(4):
+                pending = [i for i in rows if not (self.witnessed_high[i] if maximize else self.witnessed_low[i])]
+                if not pending:
+                    break
+                costs = np.asarray(self.forms[pending].sum(axis=0)).ravel()
+                status, _, solution = self._solve(costs, maximize)
+                if solution is None or not self._witness(solution):
+                    break
+                still = [i for i in pending if not (self.witnessed_high[i] if maximize else self.witnessed_low[i])]
+                if len(still) == len(pending):
+                    break
+
+    def shortfall(self, index: int) -> str | None:
+        """Return which side of row ``index``'s protection fails (``low``/``high``), or None."""
+        row = self.rows[index]
+        costs = np.zeros(self.num_variables)
+        costs[row.variables] = 1.0
+        if not row.sensitive:
+            # a secondary needs one integral solution away from its true value
+            _, low, solution = self._solve(costs, maximize=False)
+            if solution is not None:
+                self._witness(solution)
+            if self.protected(index):
+                return None
+            _, high, solution = self._solve(costs, maximize=True)
+            if high == math.inf:
+                self.witnessed_low[index] = self.witnessed_high[index] = True  # unbounded: not exact
+                return None
+            if solution is not None:
+                self._witness(solution)
+            if self.protected(index):
+                return None
+            if high >= row.value + 1 - TOLERANCE and self._integer_witness(index, float(row.value + 1), INF):
+                return None
+            if low <= row.value - 1 + TOLERANCE and self._integer_witness(index, -INF, float(row.value - 1)):
+                return None
+            return "high"
+        k = float(self.rule.threshold)
+        if not self.witnessed_low[index]:
+            _, low, solution = self._solve(costs, maximize=False)
+            if low > TOLERANCE:
+                return "low"
+            if solution is not None:
+                self._witness(solution)
+            if not self.witnessed_low[index] and not self._integer_witness(index, 0.0, 0.0):
+                return "low"
+        if not self.witnessed_high[index]:
+            _, high, solution = self._solve(costs, maximize=True)
+            if high == math.inf:
+                # an unbounded LP over a feasible integer program with rational data: the IP is unbounded too
+                self.witnessed_high[index] = True
+                return None
+            if high < k - TOLERANCE:
+                return "high"
+            if solution is not None:
+                self._witness(solution)
+            if not self.witnessed_high[index] and not self._integer_witness(index, k, INF):
+                return "high"
+        return None
+
+    def widen(self, index: int, side: str, integer: bool = False) -> list[int]:
+        """Return the cheapest published rows whose release would pin row ``index`` down."""
+        row = self.rows[index]
+        k = self.rule.threshold
+        if side == "low":
+            lower, upper = 0.0, 0.0
+        elif row.sensitive:
+            lower, upper = float(k), INF
+        else:
+            lower, upper = float(row.value + 1), INF
+        slack_columns = np.asarray([self.num_variables + 2 * index, self.num_variables + 2 * index + 1], dtype=np.int32)
+        self.aux.changeRowBounds(index, lower, upper)
+        self.aux.changeColsBounds(2, slack_columns, np.zeros(2), np.zeros(2))
+        if integer:
+            self.aux.changeColsIntegrality(self.num_variables, np.arange(self.num_variables, dtype=np.int32),
+                                           np.full(self.num_variables, highspy.HighsVarType.kInteger))
+        try:
+            self.aux.run()
+            self.solves += 1
+            if self.aux.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return []
+            solution = np.asarray(self.aux.getSolution().col_value)[self.num_variables:]
+        finally:
+            bound = float(row.value)
+            self.aux.changeRowBounds(index, bound if row.published else -INF, bound if row.published else INF)
+            self.aux.changeColsBounds(2, slack_columns, np.zeros(2), np.full(2, INF))
+            if integer:
+                self.aux.changeColsIntegrality(self.num_variables, np.arange(self.num_variables, dtype=np.int32),
+                                               np.full(self.num_variables, highspy.HighsVarType.kContinuous))
+        moved = solution[0::2] + solution[1::2]
+        return [r for r in np.flatnonzero(moved > TOLERANCE).tolist() if self.rows[r].published]
+
+    def suppress(self, index: int) -> list[int]:
+        """Free row ``index`` and every row of identical cells; return the rows newly suppressed."""
+        row = self.rows[index]
+        targets = self.groups.get(row.group, [index]) if row.group >= 0 else [index]
+        freed = []
+        for i in targets:
+            if self.rows[i].published:
+                self.rows[i].published = False
+                self.lp.changeRowBounds(i, -INF, INF)
+                self.aux.changeRowBounds(i, -INF, INF)
+                freed.append(i)
+        return freed
+
+
+class InconsistentFigures(ValueError):
+    """The published figures admit no table at all: a bug upstream, never published."""
+
+
