@@ -42,12 +42,36 @@ TOLERANCE = 1e-7
 TIME = "time"
 
 
+FREE, KEEP_PUBLISHED, KEEP_SUPPRESSED = 0, 1, 2
+
+
 @dataclass
 class CountTable:
-    """A declared table with its true cells: dimension columns, then value, people, top1, top2."""
+    """A declared table with its true cells: dimension columns, then value, people, top1, top2.
+
+    ``history`` (optional, one entry per cell) carries what earlier releases fixed: a status
+    (``FREE``, ``KEEP_PUBLISHED``, ``KEEP_SUPPRESSED``) and the bounds ``at_most`` /
+    ``at_least`` that a withheld cell's attacker interval must still reach, so that its
+    difference from every earlier release's figure is never provably 1 to k-1.
+    """
 
     declaration: TableDeclaration
     cells: pd.DataFrame
+    history: "CellHistory | None" = None
+
+
+@dataclass
+class CellHistory:
+    """Per cell of one table: the status earlier releases fixed and the bounds it must reach."""
+
+    status: np.ndarray  # int8: FREE, KEEP_PUBLISHED or KEEP_SUPPRESSED
+    at_most: np.ndarray  # float: an attacker solution must reach this value or below (inf: none)
+    at_least: np.ndarray  # float: ... or this value or above (-inf: none)
+
+    @classmethod
+    def free(cls, size: int) -> "CellHistory":
+        """Return a history that fixes nothing."""
+        return cls(np.zeros(size, dtype=np.int8), np.full(size, math.inf), np.full(size, -math.inf))
 
 
 @dataclass
@@ -159,6 +183,9 @@ class Row:
     reason: str | None = None
     complement: Complement | None = None
     group: int = -1  # rows with identical variables share one status
+    status: int = FREE  # KEEP_PUBLISHED / KEEP_SUPPRESSED: fixed by an earlier release
+    at_most: float = math.inf
+    at_least: float = -math.inf
 
 
 _CONCLUSIVE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
@@ -267,10 +294,13 @@ class FamilyModel:
             reasons = sensitivity[t.declaration.id]
             indices = []
             values = t.cells["value"].to_numpy()
+            history = t.history or CellHistory.free(len(t.cells))
             for r, sets in enumerate(cell_sets[t.declaration.id]):
                 indices.append(len(self.rows))
                 self.rows.append(Row(t.declaration.id, r, int(values[r]), clique.variables(sets),
-                                      sensitive=reasons[r] is not None, reason=reasons[r]))
+                                     sensitive=reasons[r] is not None, reason=reasons[r],
+                                     status=int(history.status[r]), at_most=float(history.at_most[r]),
+                                     at_least=float(history.at_least[r])))
             self.table_rows[t.declaration.id] = indices
         for c, parent, own in complement_sets:
             clique = self.cliques[assignment[c.table_id]]
@@ -284,12 +314,18 @@ class FamilyModel:
         self._build(separators)
 
     def _group_identical_rows(self) -> None:
+        """Give rows of identical cells one group; a group holding a row kept published is locked."""
         groups: dict[bytes, int] = {}
         self.groups: dict[int, list[int]] = defaultdict(list)
         for i, row in enumerate(self.rows):
             if row.complement is None:
                 row.group = groups.setdefault(np.sort(row.variables).tobytes(), len(groups))
                 self.groups[row.group].append(i)
+        self.locked = {row.group for row in self.rows if row.status == KEEP_PUBLISHED}
+
+    def locked_row(self, index: int) -> bool:
+        """Return whether row ``index`` must stay published (an earlier release published its cell)."""
+        return self.rows[index].group in self.locked
 
     def _separator_rows(self, tree) -> list[np.ndarray]:
         rows = []
@@ -338,6 +374,10 @@ class FamilyModel:
                 self.aux.changeCoeff(r, column, sign)
         costs = np.asarray([float(row.value) + 1.0 for row in self.rows for _ in (0, 1)])
         self.aux.changeColsCost(2 * n, np.arange(self.num_variables, self.num_variables + 2 * n, dtype=np.int32), costs)
+        locked = [r for r in range(n) if self.locked_row(r)]
+        if locked:  # a figure an earlier release published cannot be withdrawn: its slacks stay at zero
+            columns = np.asarray([self.num_variables + 2 * r + side for r in locked for side in (0, 1)], dtype=np.int32)
+            self.aux.changeColsBounds(len(columns), columns, np.zeros(len(columns)), np.zeros(len(columns)))
         self._costs = np.zeros(self.num_variables)
         self._prepare_witnesses()
 
@@ -390,6 +430,11 @@ class FamilyModel:
         self.values = np.asarray([r.value for r in self.rows], dtype=np.float64)
         self.witnessed_low = np.zeros(n_rows, dtype=bool)
         self.witnessed_high = np.zeros(n_rows, dtype=bool)
+        self.at_most = np.asarray([r.at_most for r in self.rows], dtype=np.float64)
+        self.at_least = np.asarray([r.at_least for r in self.rows], dtype=np.float64)
+        # The true table is itself a solution: it may already reach the history's bounds.
+        self.reached_at_most = self.values <= self.at_most + 0.5
+        self.reached_at_least = self.values >= self.at_least - 0.5
         self.pool_size = 0
 
     def _witness(self, solution: np.ndarray) -> bool:
@@ -401,11 +446,15 @@ class FamilyModel:
         sensitive = np.asarray([r.sensitive for r in self.rows])
         self.witnessed_low |= np.where(sensitive, forms < 0.5, np.abs(forms - self.values) > 0.5)
         self.witnessed_high |= np.where(sensitive, forms > k - 0.5, np.abs(forms - self.values) > 0.5)
+        self.reached_at_most |= forms <= self.at_most + 0.5
+        self.reached_at_least |= forms >= self.at_least - 0.5
         self.pool_size += 1
         return True
 
     def protected(self, index: int) -> bool:
-        return bool(self.witnessed_low[index] and self.witnessed_high[index])
+        """Return whether row ``index`` has every witness it needs (the rule's and the history's)."""
+        return bool(self.witnessed_low[index] and self.witnessed_high[index]
+                    and self.reached_at_most[index] and self.reached_at_least[index])
 
     def _objective_on(self, costs: np.ndarray) -> None:
         changed = np.flatnonzero((costs != 0) | (self._costs != 0)).astype(np.int32)
@@ -481,7 +530,37 @@ class FamilyModel:
                     break
 
     def shortfall(self, index: int) -> str | None:
-        """Return which side of row ``index``'s protection fails (``low``/``high``), or None."""
+        """Return which side of row ``index``'s protection fails (``low``, ``high``, ``at_most``, ``at_least``)."""
+        return self._rule_shortfall(index) or self._history_shortfall(index)
+
+    def _history_shortfall(self, index: int) -> str | None:
+        """Return ``at_most``/``at_least`` when no solution reaches the history's bound, else None."""
+        row = self.rows[index]
+        costs = np.zeros(self.num_variables)
+        costs[row.variables] = 1.0
+        if not self.reached_at_most[index]:
+            _, low, solution = self._solve(costs, maximize=False)
+            if low > row.at_most + TOLERANCE:
+                return "at_most"
+            if solution is not None:
+                self._witness(solution)
+            if not self.reached_at_most[index] and not self._integer_witness(index, -INF, row.at_most):
+                return "at_most"
+        if not self.reached_at_least[index]:
+            _, high, solution = self._solve(costs, maximize=True)
+            if high == math.inf:
+                self.reached_at_least[index] = True  # unbounded LP over a feasible IP: the IP is unbounded too
+                return None
+            if high < row.at_least - TOLERANCE:
+                return "at_least"
+            if solution is not None:
+                self._witness(solution)
+            if not self.reached_at_least[index] and not self._integer_witness(index, row.at_least, INF):
+                return "at_least"
+        return None
+
+    def _rule_shortfall(self, index: int) -> str | None:
+        """Return which side of the primary rule's protection of row ``index`` fails, or None."""
         row = self.rows[index]
         costs = np.zeros(self.num_variables)
         costs[row.variables] = 1.0
@@ -534,6 +613,10 @@ class FamilyModel:
         k = self.rule.threshold
         if side == "low":
             lower, upper = 0.0, 0.0
+        elif side == "at_most":
+            lower, upper = -INF, row.at_most
+        elif side == "at_least":
+            lower, upper = row.at_least, INF
         elif row.sensitive:
             lower, upper = float(k), INF
         else:
@@ -558,11 +641,14 @@ class FamilyModel:
                 self.aux.changeColsIntegrality(self.num_variables, np.arange(self.num_variables, dtype=np.int32),
                                                np.full(self.num_variables, highspy.HighsVarType.kContinuous))
         moved = solution[0::2] + solution[1::2]
-        return [r for r in np.flatnonzero(moved > TOLERANCE).tolist() if self.rows[r].published]
+        return [r for r in np.flatnonzero(moved > TOLERANCE).tolist()
+                if self.rows[r].published and not self.locked_row(r)]
 
     def suppress(self, index: int) -> list[int]:
         """Free row ``index`` and every row of identical cells; return the rows newly suppressed."""
         row = self.rows[index]
+        if self.locked_row(index):
+            raise ClosedFigureConflict(f"{row.table_id} row {row.row}: an earlier release published it")
         targets = self.groups.get(row.group, [index]) if row.group >= 0 else [index]
         freed = []
         for i in targets:
@@ -576,5 +662,9 @@ class FamilyModel:
 
 class InconsistentFigures(ValueError):
     """The published figures admit no table at all: a bug upstream, never published."""
+
+
+class ClosedFigureConflict(ValueError):
+    """A figure an earlier release published would have to be withheld now (its data changed)."""
 
 

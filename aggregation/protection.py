@@ -16,11 +16,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .family_model import Complement, CountTable, Family, FamilyModel, InconsistentFigures, conditions_of, family_of
+from .family_model import (
+    KEEP_SUPPRESSED,
+    CellHistory,
+    ClosedFigureConflict,
+    Complement,
+    CountTable,
+    Family,
+    FamilyModel,
+    InconsistentFigures,
+    conditions_of,
+    family_of,
+)
 from .rules import Rule
 from .structure import Structure
 
-__all__ = ["Complement", "CountTable", "InconsistentFigures", "ProtectionResult", "conditions_of", "family_of",
+__all__ = ["CellHistory", "ClosedFigureConflict", "Complement", "CountTable", "InconsistentFigures", "ProtectionResult", "conditions_of", "family_of",
            "primary_sensitivity", "protect"]
 
 
@@ -92,6 +103,8 @@ def _zeros_no_longer_implied(model: FamilyModel, implied_by: dict[int, list[int]
                if model.rows[i].published and not any(model.rows[j].published for j in implying)]
     for i in exposed:
         row = model.rows[i]
+        if model.locked_row(i):
+            raise ClosedFigureConflict(f"{row.table_id} row {row.row}: a published zero is no longer implied")
         row.sensitive, row.reason = True, "zero"
         reasons[row.table_id][row.row] = "zero"
         model.witnessed_low[i] = model.witnessed_high[i] = False
@@ -132,7 +145,11 @@ def protect(
             f"{len(model.cliques)} cliques, {model.num_variables} unknowns"
         )
         family_rows = len(result.families) - 1
-        queue = [i for i, row in enumerate(model.rows) if row.sensitive]
+        conflicts = [model.rows[i] for i, row in enumerate(model.rows) if row.sensitive and model.locked_row(i)]
+        if conflicts:
+            named = ", ".join(f"{row.table_id} row {row.row} ({row.reason})" for row in conflicts[:5])
+            raise ClosedFigureConflict(f"{len(conflicts)} figure(s) published earlier are now sensitive: {named}")
+        queue = [i for i, row in enumerate(model.rows) if row.sensitive or row.status == KEEP_SUPPRESSED]
         for i in queue:
             if model.rows[i].complement is None:
                 model.suppress(i)

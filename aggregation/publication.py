@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .history import ClosedChange, ClosedPeriodChanged, ReleaseHistory, table_history
 from .protection import Complement, CountTable, conditions_of, primary_sensitivity, protect
 from .registry import (
     ADDITIVE_MEASURES,
@@ -115,6 +116,8 @@ class PublicationReport:
     families: list[str] = field(default_factory=list)
     solves: int = 0
     milp_solves: int = 0
+    revised: list[ClosedChange] = field(default_factory=list)  # closed figures that changed (a revision)
+    kept: int = 0  # closed cells whose status an earlier release fixed
 
     @property
     def suppressed_value_share(self) -> float:
@@ -130,6 +133,9 @@ class PublicationReport:
             f"pooled: {', '.join(self.pooled) if self.pooled else 'none'}",
             f"LP solves: {self.solves:,} (of which MILP: {self.milp_solves:,})",
         ]
+        if self.kept or self.revised:
+            lines.append(f"closed cells carried forward: {self.kept:,}; revised figures: {len(self.revised):,}")
+            lines += [f"  revised {change.describe()}" for change in self.revised[:20]]
         lines += [f"  family {f}" for f in self.families]
         return "\n".join(lines)
 
@@ -144,9 +150,19 @@ def _restrict_domain(declaration: TableDeclaration, cells: pd.DataFrame, structu
 
 
 def _choose_grain(declaration: TableDeclaration, counts: Mapping[CountKey, pd.DataFrame],
-                  structure: Structure, rule: Rule, pooled: list[str]) -> tuple[TableDeclaration, str | None]:
-    """Return the declaration to publish: the declared one, or its fallback when mostly sensitive."""
+                  structure: Structure, rule: Rule, pooled: list[str],
+                  grains: Mapping[str, str] = {}) -> tuple[TableDeclaration, str | None]:
+    """Return the declaration to publish: the grain an earlier release chose, else the declared one,
+    else its fallback when mostly sensitive."""
     chosen, pooled_from = declaration, None
+    if declaration.id in grains:
+        candidate = declaration
+        while candidate is not None and candidate.id != grains[declaration.id]:
+            candidate = candidate.pooled_fallback
+        if candidate is not None:
+            if candidate is not declaration:
+                pooled.append(f"{declaration.id} -> {candidate.id} (as in earlier releases)")
+            return candidate, (declaration.id if candidate is not declaration else None)
     while chosen.pooled_fallback is not None and chosen.suppressed_by_rule and not chosen.statistic:
         cells = _restrict_domain(chosen, counts[count_key(chosen)], structure)
         reasons = primary_sensitivity(CountTable(chosen, cells), rule)
@@ -157,6 +173,63 @@ def _choose_grain(declaration: TableDeclaration, counts: Mapping[CountKey, pd.Da
         pooled_from = pooled_from or declaration.id
         chosen = chosen.pooled_fallback
     return chosen, pooled_from
+
+
+def without_periods(counts: Mapping, distributions: Mapping, structure: Structure,
+                    periods: set[str]) -> tuple[dict, dict, Structure]:
+    """Return counts, histograms and structure without the time periods ``periods`` (unfinished ones).
+
+    An archive publishes whole periods only: a quarter or year "to date" would differ from the
+    next release's figure for the same period by exactly the counts of the months between.
+    """
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        mask = np.ones(len(frame), dtype=bool)
+        for grain in ("quarter", "year"):
+            if grain in frame.columns:
+                mask &= ~frame[grain].astype(str).isin(periods).to_numpy()
+        return frame[mask].reset_index(drop=True) if not mask.all() else frame
+
+    domains = {d: (tuple(v for v in values if v not in periods) if d in ("quarter", "year") else values)
+               for d, values in structure.domains.items()}
+    return ({key: keep(frame) for key, frame in counts.items()},
+            {key: keep(frame) for key, frame in distributions.items()},
+            Structure(domains, structure.precinct_of, structure.business_of))
+
+
+def _statistic_cells(table: CountTable, records: list[dict], distributions, rule: Rule,
+                     history: ReleaseHistory | None, revision: bool, report: PublicationReport) -> list[dict]:
+    """Return a statistic table's cells: the median where k people stand behind it.
+
+    A closed cell the archive withheld stays withheld; one it published may change only in a revision.
+    """
+    declaration = table.declaration
+    dims = list(declaration.dimensions)
+    quantity = STATISTIC_QUANTITIES[declaration.statistic]
+    histogram = distributions[DistributionKey(count_key(declaration), quantity)]
+    closed = history.cells.get(declaration.id, {}) if history else {}
+    cells, refused = [], []
+    for record, people in zip(records, table.cells["people"]):
+        people = int(people) if not pd.isna(people) else 0
+        before = closed.get(tuple(record[d] for d in dims))
+        if rule.statistic_publishable(people) and not (before is not None and before.published is None):
+            mask = np.ones(len(histogram), dtype=bool)
+            for d in dims:
+                mask &= histogram[d].to_numpy() == record[d]
+            value = _median(histogram[mask], quantity)
+            if before is not None and value != before.published:
+                change = ClosedChange(declaration.id, {d: record[d] for d in dims}, before.published, value)
+                report.revised.append(change)
+                refused.append(change)
+            cells.append({**record, "value": value, "people": people})
+        else:
+            if before is not None and before.published is not None:
+                change = ClosedChange(declaration.id, {d: record[d] for d in dims}, before.published, None)
+                report.revised.append(change)
+                refused.append(change)
+            cells.append({**record, "value": None, "people": None, "suppressed": True})
+    if refused and not revision:
+        raise ClosedPeriodChanged(refused)
+    return cells
 
 
 def _median(histogram: pd.DataFrame, quantity: str) -> float | None:
@@ -178,6 +251,29 @@ def _labels(structure: Structure, names: Mapping[str, str], code_labels: Mapping
     return labels
 
 
+def _apply_history(tables: list[CountTable], history: ReleaseHistory, rule: Rule, revision: bool,
+                   report: PublicationReport) -> None:
+    """Attach each count table's history; raise ClosedPeriodChanged on changed figures unless revising."""
+    refused: list[ClosedChange] = []
+    for table in tables:
+        declaration = table.declaration
+        if declaration.statistic:
+            continue  # statistics are checked as their cells are laid out (see _statistic_cells)
+        if not declaration.suppressed_by_rule:  # staff and focus areas: never suppressed, revised freely
+            table.history, changes = table_history(table, history, [False] * len(table.cells), rule, revision=True)
+            report.revised += changes
+            continue
+        reasons = primary_sensitivity(table, rule)
+        sensitive = [reason not in (None, "zero") for reason in reasons]
+        table.history, changes = table_history(table, history, sensitive, rule, revision)
+        report.revised += changes
+        report.kept += int((table.history.status != 0).sum())
+        if not revision:
+            refused += changes
+    if refused:
+        raise ClosedPeriodChanged(refused)
+
+
 def build_publication(
     counts: Mapping[CountKey, pd.DataFrame],
     distributions: Mapping[DistributionKey, pd.DataFrame],
@@ -189,16 +285,25 @@ def build_publication(
     progress: Callable[[str, int, int], None] | None = None,
     declarations: tuple[TableDeclaration, ...] = TABLES,
     ratio_declarations=RATIOS,
+    history: ReleaseHistory | None = None,
+    revision: bool = False,
 ) -> tuple[dict, PublicationReport]:
-    """Return the public publication dict and the private report."""
+    """Return the public publication dict and the private report.
+
+    With ``history`` (an archive's earlier releases) closed cells keep their status, figure and
+    grain; changed figures raise ``ClosedPeriodChanged`` unless ``revision`` is set.
+    """
     report = PublicationReport()
+    grains = history.grains if history else {}
     chosen: list[tuple[TableDeclaration, str | None]] = [
-        _choose_grain(d, counts, structure, rule, report.pooled) for d in declarations
+        _choose_grain(d, counts, structure, rule, report.pooled, grains) for d in declarations
     ]
     tables = []
     for declaration, _ in chosen:
         cells = _restrict_domain(declaration, counts[count_key(declaration)], structure)
         tables.append(CountTable(declaration, cells))
+    if history is not None:
+        _apply_history(tables, history, rule, revision, report)
     complements = []
     for table in tables:
         declaration = table.declaration
@@ -233,18 +338,7 @@ def build_publication(
         if declaration.statistic:
             entry["statistic"] = declaration.statistic
             entry["of_measure"] = declaration.measure
-            quantity = STATISTIC_QUANTITIES[declaration.statistic]
-            histogram = distributions[DistributionKey(count_key(declaration), quantity)]
-            for record, people in zip(records, table.cells["people"]):
-                people = int(people) if not pd.isna(people) else 0
-                if rule.statistic_publishable(people):
-                    mask = np.ones(len(histogram), dtype=bool)
-                    for d in dims:
-                        mask &= histogram[d].to_numpy() == record[d]
-                    value = _median(histogram[mask], quantity)
-                    cells.append({**record, "value": value, "people": people})
-                else:
-                    cells.append({**record, "value": None, "people": None, "suppressed": True})
+            cells = _statistic_cells(table, records, distributions, rule, history, revision, report)
         else:
             suppressed = result.suppressed[declaration.id]
             primary = result.primary[declaration.id]

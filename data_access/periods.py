@@ -45,6 +45,15 @@ def last_complete_month(as_of: dt.date) -> str:
     return f"{first.year:04d}-{first.month:02d}"
 
 
+def _whole_last_day(key: str) -> dt.date:
+    """Return the last day of the whole quarter (YYYY-Qn) or year (YYYY) ``key``."""
+    year = int(key[:4])
+    if "-Q" in key:
+        month = int(key[-1]) * 3
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, 12, 31)
+
+
 @dataclass(frozen=True)
 class ReleaseWindow:
     """The complete months a release covers, ``first_month`` to ``last_month`` inclusive."""
@@ -104,6 +113,18 @@ class ReleaseWindow:
             partial = (first_day, last_day) != (whole_first.first_day, whole_last.last_day)
             found.append(Period(key, first_day, last_day, partial))
         return found
+
+    def unfinished_periods(self) -> list[str]:
+        """Return the quarters and years still running after the window's last month ("to date")."""
+        return [p.key for grain in ("quarter", "year") for p in self.periods(grain)
+                if p.partial and p.last_day < _whole_last_day(p.key)]
+
+    def ending_on_quarter(self) -> "ReleaseWindow":
+        """Return the window cut back to the last month that closes a quarter (quarterly cadence)."""
+        index = _month_index(self.last_month)
+        while index % 3 != 2:
+            index -= 1
+        return ReleaseWindow(self.first_month, _month_key(index))
 
     def partial_periods(self) -> list[str]:
         """Return the keys of the quarters and years the window covers only in part."""

@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 from sqlalchemy import String, cast, select
 
-from aggregation.publication import CountKey, build_publication, plan
+from aggregation.history import ReleaseHistory
+from aggregation.publication import CountKey, build_publication, plan, without_periods
+from aggregation.registry import RATIOS, TABLES
 from aggregation.rules import Rule
 from aggregation.structure import Structure
 from data_access import schema
@@ -78,13 +80,26 @@ def build_from_database(
     source: str = "database",
     first_month: str = "2019-01",
     progress: Callable[[str, int, int], None] | None = None,
+    whole_periods: bool = False,
+    cadence: str = "monthly",
+    history: ReleaseHistory | None = None,
+    revision: bool = False,
+    declarations=TABLES,
+    ratio_declarations=RATIOS,
 ):
-    """Return (publication, report, seconds) built from the database at ``url``."""
+    """Return (publication, report, seconds) built from the database at ``url``.
+
+    ``whole_periods`` (archive releases) leaves out quarters and years still running, and with
+    ``cadence="quarterly"`` ends the window on the last whole quarter; ``history`` and
+    ``revision`` carry an archive's earlier releases into the protection.
+    """
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
     window = ReleaseWindow.ending(as_of, first_month)
+    if cadence == "quarterly":
+        window = window.ending_on_quarter()
     engine = read_only_engine(url)
-    count_keys, distribution_keys = plan()
+    count_keys, distribution_keys = plan(tuple(declarations))
     try:
         with engine.connect() as connection:
             structure, reference, names = read_structure(connection, window)
@@ -99,16 +114,26 @@ def build_from_database(
             }
     finally:
         engine.dispose()
+    partial = window.partial_periods()
+    if whole_periods:
+        unfinished = set(window.unfinished_periods())
+        counts, distributions, structure = without_periods(counts, distributions, structure, unfinished)
+        partial = [p for p in partial if p not in unfinished]
     release = {
         "as_of": as_of.isoformat(),
         "first_month": window.first_month,
         "last_month": window.last_month,
-        "partial_periods": window.partial_periods(),
+        "partial_periods": partial,
         "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "source": source,
     }
+    if whole_periods:
+        release["whole_periods"] = True
+        release["cadence"] = cadence
     publication, report = build_publication(
-        counts, distributions, structure, Rule(threshold=threshold), release, names, progress=progress
+        counts, distributions, structure, Rule(threshold=threshold), release, names, progress=progress,
+        declarations=tuple(declarations), ratio_declarations=tuple(ratio_declarations),
+        history=history, revision=revision,
     )
     return publication, report, time.perf_counter() - started
 
