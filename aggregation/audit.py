@@ -380,6 +380,14 @@ class _Family:
                 for dm in t.dmasks:
                     covered |= dm[g]
                 uncovered = fmask[g] & ~covered
+                for d in t.dims:
+                    # A time dimension covers the periods its domain lists (a release of whole
+                    # periods leaves out the quarter and year still running): none beyond.
+                    if d in _TIME and self.gindex[ctx.group_of(d)] == g and d in ctx.domains:
+                        inside = 0
+                        for v in ctx.domains[d]:
+                            inside |= self.mask(d, v)
+                        uncovered &= inside
                 if uncovered:
                     region = list(fmask)
                     region[g] = uncovered

@@ -79,18 +79,24 @@ def datapackage(publication: dict) -> dict:
     }
 
 
+def write_publication_files(publication: dict, directory: Path) -> None:
+    """Write publication.json, tables/<id>.csv and datapackage.json into an existing empty directory."""
+    directory = Path(directory)
+    (directory / "tables").mkdir()
+    (directory / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False),
+                                                encoding="utf-8")
+    for table in publication["tables"]:
+        (directory / "tables" / f"{table['id']}.csv").write_text(table_csv(table), encoding="utf-8")
+    (directory / "datapackage.json").write_text(json.dumps(datapackage(publication), indent=1), encoding="utf-8")
+
+
 def write_publication(publication: dict, out: Path) -> None:
     """Write the publication directory atomically (replacing an older one at ``out``)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        (staging / "tables").mkdir()
-        (staging / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False),
-                                                  encoding="utf-8")
-        for table in publication["tables"]:
-            (staging / "tables" / f"{table['id']}.csv").write_text(table_csv(table), encoding="utf-8")
-        (staging / "datapackage.json").write_text(json.dumps(datapackage(publication), indent=1), encoding="utf-8")
+        write_publication_files(publication, staging)
         if out.exists():
             old = out.with_name(f".{out.name}-old")
             shutil.rmtree(old, ignore_errors=True)
