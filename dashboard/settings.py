@@ -47,6 +47,16 @@ SETTINGS: tuple[SettingSpec, ...] = (
         Path,
     ),
     SettingSpec(
+        "archive_dir", "LEAD_ARCHIVE", None,
+        None, "Directory written by `lead-dashboard release`: archive mode, serves its newest release (and any by "
+        "`?release=`), no database settings at all.", Path,
+    ),
+    SettingSpec(
+        "release_cadence", "LEAD_RELEASE_CADENCE", "lead.release_cadence",
+        "monthly", "How often `release` publishes: `monthly` (default) or `quarterly`; a release covers whole "
+        "months (or quarters) only.",
+    ),
+    SettingSpec(
         "threshold", "LEAD_THRESHOLD", "lead.threshold",
         11, "Suppression threshold k: counts 1 to k-1 are protected. Never below 5.", int,
     ),
@@ -82,6 +92,8 @@ class Settings:
 
     db_url: str | None = None
     publication_dir: Path | None = None
+    archive_dir: Path | None = None
+    release_cadence: str = "monthly"
     threshold: int = 11
     cache_ttl_seconds: int = 3600
     language: str = "en"

@@ -139,47 +139,10 @@ def build_from_database(
 
 
 def truth_for(url: str, publication: dict):
-    """Return the database's true cells for every count table of a publication (for the audit)."""
-    from data_access.periods import ReleaseWindow as Window
+    """Return the true cells of every table of a publication, for the audit: an independent recount.
 
-    release = publication["release"]
-    window = Window(release["first_month"], release["last_month"])
-    engine = read_only_engine(url)
-    truth = {}
-    try:
-        with engine.connect() as connection:
-            reference = read_reference_data(connection)
-            for table in publication["tables"]:
-                measure = table.get("of_measure") if table.get("statistic") else table["measure"]
-                filters = {k: ([v] if isinstance(v, str) else list(v)) for k, v in table["filters"].items()}
-                request = CountRequest(measure, tuple(table["dimensions"]), filters)
-                frame = aggregate(connection, request, window, reference)
-                if table.get("statistic"):
-                    frame = _true_statistic(connection, request, table, frame, window, reference)
-                keys = {tuple(c[d] for d in table["dimensions"]) for c in table["cells"]}
-                if table["dimensions"]:
-                    mask = [tuple(r) in keys for r in frame[table["dimensions"]].itertuples(index=False)]
-                    frame = frame[mask].reset_index(drop=True)
-                truth[table["id"]] = frame
-    finally:
-        engine.dispose()
-    return truth
+    Not the aggregate queries that built the figures, so that the audit catches their mistakes.
+    """
+    from data_access.recount import truth_from_recount
 
-
-STATISTIC_QUANTITY = {"median_days_to_connection": "days_to_connection"}
-
-
-def _true_statistic(connection, request, table, counts, window, reference):
-    """Return the true statistic per cell (a median), with its people, for the audit."""
-    import statistics
-
-    histogram = aggregate_distribution(connection, request, STATISTIC_QUANTITY[table["statistic"]], window, reference)
-    dims = list(table["dimensions"])
-    medians = {}
-    for key, group in histogram.groupby(dims) if dims else [((), histogram)]:
-        key = key if isinstance(key, tuple) else (key,)
-        values = [v for v, n in zip(group.iloc[:, len(dims)], group["rows"]) for _ in range(int(n))]
-        medians[tuple(str(k) for k in key)] = float(statistics.median(values)) if values else None
-    counts = counts.copy()
-    counts["value"] = [medians.get(tuple(str(r[d]) for d in dims)) for r in counts.to_dict("records")]
-    return counts
+    return truth_from_recount(url, publication)

@@ -1,4 +1,4 @@
-"""The ``lead-dashboard`` command line: demo-db, check-db (publish and audit follow).
+"""The ``lead-dashboard`` command line: demo-db, check-db, publish, release, withdraw, audit.
 
 Every failure is one clear line on stderr and a non-zero exit, never a traceback.
 """
@@ -54,15 +54,28 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--boundaries-key", default=None,
                        help="property holding the neighborhood_id (default from settings)")
 
-    publish = commands.add_parser("publish", help="build, protect, audit and write the publication")
+    publish = commands.add_parser("publish", help="build, protect, audit and write a one-off publication "
+                                                 "(not part of an archive: see release)")
     publish.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
     publish.add_argument("--out", type=Path, required=True, help="directory to write (replaced atomically)")
     publish.add_argument("--as-of", type=_date, default=None, help="data as of this date (default today)")
     publish.add_argument("--threshold", type=_positive, default=None, help="threshold k (default from settings)")
 
-    audit = commands.add_parser("audit", help="re-check a publication; exit non-zero on any failure")
-    audit.add_argument("directory", type=Path, help="directory written by publish")
-    audit.add_argument("--db", help="the database it was built from: also checks sensitive cells and values")
+    release = commands.add_parser("release", help="add one frozen, protected release to an archive")
+    release.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
+    release.add_argument("--archive", type=Path, required=True, help="the archive directory (created when new)")
+    release.add_argument("--as-of", type=_date, default=None, help="data as of this date (default today)")
+    release.add_argument("--revision", action="store_true",
+                         help="declare a revision: a second release for a period, or changed figures of closed periods")
+
+    withdraw = commands.add_parser("withdraw", help="mark a release withdrawn (it stays in the archive)")
+    withdraw.add_argument("--archive", type=Path, required=True, help="the archive directory")
+    withdraw.add_argument("id", help="the release id (its as-of date, YYYY-MM-DD)")
+    withdraw.add_argument("--reason", required=True, help="why, in one sentence (shown on About)")
+
+    audit = commands.add_parser("audit", help="re-check a publication or a whole archive; exit non-zero on failure")
+    audit.add_argument("directory", type=Path, help="a directory written by publish, or an archive written by release")
+    audit.add_argument("--db", help="the database: also checks sensitive cells and values against today's truth")
     return parser
 
 
@@ -177,15 +190,64 @@ def run_publish(args) -> int:
         return _fail("the publication failed its own audit: nothing was written")
     write_publication(publication, args.out)
     print(f"wrote {args.out} ({len(publication['tables'])} tables)")
+    print("note: a one-off publication, not part of an archive: two of them together are not protected; "
+          "publish regularly with `lead-dashboard release --archive DIR`")
+    return EXIT_OK
+
+
+def run_release(args) -> int:
+    """Add one release to an archive; refuse (non-zero, nothing written) when it cannot be made safely."""
+    from dashboard.settings import load_settings
+    from data_access.engine import redact
+    from publishing.archive import ArchiveError
+    from publishing.release import make_release
+
+    settings = load_settings()
+    url = _database_url(args.db)
+    source = "demo" if args.db is None and settings.mode == "demo" else "database"
+    as_of = args.as_of or dt.date.today()
+    print(f"releasing {as_of.isoformat()} from {redact(url)} into {args.archive} "
+          f"(threshold {settings.threshold}, {settings.release_cadence} cadence{', revision' if args.revision else ''})")
+    progress = _Progress()
+    try:
+        outcome = make_release(url, args.archive, as_of=as_of, revision=args.revision, threshold=settings.threshold,
+                               cadence=settings.release_cadence, source=source, progress=progress)
+    except ArchiveError as error:
+        return _fail(str(error))
+    finally:
+        progress.close()
+    print(outcome.report.render())
+    audit = outcome.archive_audit
+    print(f"archive audit: {len(audit.version_releases)} version(s), {sum(map(len, audit.version_releases))} "
+          f"release(s), {audit.checked_cells:,} withheld cells checked, 0 failures")
+    print("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in outcome.seconds.items()))
+    revised = ", ".join(f"{r['table']} {r['cells']}" for r in outcome.entry["revised"]) or "none"
+    print(f"wrote release {outcome.entry['id']} (months to {outcome.entry['last_month']}); revised cells: {revised}")
+    return EXIT_OK
+
+
+def run_withdraw(args) -> int:
+    """Mark a release withdrawn in the archive's index."""
+    from publishing.archive import ArchiveError, withdraw
+
+    try:
+        entry = withdraw(args.archive, args.id, args.reason)
+    except ArchiveError as error:
+        return _fail(str(error))
+    print(f"withdrew release {entry['id']} on {entry['withdrawn']['on']}: {entry['withdrawn']['reason']}")
+    print("its files stay in the archive (it was public); the app no longer offers it")
     return EXIT_OK
 
 
 def run_audit(args) -> int:
-    """Audit a publication directory, with the database when given."""
+    """Audit a publication directory or an archive, with the database when given."""
     from aggregation.audit import audit_publication
+    from publishing.archive import is_archive
     from publishing.build import truth_for
     from publishing.files import PublicationError, read_publication
 
+    if is_archive(args.directory):
+        return _audit_archive(args)
     try:
         publication = read_publication(args.directory)
     except PublicationError as error:
@@ -209,7 +271,53 @@ def run_audit(args) -> int:
     return EXIT_UNUSABLE
 
 
-COMMANDS = {"demo-db": run_demo_db, "check-db": run_check_db, "publish": run_publish, "audit": run_audit}
+def _audit_archive(args) -> int:
+    """Audit the union of every release of an archive (and, with --db, against today's truth)."""
+    from aggregation.audit_archive import audit_archive
+    from publishing.archive import ArchiveError, read_releases
+    from publishing.release import stored_as_audited
+
+    try:
+        stored = read_releases(args.directory)
+    except ArchiveError as error:
+        return _fail(str(error), EXIT_USAGE)
+    if not stored:
+        return _fail(f"{args.directory} holds no release yet", EXIT_USAGE)
+    truth = None
+    if args.db:
+        from publishing.recount import truth_from_recount
+
+        def truth(union):
+            return truth_from_recount(args.db, union)
+    progress = _Progress()
+    try:
+        report = audit_archive(stored_as_audited(stored), truth, progress=lambda d, t: progress("audit", d, t))
+    finally:
+        progress.close()
+    scope = "with the database" if args.db else "from the public files alone"
+    print(f"archive audit {scope}: {len(stored)} release(s) in {len(report.version_releases)} version(s), "
+          f"{report.checked_cells:,} withheld cells checked in {report.seconds:.1f} s")
+    for number, (releases, version) in enumerate(zip(report.version_releases, report.versions), 1):
+        print(f"version {number}: releases {', '.join(releases)}: {len(version.failures)} failure(s)")
+        for failure in version.failures:
+            print(f"FAIL {failure.table_id} {failure.cell}: {failure.problem}")
+    for problem in report.problems:
+        print(f"FAIL {problem}")
+    for revision in report.revisions:
+        print(f"REVISED {revision.table_id} {dict(revision.cell)}: {revision.old:g} in {revision.old_release}, "
+              f"{revision.new:g} in {revision.new_release}")
+    for mismatch in report.truth_revisions:
+        print(f"CHANGED SINCE RELEASE {mismatch}")
+    if report.passed:
+        print("PASSED: no withheld cell of any release, alone or together, can be determined or narrowed below "
+              "the threshold")
+        return EXIT_OK
+    print(f"FAILED: {len(report.failures)} cell(s), {len(report.problems)} problem(s)")
+    return EXIT_UNUSABLE
+
+
+COMMANDS = {"demo-db": run_demo_db, "check-db": run_check_db, "publish": run_publish, "release": run_release,
+            "withdraw": run_withdraw, "audit": run_audit}
 
 
 def main(argv: list[str] | None = None) -> int:

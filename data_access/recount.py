@@ -1,0 +1,234 @@
+"""An independent recount of the published cells, in plain Python over the contract's rows.
+
+The audit's truth (``audit --db``, and the check ``publish`` and ``release`` run before
+writing): written apart from ``data_access.aggregate`` (no shared SQL, no shared measure
+definitions), so that a mistake in an aggregate query shows as a published figure that
+differs from the recount. Reads whole contract tables (never free text: the contract has
+none) and returns grouped counts only. Must not import ``data_access.aggregate`` or
+``data_access.measures``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+
+import pandas as pd
+from sqlalchemy import select
+
+from data_access import schema
+from data_access.engine import read_only_engine
+from data_access.periods import ReleaseWindow
+
+CODES = schema.CODE_COLUMNS
+
+
+def _code(table, column, value):
+    if (table, column) in schema.NULL_CODE and value is None:
+        return schema.NULL_CODE[(table, column)]
+    return value if value in CODES[(table, column)] else "unknown"
+
+
+def _age_band(birth_year, on):
+    if birth_year is None:
+        return "unknown"
+    age = on.year - birth_year
+    for limit, band in ((25, "under_25"), (35, "25_34"), (45, "35_44"), (55, "45_54")):
+        if age < limit:
+            return band
+    return "55_and_over"
+
+
+def _period(grain, day):
+    if grain == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if grain == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+MEASURE_ROWS = {
+    # measure: (table, event date or (start, end, rule), row filter, unit, fallback, distinct units)
+    "referrals": ("referrals", "referred_on", None, "participant_id", "referral_id", False),
+    "enrollments": ("participants", "enrolled_on", None, "participant_id", None, False),
+    "contacts": ("contacts", "contact_on", None, "participant_id", None, False),
+    "services_requested": ("services", "requested_on", None, "participant_id", None, False),
+    "services_connected": ("services", "connected_on",
+                           lambda r: r["status"] in ("connected", "completed"), "participant_id", None, False),
+    "obstacles_reported": ("obstacles", "reported_on", None, "participant_id", "obstacle_id", False),
+    "handoffs_within_30_min": ("referrals", "referred_on",
+                               lambda r: r["pathway"] == "arrest_diversion" and r["handoff_minutes"] is not None
+                               and r["handoff_minutes"] <= 30, "participant_id", "referral_id", False),
+    "intakes_within_7_days": ("referrals", "referred_on",
+                              lambda r: r["intake_on"] is not None and (r["intake_on"] - r["referred_on"]).days <= 7,
+                              "participant_id", "referral_id", False),
+    "focus_areas": ("focus_areas", "suggested_on", None, "focus_area_id", None, False),
+    "active_participants": ("participants", ("enrolled_on", "exited_on", "active"), None, "participant_id", None, False),
+    "obstacles_open": ("obstacles", ("reported_on", "resolved_on", "end"), None, "participant_id", "obstacle_id", False),
+    "services_waiting": ("services", ("requested_on", "connected_on", "end"),
+                         lambda r: r["status"] == "waitlisted", "participant_id", None, False),
+    "case_managers": ("case_assignments", ("assigned_on", "ended_on", "active"), None, "case_manager_id", None, True),
+}
+
+
+def recount(rows: dict, measure: str, dimensions, filters, window: ReleaseWindow) -> dict:
+    """Return {cell tuple: (value, people, top1, top2)} for non-empty cells."""
+    _, _, _, unit, fallback, distinct = MEASURE_ROWS[measure]
+    contributions: dict = defaultdict(Counter)
+    for cell, row in placed_rows(rows, measure, dimensions, filters, window):
+        who = (row[unit], None) if row[unit] is not None else (None, row[fallback])
+        contributions[cell][who] += 1
+    result = {}
+    for cell, counter in contributions.items():
+        ranked = sorted(counter.values(), reverse=True)
+        value = len(counter) if distinct else sum(ranked)
+        result[cell] = (value, len(counter), ranked[0], ranked[1] if len(ranked) > 1 else None)
+    return result
+
+
+def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWindow):
+    """Yield (cell, row) for every row the measure counts in the window, within the filters."""
+    table, dating, keep, _, _, _ = MEASURE_ROWS[measure]
+    hoods = {str(n["neighborhood_id"]): n for n in rows["neighborhoods"]}
+    people = {p["participant_id"]: p for p in rows["participants"]}
+    grains = [d for d in list(dimensions) + list(filters) if d in ("month", "quarter", "year")]
+    grain = grains[0] if grains else None
+    periods = window.periods(grain) if grain else None
+
+    def value_of(row, dimension, on, period_key):
+        if dimension in ("month", "quarter", "year"):
+            return period_key
+        if dimension in ("gender", "race_ethnicity", "housing_at_intake", "age_band"):
+            person = row if table == "participants" else people.get(row.get("participant_id"), {})
+            if dimension == "age_band":
+                return _age_band(person.get("birth_year"), on)
+            return _code("participants", dimension, person.get(dimension))
+        if dimension in ("neighborhood", "precinct", "business_district"):
+            hood = hoods.get(None if row["neighborhood_id"] is None else str(row["neighborhood_id"]))
+            if hood is None:
+                return "unknown"
+            if dimension == "neighborhood":
+                return str(hood["neighborhood_id"])
+            if dimension == "precinct":
+                return hood["precinct"] or "unknown"
+            return "true" if hood["business_district"] else "false"
+        if dimension == "handoff_within_30_min":
+            return "true" if row["handoff_minutes"] is not None and row["handoff_minutes"] <= 30 else "false"
+        if dimension == "intake_within_7_days":
+            return "true" if row["intake_on"] is not None and (row["intake_on"] - row["referred_on"]).days <= 7 else "false"
+        if dimension == "substantive":
+            return "true" if row["substantive"] else "false"
+        return _code(table, dimension, row[dimension])
+
+    placed = []  # (row, anchor date, period key)
+    for row in rows[table]:
+        if keep and not keep(row):
+            continue
+        if isinstance(dating, str):
+            day = row[dating]
+            if day is None:
+                continue
+            first = periods[0].first_day if periods else window.first_day
+            last = periods[-1].last_day if periods else window.last_day
+            if not first <= day <= last:
+                continue
+            placed.append((row, day, _period(grain, day) if grain else None))
+        else:
+            start_col, end_col, rule = dating
+            for period in periods:
+                start, end = row[start_col], row[end_col]
+                if start is None or start > period.last_day:
+                    continue
+                if rule == "active" and end is not None and end < period.first_day:
+                    continue
+                if rule == "end" and end is not None and end <= period.last_day:
+                    continue
+                placed.append((row, period.last_day, period.key))
+
+    for row, on, key in placed:
+        if any(
+            value_of(row, name, on, key) not in ([v] if isinstance(v, str) else [str(x) for x in v])
+            for name, v in filters.items()
+        ):
+            continue
+        yield tuple(value_of(row, d, on, key) for d in dimensions), row
+
+
+def read_rows(connection) -> dict[str, list[dict]]:
+    """Return every row of the contract tables as dicts (dates as dates, ids as read)."""
+    from sqlalchemy import inspect
+
+    present = inspect(connection)
+    rows = {}
+    for table in schema.metadata.sorted_tables:
+        have = {c["name"] for c in present.get_columns(table.name)}
+        columns = [c for c in table.columns if c.name in have]
+        rows[table.name] = [dict(r._mapping) for r in connection.execute(select(*columns))]
+    for row in rows.get("referrals", []):
+        for column in ("referred_on", "intake_on"):
+            row[column] = _as_date(row.get(column))
+    for table, columns in (("participants", ("enrolled_on", "exited_on")), ("contacts", ("contact_on",)),
+                           ("services", ("requested_on", "connected_on")), ("obstacles", ("reported_on", "resolved_on")),
+                           ("focus_areas", ("suggested_on",)), ("case_assignments", ("assigned_on", "ended_on"))):
+        for row in rows.get(table, []):
+            for column in columns:
+                row[column] = _as_date(row.get(column))
+    return rows
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _window_of(publication: dict, filters: dict) -> ReleaseWindow:
+    """Return the release window, narrowed to a table's month filter (a period "to date")."""
+    release = publication["release"]
+    first, last = release["first_month"], release["last_month"]
+    months = filters.get("month")
+    if months:
+        months = [months] if isinstance(months, str) else list(months)
+        first, last = max(first, min(months)), min(last, max(months))
+    return ReleaseWindow(first, last)
+
+
+def _medians(rows: dict, table: dict, window: ReleaseWindow, filters: dict) -> dict:
+    """Return {cell: median days from request to connection} for a statistic table."""
+    days: dict = defaultdict(list)
+    for cell, row in placed_rows(rows, "services_connected", list(table["dimensions"]), filters, window):
+        days[cell].append((row["connected_on"] - row["requested_on"]).days)
+    return {cell: float(statistics.median(values)) for cell, values in days.items()}
+
+
+def truth_from_recount(url: str, publication: dict) -> dict[str, pd.DataFrame]:
+    """Return the recounted true cells of every table of ``publication`` (the audit's truth)."""
+    engine = read_only_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = read_rows(connection)
+    finally:
+        engine.dispose()
+    truth = {}
+    for table in publication["tables"]:
+        filters = {k: v for k, v in (table.get("filters") or {}).items() if k not in ("month", "quarter", "year")}
+        window = _window_of(publication, table.get("filters") or {})
+        measure = table.get("of_measure") if table.get("statistic") else table["measure"]
+        dims = list(table["dimensions"])
+        found = recount(rows, measure, dims, filters, window)
+        medians = _medians(rows, table, window, filters) if table.get("statistic") else {}
+        records = []
+        for cell in table["cells"]:
+            key = tuple(str(cell[d]) for d in dims)
+            value, people, top1, top2 = found.get(key, (0, 0, None, None))
+            if table.get("statistic"):
+                value = medians.get(key)
+            records.append({**dict(zip(dims, key)), "value": value, "people": people, "top1": top1, "top2": top2})
+        frame = pd.DataFrame(records, columns=dims + ["value", "people", "top1", "top2"])
+        for column in ("people", "top1", "top2"):
+            frame[column] = frame[column].astype("Int64")
+        truth[table["id"]] = frame
+    return truth
