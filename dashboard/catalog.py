@@ -12,7 +12,16 @@ CATALOGS: dict[str, dict[str, str]] = {
         "app.tagline": "Law Enforcement Assisted Diversion: referrals, people served, resources and obstacles.",
         "app.unavailable": "The figures are not available right now. Please try again later.",
         "app.misconfigured": "The dashboard is not configured correctly; its operators have been told.",
-        "app.building": "Preparing the figures (this happens once, and can take a minute or two)...",
+        "app.no_archive": (
+            "The figures have not been released yet. Please come back soon."
+        ),
+        "app.no_demo_archive": (
+            "The demo figures have not been prepared yet: start the dashboard with scripts/run-dashboard."
+        ),
+        "release.unknown": "There is no release at that address; showing the newest release, {shown}.",
+        "release.withdrawn": (
+            "The release of {requested} was withdrawn (see About the data); showing the newest release, {shown}."
+        ),
         "app.as_of": "Data as of {as_of}; complete months {first} to {last}.",
         "footnote.suppressed": (
             "{symbol} Withheld to protect privacy: the figure is below {k}, rests on fewer than {k} people, "
@@ -117,6 +126,32 @@ CATALOGS: dict[str, dict[str, str]] = {
         "about.download_all": "The whole publication (ZIP)",
         "about.dictionary": "Data dictionary (CSV)",
         "about.contact": "Questions, or a figure that looks wrong? Write to {contact}.",
+        "about.releases": "Releases",
+        "about.releases_text": (
+            "The figures are released once a month (or once a quarter), each release frozen as it was "
+            "published. Figures of finished months keep the value and the protection they were first "
+            "published with, so saving every release reveals nothing that one release hides."
+        ),
+        "about.release_viewing": "You are viewing the release of {id}.",
+        "about.release_list": "Every release",
+        "about.release_link": "View the release of {id}",
+        "about.changed": "What changed since the release of {previous}",
+        "about.changed_periods": "New periods: {periods}.",
+        "about.changed_none": "No figure published in both releases changed.",
+        "about.changed_revised": "Revised figures (published in both releases, with old and new values):",
+        "about.first_release": "This is the first release.",
+        "about.revision_policy": "When the program's records of a finished month change",
+        "about.revision_policy_text": (
+            "Records are sometimes entered late or corrected. A regular release never changes a figure of a "
+            "finished month: if the records behind a published figure have changed, the release is stopped "
+            "and the program reviews the change. It is then published as a revision, marked as such in the "
+            "list above. A revised figure is shown with its new value only when the change itself is not a "
+            "small count (1 to {k_minus_1}) that comparing the two releases would reveal; otherwise it is "
+            "withheld. A figure withheld once stays withheld. The threshold, the first month and the way "
+            "neighborhoods group into precincts stay the same for the life of an archive; a new threshold "
+            "starts a new archive. Quarters and years appear once they are complete: a period \"to date\" "
+            "would reveal, by comparison with the next release, the exact count of the months in between."
+        ),
         "about.boundaries": "Map boundaries",
         "about.boundaries_ok": "Every neighborhood has a polygon on the map.",
         "about.no_polygon": "Neighborhoods without a polygon: {names}.",

@@ -1,71 +1,56 @@
-"""Where the app gets its publication: a snapshot directory, or one built from the database.
+"""Where the app gets its figures: a release of an archive, or one snapshot publication.
 
-Built once and cached with a lifetime (``st.cache_data``), never per viewer.
-Live publications are audited before they are shown. Must not import
-``data_access`` or SQLAlchemy.
+Reads published files only: nothing is built, queried or audited in the web process
+(``lead-dashboard release`` does that, on a schedule). ``index.json`` is re-read when it
+changes. Must not import ``data_access``, ``publishing.build`` or SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
+from dashboard import releases
 from dashboard.published import Publication
 from dashboard.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
+RELEASE_PARAM = "release"
+
 
 class PublicationUnavailable(RuntimeError):
-    """The figures cannot be shown right now (no database, failed validation or audit)."""
+    """The figures cannot be shown right now (no archive yet, unreadable files)."""
 
 
-def _build_live(settings: Settings) -> dict:
-    from aggregation.audit import audit_publication
-    from publishing.build import build_from_database, truth_for
-    from publishing.files import PublicationError, read_publication, write_publication
-    from publishing.source import database_url
+@dataclass(frozen=True)
+class Served:
+    """What the app shows: the publication, and the archive it comes from (None in snapshot mode)."""
 
-    url = database_url(settings)
-    cached = None
-    if settings.mode == "demo":
-        cached = settings.demo_db_path.with_name(settings.demo_db_path.stem + "-publication")
-        database = settings.demo_db_path
-        if (cached / "publication.json").is_file() and (cached / "publication.json").stat().st_mtime >= database.stat().st_mtime:
-            try:
-                document = read_publication(cached)
-                if document["release"]["threshold"] == settings.threshold:
-                    return document
-            except PublicationError:
-                pass
-    publication, _, _ = build_from_database(url, threshold=settings.threshold,
-                                            source="demo" if settings.mode == "demo" else "database")
-    audit = audit_publication(publication, truth_for(url, publication))
-    if not audit.passed:
-        raise PublicationUnavailable("the publication failed its audit")
-    if cached is not None:
-        write_publication(publication, cached)
-    return publication
+    document: dict
+    index: dict | None = None
+    choice: releases.Choice | None = None
+    archive: Path | None = None
 
 
-def _load(settings: Settings) -> dict:
-    if settings.mode == "snapshot":
-        from publishing.files import read_publication
-
-        return read_publication(settings.publication_dir)
-    return _build_live(settings)
+@st.cache_data(max_entries=4, show_spinner=False)
+def _index(archive: str, stamp: tuple[int, int]) -> dict:
+    return releases.load_index(Path(archive))
 
 
-def _ttl_seconds() -> int:
-    try:
-        return load_settings().cache_ttl_seconds
-    except SettingsError:
-        return 3600
+@st.cache_data(max_entries=4, show_spinner=False)
+def _release(archive: str, entry_id: str, sha256: str | None, entry: dict) -> dict:
+    return releases.load_release(Path(archive), entry)
 
 
-_cached_document = st.cache_data(ttl=_ttl_seconds(), max_entries=2, show_spinner=False)(_load)
+@st.cache_data(max_entries=2, show_spinner=False)
+def _snapshot(directory: str, stamp: int) -> dict:
+    from publishing.files import read_publication
+
+    return read_publication(Path(directory))
 
 
 def settings() -> Settings:
@@ -80,16 +65,69 @@ def settings() -> Settings:
         st.stop()
 
 
-def current_publication() -> Publication:
-    """Return the publication, or stop the page with one calm sentence (no traceback)."""
+def load_archive_index(archive: Path) -> dict:
+    """Return the archive's index (cached until index.json changes)."""
+    try:
+        stamp = releases.index_stamp(archive)
+    except OSError as error:
+        raise PublicationUnavailable(f"{archive}: {error}") from None
+    return _index(str(archive), stamp)
+
+
+def _served(configured: Settings) -> Served:
+    if configured.mode == "snapshot":
+        path = Path(configured.publication_dir) / "publication.json"
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError as error:
+            raise PublicationUnavailable(f"{path}: {error}") from None
+        return Served(_snapshot(str(configured.publication_dir), stamp))
+    archive = configured.served_archive
+    if archive is None:  # a database URL alone: the app never builds a publication itself
+        raise PublicationUnavailable("no archive")
+    index = load_archive_index(archive)
+    choice = releases.choose(index, st.query_params.get(RELEASE_PARAM))
+    if choice is None:
+        raise PublicationUnavailable(f"{archive} offers no release")
+    entry = choice.entry
+    return Served(_release(str(archive), entry["id"], entry.get("sha256"), entry), index, choice, Path(archive))
+
+
+def load_release_document(archive: Path, entry: dict) -> dict:
+    """Return another release's publication from the same archive (cached)."""
+    return _release(str(archive), entry["id"], entry.get("sha256"), entry)
+
+
+def current() -> Served:
+    """Return what the app serves, or stop the page with one calm sentence (details in the log only)."""
     from dashboard.catalog import message
 
     configured = settings()
     try:
-        with st.spinner(message("app.building")):
-            document = _cached_document(configured)
+        served = _served(configured)
+    except PublicationUnavailable as error:
+        if configured.mode == "live":
+            log.warning("LEAD_DB_URL is set but the app serves archives only: run `lead-dashboard release --db URL "
+                        "--archive DIR` on a schedule and set LEAD_ARCHIVE=DIR")
+            st.info(message("app.no_archive"))
+        elif configured.mode == "demo":
+            log.warning("the demo archive %s is not built: start the app with scripts/run-dashboard (%s)",
+                        configured.demo_archive_dir, error)
+            st.info(message("app.no_demo_archive"))
+        else:
+            log.warning("publication unavailable: %s", error)
+            st.warning(message("app.unavailable"))
+        st.stop()
     except Exception:  # any failure becomes one sentence; details go to the server log only
         log.exception("publication unavailable")
         st.warning(message("app.unavailable"))
         st.stop()
-    return Publication(document)
+    if served.choice is not None and served.choice.note:
+        st.info(message(served.choice.note, **dict(served.choice.note_fields)))
+        st.query_params[RELEASE_PARAM] = served.choice.entry["id"]
+    return served
+
+
+def current_publication() -> Publication:
+    """Return the publication to show, or stop the page with one calm sentence."""
+    return Publication(current().document)

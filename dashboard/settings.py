@@ -60,10 +60,6 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "threshold", "LEAD_THRESHOLD", "lead.threshold",
         11, "Suppression threshold k: counts 1 to k-1 are protected. Never below 5.", int,
     ),
-    SettingSpec(
-        "cache_ttl_seconds", "LEAD_CACHE_TTL", "lead.cache_ttl_seconds",
-        3600, "How long the app keeps a built publication before rebuilding it (seconds).", int,
-    ),
     SettingSpec("language", "LEAD_LANGUAGE", "lead.language", "en", "Language of the dashboard's text."),
     SettingSpec(
         "boundaries", "LEAD_BOUNDARIES", "lead.boundaries",
@@ -95,7 +91,6 @@ class Settings:
     archive_dir: Path | None = None
     release_cadence: str = "monthly"
     threshold: int = 11
-    cache_ttl_seconds: int = 3600
     language: str = "en"
     boundaries: Path = BUNDLED_BOUNDARIES
     boundaries_key: str | None = None
@@ -108,7 +103,21 @@ class Settings:
         """Return ``snapshot``, ``live`` or ``demo``."""
         if self.publication_dir is not None:
             return "snapshot"
+        if self.archive_dir is not None:
+            return "archive"
         return "live" if self.db_url else "demo"
+
+    @property
+    def demo_archive_dir(self) -> Path:
+        """Return where the demo's release archive is built (beside the demo database)."""
+        return self.demo_db_path.with_name(self.demo_db_path.stem + "-archive")
+
+    @property
+    def served_archive(self) -> Path | None:
+        """Return the archive the app serves: LEAD_ARCHIVE, or the demo archive in demo mode."""
+        if self.mode == "archive":
+            return self.archive_dir
+        return self.demo_archive_dir if self.mode == "demo" else None
 
     @property
     def neighborhood_key(self) -> str:
@@ -174,8 +183,10 @@ def load_settings(environ: dict[str, str] | None = None, secrets_path: Path | No
             raise SettingsError(f"{spec.env} must be {spec.parse.__name__}, got {raw!r}") from error
     if values["threshold"] < MINIMUM_THRESHOLD:
         raise SettingsError(f"LEAD_THRESHOLD must be at least {MINIMUM_THRESHOLD}, got {values['threshold']}")
-    if values["cache_ttl_seconds"] <= 0:
-        raise SettingsError("LEAD_CACHE_TTL must be a positive number of seconds")
-    if values["publication_dir"] is not None:
+    if values["release_cadence"] not in ("monthly", "quarterly"):
+        raise SettingsError(f"LEAD_RELEASE_CADENCE must be monthly or quarterly, got {values['release_cadence']!r}")
+    if values["publication_dir"] is not None and values["archive_dir"] is not None:
+        raise SettingsError("set LEAD_PUBLICATION (one publication) or LEAD_ARCHIVE (an archive), not both")
+    if values["publication_dir"] is not None or values["archive_dir"] is not None:
         values["db_url"] = None  # snapshot mode reads the publication and nothing else
     return Settings(**values)

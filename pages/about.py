@@ -13,9 +13,11 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard.catalog import message
-from dashboard.data import current_publication, settings
+from dashboard.data import current, settings
+from dashboard.published import Publication
 from dashboard.published import month_label
 
+RELEASE_QUERY = "release"
 RESEARCH = Path(__file__).resolve().parent.parent / "dashboard" / "research" / "lead-published-figures.csv"
 
 
@@ -41,10 +43,54 @@ def _archive(pub) -> bytes:
     return buffer.getvalue()
 
 
+def _releases(served, language: str, k: int) -> None:
+    """List every release with its date and link, what changed since the previous one, and the policy."""
+    from dashboard.data import load_release_document
+    from dashboard.releases import changes, previous_entry
+
+    st.header(message("about.releases", language))
+    st.write(message("about.releases_text", language))
+    entry = served.choice.entry
+    st.write(message("about.release_viewing", language, id=entry["id"]))
+    rows = []
+    for item in reversed(served.index["releases"]):
+        withdrawn = item.get("withdrawn") or {}
+        rows.append({
+            "Release": item["id"],
+            "Months": f"{month_label(item['first_month'])} to {month_label(item['last_month'])}",
+            "Kind": "revision" if item.get("revision") else "regular",
+            "Revised figures": sum(r.get("cells", 0) for r in item.get("revised", [])),
+            "Withdrawn": f"{withdrawn.get('on', '')}: {withdrawn.get('reason', '')}" if withdrawn else "",
+        })
+    st.subheader(message("about.release_list", language))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="releases")
+    for item in reversed(served.index["releases"]):
+        if not item.get("withdrawn") and item["id"] != entry["id"]:
+            # ids are dates checked against YYYY-MM-DD when the index is read: safe in a link
+            st.markdown(f"[{message('about.release_link', language, id=item['id'])}](?{RELEASE_QUERY}={item['id']})")
+    previous = previous_entry(served.index, entry)
+    if previous is None:
+        st.write(message("about.first_release", language))
+    else:
+        st.subheader(message("about.changed", language, previous=previous["id"]))
+        periods, revised = changes(load_release_document(served.archive, previous), served.document)
+        if periods:
+            st.write(message("about.changed_periods", language, periods=", ".join(periods)))
+        if revised:
+            st.write(message("about.changed_revised", language))
+            st.dataframe(pd.DataFrame([{"Table": r.table_title, "Cell": r.cell, "Before": r.old, "Now": r.new}
+                                       for r in revised]), hide_index=True, key="revised")
+        else:
+            st.write(message("about.changed_none", language))
+    st.subheader(message("about.revision_policy", language))
+    st.write(message("about.revision_policy_text", language, k_minus_1=k - 1))
+
+
 def render() -> None:
     configured = settings()
     language = configured.language
-    pub = current_publication()
+    served = current()
+    pub = Publication(served.document)
     release = pub.release
     st.title(message("about.title", language))
 
@@ -56,6 +102,9 @@ def render() -> None:
     st.header(message("about.coverage", language))
     st.write(message("about.coverage_text", language, as_of=release["as_of"], first=month_label(release["first_month"]),
                      last=month_label(release["last_month"])))
+
+    if served.index is not None:
+        _releases(served, language, k)
 
     st.header(message("about.what", language))
     rows = [{"Table": t["title"], "Counts": t["unit"], "By": ", ".join(t["dimensions"]) or "—",

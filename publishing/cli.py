@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--as-of", type=_date, default=None,
                       help="last date of the data (default today); fixes the content for a seed")
 
+    demo_archive = commands.add_parser(
+        "demo-archive", help="in demo mode, build (once) the demo database and an archive of its last monthly releases")
+    demo_archive.add_argument("--releases", type=_positive, default=2, help="how many monthly releases (default 2)")
+
     check = commands.add_parser("check-db", help="validate a program database against the contract")
     check.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
     check.add_argument("--boundaries", type=Path, help="GeoJSON file to compare with the neighborhoods")
@@ -101,6 +105,52 @@ def run_demo_db(args) -> int:
     rows = ", ".join(f"{name} {count:,}" for name, count in summary.row_counts().items())
     print(f"demo database ({args.scale}, seed {args.seed}) written to {args.out or redact(url)}")
     print(f"rows: {rows}; built in {summary.elapsed_seconds:.1f} s")
+    return EXIT_OK
+
+
+def run_demo_archive(args) -> int:
+    """Build the demo archive the app serves in demo mode, once; do nothing in other modes."""
+    import time
+
+    from dashboard.settings import load_settings
+    from publishing.archive import ArchiveError, read_index
+    from publishing.release import make_release
+    from publishing.source import ensure_demo_database
+
+    settings = load_settings()
+    if settings.mode != "demo":
+        return EXIT_OK
+    archive = settings.demo_archive_dir
+    wanted = max(args.releases, 1)
+    try:
+        have = [e["id"] for e in read_index(archive)["releases"]] if archive.is_dir() else []
+    except ArchiveError:
+        have = []
+    if len(have) >= wanted:
+        return EXIT_OK
+    started = time.perf_counter()
+    print(f"building the demo archive in {archive} (first run only; about a minute per release on two cores)")
+    url = f"sqlite:///{ensure_demo_database(settings).resolve()}"
+    today = dt.date.today()
+    month_ends = []
+    day = today.replace(day=1) - dt.timedelta(days=1)
+    while len(month_ends) < wanted:
+        month_ends.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    for as_of in reversed(month_ends):
+        if have and as_of.isoformat() <= have[-1]:
+            continue
+        print(f"release as of {as_of.isoformat()}...")
+        progress = _Progress()
+        try:
+            outcome = make_release(url, archive, as_of=as_of, threshold=settings.threshold,
+                                   cadence=settings.release_cadence, source="demo", progress=progress)
+        except ArchiveError as error:
+            return _fail(str(error))
+        finally:
+            progress.close()
+        print(f"  released {outcome.entry['id']} in {sum(outcome.seconds.values()):.0f} s")
+    print(f"demo archive ready in {time.perf_counter() - started:.0f} s")
     return EXIT_OK
 
 
@@ -283,12 +333,9 @@ def _audit_archive(args) -> int:
         return _fail(str(error), EXIT_USAGE)
     if not stored:
         return _fail(f"{args.directory} holds no release yet", EXIT_USAGE)
-    truth = None
-    if args.db:
-        from publishing.recount import truth_from_recount
+    from data_access.recount import truth_from_recount
 
-        def truth(union):
-            return truth_from_recount(args.db, union)
+    truth = (lambda union: truth_from_recount(args.db, union)) if args.db else None
     progress = _Progress()
     try:
         report = audit_archive(stored_as_audited(stored), truth, progress=lambda d, t: progress("audit", d, t))
@@ -316,7 +363,7 @@ def _audit_archive(args) -> int:
     return EXIT_UNUSABLE
 
 
-COMMANDS = {"demo-db": run_demo_db, "check-db": run_check_db, "publish": run_publish, "release": run_release,
+COMMANDS = {"demo-db": run_demo_db, "demo-archive": run_demo_archive, "check-db": run_check_db, "publish": run_publish, "release": run_release,
             "withdraw": run_withdraw, "audit": run_audit}
 
 

@@ -82,7 +82,11 @@ def test_settings_precedence_and_validation(tmp_path):
     assert settings.db_url == "sqlite:///x.sqlite" and settings.threshold == 12
     assert load_settings({}, tmp_path / "absent.toml").mode == "demo"
     assert load_settings({"LEAD_PUBLICATION": str(tmp_path)}, secrets).db_url is None
-    for bad in ({"LEAD_THRESHOLD": "4"}, {"LEAD_THRESHOLD": "eleven"}, {"LEAD_CACHE_TTL": "0"}):
+    archive = load_settings({"LEAD_ARCHIVE": str(tmp_path), "LEAD_DB_URL": "sqlite:///x.sqlite"}, secrets)
+    assert archive.mode == "archive" and archive.db_url is None and archive.served_archive == tmp_path
+    assert load_settings({}, tmp_path / "absent.toml").served_archive.name == "demo-archive"
+    for bad in ({"LEAD_THRESHOLD": "4"}, {"LEAD_THRESHOLD": "eleven"}, {"LEAD_RELEASE_CADENCE": "weekly"},
+                {"LEAD_PUBLICATION": str(tmp_path), "LEAD_ARCHIVE": str(tmp_path)}):
         try:
             load_settings(bad, tmp_path / "absent.toml")
         except SettingsError:

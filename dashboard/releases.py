@@ -1,0 +1,114 @@
+"""The archive as the app sees it: which releases to offer, which one to show, what changed.
+
+Reads ``index.json`` and release files only (never a database). Must not import
+Streamlit, SQLAlchemy or ``data_access``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from publishing.archive import ArchiveError, read_index, read_release, sha256_of, release_directory
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The release to show, and a note (message id and its fields) when it is not the one asked for."""
+
+    entry: dict
+    note: str | None = None
+    note_fields: tuple[tuple[str, str], ...] = ()
+
+
+def offered(index: dict) -> list[dict]:
+    """Return the releases the app offers, oldest first: every one not withdrawn."""
+    return [entry for entry in index["releases"] if not entry.get("withdrawn")]
+
+
+def choose(index: dict, requested: str | None) -> Choice | None:
+    """Return the newest release not withdrawn, or the requested one; None when none can be shown."""
+    available = offered(index)
+    if not available:
+        return None
+    newest = available[-1]
+    if not requested or requested == newest["id"]:
+        return Choice(newest)
+    match = next((e for e in index["releases"] if e["id"] == requested), None)
+    if match is None:
+        return Choice(newest, "release.unknown", (("shown", newest["id"]),))  # the URL's text is never echoed
+    if match.get("withdrawn"):
+        return Choice(newest, "release.withdrawn", (("requested", match["id"]), ("shown", newest["id"])))
+    return Choice(match)
+
+
+def index_stamp(archive: Path) -> tuple[int, int]:
+    """Return what changes when ``index.json`` is replaced (its modification time and size)."""
+    stat = (Path(archive) / "index.json").stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def load_index(archive: Path) -> dict:
+    """Return the archive's index; raise ArchiveError when it is missing or unreadable."""
+    if not (Path(archive) / "index.json").is_file():
+        raise ArchiveError(f"{archive} has no index.json: run `lead-dashboard release --archive {archive}`")
+    return read_index(archive)
+
+
+def load_release(archive: Path, entry: dict) -> dict:
+    """Return one release's publication, checked against the sha256 the index gives it."""
+    path = release_directory(archive, entry["id"]) / "publication.json"
+    if entry.get("sha256") and sha256_of(path) != entry["sha256"]:
+        raise ArchiveError(f"release {entry['id']}: publication.json does not match index.json")
+    return read_release(archive, entry, verify=False).publication
+
+
+def previous_entry(index: dict, entry: dict) -> dict | None:
+    """Return the release offered before ``entry`` (withdrawn ones skipped), or None."""
+    available = offered(index)
+    ids = [e["id"] for e in available]
+    if entry["id"] not in ids:
+        return None
+    position = ids.index(entry["id"])
+    return available[position - 1] if position else None
+
+
+@dataclass(frozen=True)
+class Revised:
+    """A figure both releases published, with different values."""
+
+    table_title: str
+    cell: str
+    old: float
+    new: float
+
+
+def changes(previous: dict, current: dict, limit: int = 50) -> tuple[list[str], list[Revised]]:
+    """Return the periods ``current`` adds to ``previous`` and the figures it revised (both published)."""
+    def periods(publication: dict) -> set[str]:
+        found = set()
+        for grain in ("month", "quarter", "year"):
+            found |= {f"{grain}:{v}" for v in publication.get("domains", {}).get(grain, [])}
+        return found
+
+    new_periods = sorted(periods(current) - periods(previous))
+    before = {t["id"]: t for t in previous["tables"]}
+    revised: list[Revised] = []
+    for table in current["tables"]:
+        old_table = before.get(table["id"])
+        if old_table is None:
+            continue
+        dims = table["dimensions"]
+        if not any(d in ("month", "quarter", "year") for d in dims):
+            continue  # a table of the current state (focus areas) is updated by every release
+        old_cells = {tuple(c[d] for d in dims): c for c in old_table["cells"]}
+        for cell in table["cells"]:
+            old = old_cells.get(tuple(cell[d] for d in dims))
+            if old is None or old.get("value") is None or cell.get("value") is None:
+                continue
+            if old["value"] != cell["value"]:
+                where = ", ".join(str(cell[d]) for d in dims)
+                revised.append(Revised(table["title"], where, old["value"], cell["value"]))
+                if len(revised) >= limit:
+                    return [p.split(":", 1)[1] for p in new_periods], revised
+    return [p.split(":", 1)[1] for p in new_periods], revised
