@@ -2,8 +2,8 @@
 
 ``DIR/releases/<id>/`` holds one publication (publication.json, tables/, datapackage.json)
 and ``checksums.json``; it is written into a staging directory beside it, fsynced, and
-renamed into place, and never changed or deleted afterwards. ``DIR/index.json`` is replaced
-atomically. A lock file keeps two jobs from interleaving. Must not import Streamlit.
+renamed into place; ``DIR/index.json``, replaced atomically, then commits it. A listed
+release is never changed or deleted. A lock file keeps two jobs from interleaving. Must not import Streamlit.
 """
 
 from __future__ import annotations
@@ -194,11 +194,20 @@ def read_releases(directory: Path, verify: bool = True) -> list[StoredRelease]:
 
 
 def clear_staging(directory: Path) -> None:
-    """Remove what a killed release job left in staging (never a release or the index)."""
-    for leftover in Path(directory).glob(".staging-*"):
+    """Remove what a killed release job left behind; never a release the index lists, nor the index.
+
+    A release exists once ``index.json`` lists it: a directory under releases/ that the index does not
+    list was renamed into place by a job killed before it could commit the index, and was never offered.
+    """
+    directory = Path(directory)
+    for leftover in directory.glob(".staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in Path(directory).glob(".index-*.json"):
+    for leftover in directory.glob(".index-*.json"):
         leftover.unlink(missing_ok=True)
+    listed = {entry["id"] for entry in read_index(directory)["releases"]}
+    for candidate in (directory / "releases").glob("*"):
+        if candidate.is_dir() and RELEASE_ID.match(candidate.name) and candidate.name not in listed:
+            shutil.rmtree(candidate)
 
 
 def add_release(directory: Path, release_id: str, publication: dict, *, revision: bool,
