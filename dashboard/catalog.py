@@ -45,6 +45,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "common.city": "Whole city",
         "common.city_total": "All referrals",
         "common.not_published": "Not published for this period.",
+        "common.not_in_release": "This part is not in the release you are viewing.",
         "kpi.referrals": "Referrals",
         "kpi.enrollments": "New enrollments",
         "kpi.active": "People active",

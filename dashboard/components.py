@@ -50,6 +50,21 @@ def choose(label: str, options: Sequence[str], param: str, default: str,
     return choice
 
 
+# -- sections ---------------------------------------------------------------------
+
+
+def section(pub: Publication, *declared_ids: str, language: str = "en") -> bool:
+    """Return whether this release publishes every table a section needs; else say so in one caption.
+
+    An older release of an archive may lack tables a later one added: its pages still render.
+    """
+    if all(pub.table(declared) is not None and (pub.grain(declared) is None or pub.periods(declared))
+           for declared in declared_ids):
+        return True
+    st.caption(message("common.not_in_release", language))
+    return False
+
+
 # -- text -------------------------------------------------------------------------
 
 

@@ -17,6 +17,8 @@ def _year_before(period: str) -> str:
 def render() -> None:
     language = settings().language
     pub = current_publication()
+    if not ui.section(pub, "referrals_by_quarter", language=language):
+        return
     quarters = pub.periods("referrals_by_quarter", complete_only=True)
     period = ui.choose(message("briefing.period", language), quarters, "quarter", quarters[-1],
                        lambda q: pub.label("quarter", q))
@@ -49,6 +51,19 @@ def render() -> None:
         st.markdown(f"- **{message(text, language)}**: {shown} in {label}{note}; {then} in {pub.label('quarter', earlier)}.")
 
     st.subheader(message("briefing.fixable", language))
+    if pub.table("services_waiting_by_quarter_type") is not None:
+        _waiting_lists(pub, period)
+    last_month = f"{period[:4]}-{int(period[-1]) * 3:02d}"
+    caseload = pub.ratio("participants_per_case_manager", month=last_month)
+    if caseload is not None:
+        key = "resources.bottleneck_caseload_over" if caseload.value > 25 else "resources.bottleneck_caseload_ok"
+        st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=f"{caseload.value:.1f}"))
+    st.caption(message("briefing.print_hint", language))
+    ui.footnotes(pub, language, unstable=True)
+
+
+def _waiting_lists(pub, period: str) -> None:
+    """List the three longest wait lists at the end of the quarter (or its year)."""
     waiting_grain = pub.grain("services_waiting_by_quarter_type")
     waiting = pub.frame("services_waiting_by_quarter_type")
     waiting_period = period if waiting_grain == "quarter" else period[:4]
@@ -57,13 +72,6 @@ def render() -> None:
     for _, row in waiting.sort_values(["value", "service_type"], ascending=[False, True]).head(3).iterrows():
         st.markdown(f"- {format_number(row['value'])} {pub.label('service_type', row['service_type']).lower()} "
                     f"requests on a wait list at the end of {pub.label(waiting_grain, waiting_period)}.")
-    last_month = f"{period[:4]}-{int(period[-1]) * 3:02d}"
-    caseload = pub.ratio("participants_per_case_manager", month=last_month)
-    if caseload is not None:
-        key = "resources.bottleneck_caseload_over" if caseload.value > 25 else "resources.bottleneck_caseload_ok"
-        st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=f"{caseload.value:.1f}"))
-    st.caption(message("briefing.print_hint", language))
-    ui.footnotes(pub, language, unstable=True)
 
 
 def _quarter_or_none(pub, table: str, quarter: str) -> Figure:

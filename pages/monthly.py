@@ -8,7 +8,7 @@ from dashboard import components as ui
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import (
-    difference, month_label, previous_month, quarter_label, same_month_last_year, short_month_label,
+    difference, month_label, previous_month, same_month_last_year, short_month_label,
 )
 from dashboard.summaries import largest_group, trend
 
@@ -24,12 +24,29 @@ WINDOW_MONTHS = 24
 def render() -> None:
     language = settings().language
     pub = current_publication()
-    months = pub.periods("referrals_by_month")
     st.title(message("monthly.title", language))
+    if not ui.section(pub, "referrals_by_month", language=language):
+        return
+    months = pub.periods("referrals_by_month")
     month = ui.choose(message("monthly.choose_month", language), months, "month", months[-1], month_label)
     st.write(message("monthly.intro", language, month=month_label(month)))
     ui.as_of_line(pub, language)
 
+    _headline(pub, month, language)
+    if ui.section(pub, "referrals_by_month_pathway", language=language):
+        _pathways(pub, months, month, language)
+    if ui.section(pub, "referrals_by_month_source", "referrals_by_quarter", language=language):
+        _sources(pub, language)
+    if ui.section(pub, "referrals_by_month_outcome", "referrals_by_quarter", language=language):
+        _funnel(pub, month, language)
+    if ui.section(pub, "referrals_by_neighborhood_quarter", "referrals_by_quarter", "referrals_by_year",
+                  language=language):
+        _neighborhood(pub, language)
+    ui.footnotes(pub, language)
+
+
+def _headline(pub, month: str, language: str) -> None:
+    """Write the four headline figures of the month with their changes."""
     columns = st.columns(len(KPIS))
     for column, (label, table) in zip(columns, KPIS):
         grain = pub.grain(table)
@@ -46,6 +63,10 @@ def render() -> None:
                                  change="—" if change is None else f"{change:+,.0f}",
                                  period=short_month_label(same_month_last_year(month))))
 
+
+
+def _pathways(pub, months: list[str], month: str, language: str) -> None:
+    """Chart referrals by pathway over the two years to the chosen month, with the city total."""
     shown = [m for m in months if m <= month][-WINDOW_MONTHS:]
     totals = pub.frame("referrals_by_month")
     totals = totals[totals["month"].isin(shown)]
@@ -64,6 +85,10 @@ def render() -> None:
         pub.table_id("referrals_by_month_pathway"), "pathway",
     )
 
+
+
+def _sources(pub, language: str) -> None:
+    """Chart who referred people in the last eight periods."""
     sources = pub.frame("referrals_by_month_source")
     source_grain = pub.grain("referrals_by_month_source")
     source_periods = pub.periods("referrals_by_month_source")
@@ -82,6 +107,10 @@ def render() -> None:
         pub.table_id("referrals_by_month_source"), "source",
     )
 
+
+
+def _funnel(pub, month: str, language: str) -> None:
+    """Chart what happened to the period's referrals."""
     outcomes = pub.frame("referrals_by_month_outcome")
     outcome_grain = pub.grain("referrals_by_month_outcome")
     period = month if outcome_grain == "month" else f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
@@ -99,6 +128,10 @@ def render() -> None:
         "funnel",
     )
 
+
+
+def _neighborhood(pub, language: str) -> None:
+    """Chart the chosen neighborhood against the city."""
     hood_table = "referrals_by_neighborhood_quarter"
     hood_grain = pub.grain(hood_table)
     hoods = pub.frame(hood_table)
@@ -122,4 +155,3 @@ def render() -> None:
         {"neighborhood": "Neighborhood", hood_grain: message(f"common.{hood_grain}", language), "value": "Referrals"},
         pub.table_id(hood_table), "neighborhood",
     )
-    ui.footnotes(pub, language)

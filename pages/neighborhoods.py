@@ -15,6 +15,16 @@ def render() -> None:
     pub = current_publication()
     st.title(message("neighborhoods.title", language))
     st.write(message("neighborhoods.intro", language))
+    if ui.section(pub, "referrals_by_neighborhood_quarter", "referrals_by_quarter", "referrals_by_year",
+                  language=language):
+        _places(pub, configured, language)
+    if ui.section(pub, "focus_areas_by_neighborhood", language=language):
+        _focus_areas(pub, language)
+    ui.footnotes(pub, language)
+
+
+def _places(pub, configured, language: str) -> None:
+    """Map and rank the neighborhoods, or chart the precincts, for the chosen period."""
     table = "referrals_by_neighborhood_quarter"
     grain = pub.grain(table)
     periods = pub.periods(table)
@@ -44,6 +54,8 @@ def render() -> None:
         )
     else:
         precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
+        if not ui.section(pub, precinct_table, language=language):
+            return
         precincts = pub.frame(precinct_table)
         precincts = precincts[precincts[grain] == period]
         ui.chart_with_table(
@@ -52,13 +64,16 @@ def render() -> None:
             largest_line(pub, precincts, grain, period, language),
             precincts, pub, {"precinct": "Precinct", "value": "Referrals"}, pub.table_id(precinct_table), "precincts",
         )
+
+
+def _focus_areas(pub, language: str) -> None:
+    """List the community-suggested focus areas."""
     focus = pub.frame("focus_areas_by_neighborhood")
     focus = focus[focus["value"] > 0]
     st.subheader(message("neighborhoods.focus", language))
     st.dataframe(ui.display_table(focus, pub, {"neighborhood": "Neighborhood", "topic": "Topic",
                                                "suggested_by": "Suggested by", "status": "Status",
                                                "value": "Focus areas"}), hide_index=True, key="focus")
-    ui.footnotes(pub, language)
 
 
 def largest_line(pub, frame, grain, period, language) -> str:

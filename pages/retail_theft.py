@@ -16,7 +16,19 @@ def render() -> None:
     st.title(message("retail.title", language))
     st.write(message("retail.intro", language))
     ui.as_of_line(pub, language)
+    if ui.section(pub, "theft_referrals_by_month", language=language):
+        _trend(pub, language)
+    if ui.section(pub, "theft_referrals_by_business_district_quarter", language=language):
+        _districts(pub, language)
+    if ui.section(pub, "theft_referrals_by_quarter_outcome", language=language):
+        _outcomes(pub, language)
+    if ui.section(pub, "focus_areas_by_neighborhood", language=language):
+        _business_focus(pub, language)
+    ui.footnotes(pub, language)
 
+
+def _trend(pub, language: str) -> None:
+    """Chart theft referrals over time."""
     table = "theft_referrals_by_month"
     grain = pub.grain(table)
     cells = pub.frame(table)
@@ -27,6 +39,10 @@ def render() -> None:
         cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"}, pub.table_id(table), "theft",
     )
 
+
+
+def _districts(pub, language: str) -> None:
+    """Chart theft referrals by business district for the chosen period."""
     district_table = "theft_referrals_by_business_district_quarter"
     district_grain = pub.grain(district_table)
     periods = pub.periods(district_table)
@@ -44,6 +60,10 @@ def render() -> None:
         "districts",
     )
 
+
+
+def _outcomes(pub, language: str) -> None:
+    """Chart what became of theft referrals in the latest whole period."""
     outcome_table = "theft_referrals_by_quarter_outcome"
     outcome_grain = pub.grain(outcome_table)
     outcome_periods = pub.periods(outcome_table, complete_only=True)
@@ -56,9 +76,12 @@ def render() -> None:
         latest, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id(outcome_table), "theft_outcomes",
     )
 
+
+
+def _business_focus(pub, language: str) -> None:
+    """List the focus areas businesses suggested."""
     focus = pub.frame("focus_areas_by_neighborhood")
     focus = focus[(focus["suggested_by"] == "business") & (focus["value"] > 0)]
     st.subheader(message("retail.focus", language))
     st.dataframe(ui.display_table(focus, pub, {"neighborhood": "Neighborhood", "topic": "Topic", "status": "Status",
                                                "value": "Focus areas"}), hide_index=True, key="business_focus")
-    ui.footnotes(pub, language)
