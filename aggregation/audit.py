@@ -375,21 +375,20 @@ class _Family:
             # Every unit passing the filters falls in one listed cell: the values a table does not
             # list (under its filters) hold no unit. Kept as zero rows ("coverage").
             t.coverage = []
+            listed = list(fmask)  # a time dimension covers the periods its domain lists (a release of whole
+            for d in t.dims:      # periods leaves out the quarter and year still running): none beyond
+                if d in _TIME and d in ctx.domains:
+                    inside = 0
+                    for v in ctx.domains[d]:
+                        inside |= self.mask(d, v)
+                    listed[self.gindex[ctx.group_of(d)]] &= inside
             for g in sorted({g for _, g in dim_groups}):
                 covered = 0
                 for dm in t.dmasks:
                     covered |= dm[g]
-                uncovered = fmask[g] & ~covered
-                for d in t.dims:
-                    # A time dimension covers the periods its domain lists (a release of whole
-                    # periods leaves out the quarter and year still running): none beyond.
-                    if d in _TIME and self.gindex[ctx.group_of(d)] == g and d in ctx.domains:
-                        inside = 0
-                        for v in ctx.domains[d]:
-                            inside |= self.mask(d, v)
-                        uncovered &= inside
+                uncovered = listed[g] & ~covered
                 if uncovered:
-                    region = list(fmask)
+                    region = list(listed)
                     region[g] = uncovered
                     t.coverage.append(tuple(region))
         self._build_tree()

@@ -73,7 +73,7 @@ def grouped_counts(units: pd.DataFrame, key: CountKey, s: Structure) -> pd.DataF
         cell = cell if isinstance(cell, tuple) else (cell,)
         value, people, top1, top2 = records.get(tuple(cell), (0, 0, None, None))
         out.append({**dict(zip(dims, cell)), "value": value, "people": people, "top1": top1, "top2": top2})
-    result = pd.DataFrame(out)
+    result = pd.DataFrame(out, columns=[*dims, "value", "people", "top1", "top2"])
     for column in ("people", "top1", "top2"):
         result[column] = result[column].astype("Int64")
     return result
@@ -111,6 +111,7 @@ def truth_of(publication: dict, units: pd.DataFrame, s: Structure) -> dict[str, 
         frame = grouped_counts(units, CountKey(table["measure"], tuple(table["dimensions"]), filters), s)
         keys = {tuple(c[d] for d in table["dimensions"]) for c in table["cells"]}
         if table["dimensions"]:
-            frame = frame[[tuple(r) in keys for r in frame[table["dimensions"]].itertuples(index=False)]]
+            mask = np.asarray([tuple(r) in keys for r in frame[table["dimensions"]].itertuples(index=False)], dtype=bool)
+            frame = frame[mask] if len(frame) else frame
         truth[table["id"]] = frame.reset_index(drop=True)
     return truth
