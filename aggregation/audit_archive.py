@@ -80,10 +80,12 @@ class ArchiveAudit:
 
     @property
     def checked_cells(self) -> int:
+        """Return how many withheld cells the versions' audits checked."""
         return sum(report.checked_cells for report in self.versions)
 
     @property
     def passed(self) -> bool:
+        """Return whether every check of the archive passed."""
         return not self.problems and all(not r.failures for r in self.versions)
 
 
@@ -133,6 +135,7 @@ def _signature(table: dict) -> tuple:
 
 
 def _window(publication: dict) -> frozenset[str]:
+    """Return the months of a publication's window."""
     release = publication.get("release") or {}
     return frozenset(_months(str(release["first_month"]), str(release["last_month"])))
 
@@ -244,6 +247,7 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
 
 
 def _published(cell: dict) -> bool:
+    """Return whether a cell carries a published value."""
     return not cell.get("suppressed") and cell.get("value") is not None
 
 
@@ -254,6 +258,7 @@ def _merge(cells: dict[tuple, dict], key: tuple, dims: list[str], cell: dict) ->
 
 
 def _selected_key(table: dict | None, selection: dict) -> tuple | None:
+    """Return the key of the one cell a ratio's selection names, or None."""
     if table is None:
         return None
     dims = [str(d) for d in table.get("dimensions") or []]
@@ -314,6 +319,7 @@ def _difference_problem(a: CellRecord, b: CellRecord, k: int) -> str | None:
 
 
 def _fmt(x: float) -> str:
+    """Return a bound as text."""
     return "inf" if math.isinf(x) else (str(int(x)) if float(x).is_integer() else f"{x:g}")
 
 

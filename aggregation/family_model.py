@@ -127,6 +127,7 @@ class Family:
         self.position = {b: {v: i for i, v in enumerate(self.domain[b])} for b in self.base_dims}
 
     def base(self, dimension: str) -> str:
+        """Return the base dimension a dimension is modelled on (time, neighborhood, ...)."""
         if dimension in TIME_GRAINS:
             return TIME
         if dimension in GEOGRAPHY:
@@ -134,6 +135,7 @@ class Family:
         return dimension
 
     def _finest_domain(self, base: str) -> tuple[str, ...]:
+        """Return the finest values of a base dimension."""
         if base == TIME:
             return tuple(self.structure.domains[self.time_grain])
         return tuple(self.structure.domains[base])
@@ -174,6 +176,8 @@ class Family:
 
 @dataclass
 class Row:
+    """One row of the model: a count cell or a complement, with its status and history."""
+
     table_id: str | None  # None for a complement
     row: int
     value: int
@@ -328,6 +332,7 @@ class FamilyModel:
         return self.rows[index].group in self.locked
 
     def _separator_rows(self, tree) -> list[np.ndarray]:
+        """Return, per tree edge, the pairs of variable sets that must agree."""
         rows = []
         for i, j in tree:
             a, b = self.cliques[i], self.cliques[j]
@@ -344,6 +349,7 @@ class FamilyModel:
 
     @staticmethod
     def _separator_keys(clique: Clique, shared: list[str], coarse: dict[str, list[int]]):
+        """Return a clique's variables grouped by their separator key."""
         keys: dict[tuple, list[int]] = defaultdict(list)
         block_to_coarse = {}
         for d in shared:
@@ -358,6 +364,7 @@ class FamilyModel:
         return keys
 
     def _build(self, separators) -> None:
+        """Build the attacker's LP and the auxiliary LP with priced slacks."""
         self.lp = self._new_highs()
         self.lp.addVars(self.num_variables, np.zeros(self.num_variables), np.full(self.num_variables, INF))
         self._add_cell_rows(self.lp)
@@ -383,9 +390,11 @@ class FamilyModel:
 
     @staticmethod
     def _new_highs() -> highspy.Highs:
+        """Return a quiet HiGHS instance."""
         return silent_highs()
 
     def _add_cell_rows(self, h: highspy.Highs) -> None:
+        """Add one row per cell: fixed when published, free when suppressed."""
         lower, upper, starts, indices = [], [], [], []
         for row in self.rows:
             starts.append(len(indices))
@@ -396,6 +405,7 @@ class FamilyModel:
         self._add_rows(h, lower, upper, starts, indices, [1.0] * len(indices))
 
     def _add_separator_rows(self, h: highspy.Highs, separators) -> None:
+        """Add the rows that make neighbouring cliques agree."""
         lower, upper, starts, indices, values = [], [], [], [], []
         for left, right in separators:
             starts.append(len(indices))
@@ -407,6 +417,7 @@ class FamilyModel:
 
     @staticmethod
     def _add_rows(h, lower, upper, starts, indices, values) -> None:
+        """Add rows to a HiGHS model in one call."""
         if not lower:
             return
         h.addRows(len(lower), np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64),
@@ -422,6 +433,7 @@ class FamilyModel:
     # solution any solve finds joins a pool and may witness many rows at once.
 
     def _prepare_witnesses(self) -> None:
+        """Set up the cell forms and the witness flags (the truth is the first witness)."""
         n_rows = len(self.rows)
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         indptr[1:] = np.cumsum([len(r.variables) for r in self.rows])
@@ -457,6 +469,7 @@ class FamilyModel:
                     and self.reached_at_most[index] and self.reached_at_least[index])
 
     def _objective_on(self, costs: np.ndarray) -> None:
+        """Change only the objective coefficients that differ."""
         changed = np.flatnonzero((costs != 0) | (self._costs != 0)).astype(np.int32)
         if len(changed):
             self.lp.changeColsCost(len(changed), changed, costs[changed])
@@ -510,6 +523,7 @@ class FamilyModel:
         return found and self._witness(solution)
 
     def _restore_row(self, index: int) -> None:
+        """Put a row's bounds back to its status."""
         row = self.rows[index]
         bound = float(row.value)
         self.lp.changeRowBounds(index, bound if row.published else -INF, bound if row.published else INF)

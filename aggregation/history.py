@@ -63,6 +63,7 @@ class ClosedPeriodChanged(ValueError):
 
 
 def _small_difference(new: float, old: float, k: int) -> bool:
+    """Return whether two figures differ by 1 to k-1."""
     return 1 <= abs(new - old) <= k - 1
 
 
@@ -118,6 +119,7 @@ def table_history(table: CountTable, history: ReleaseHistory, sensitive: list[bo
 
 
 def _number(value: float) -> int | float:
+    """Return an integral float as an int."""
     return int(value) if float(value).is_integer() else value
 
 

@@ -41,18 +41,22 @@ class StoredRelease:
 
     @property
     def id(self) -> str:
+        """Return the release id."""
         return self.entry["id"]
 
     @property
     def withdrawn(self) -> bool:
+        """Return whether the release was withdrawn."""
         return bool(self.entry.get("withdrawn"))
 
     @property
     def revision(self) -> bool:
+        """Return whether the release declared a revision."""
         return bool(self.entry.get("revision"))
 
 
 def _fsync_directory(path: Path) -> None:
+    """Flush a directory's entries to disk."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
