@@ -36,20 +36,12 @@ from pathlib import Path
 from aggregation.audit import audit_publication
 from aggregation.audit_archive import audit_archive
 from data_access.demo import build_demo_database
+from data_access.periods import month_ends
 from data_access.recount import truth_from_recount
 from publishing import archive
 from publishing.build import build_from_database, truth_for
 from publishing.files import write_publication
 from publishing.release import make_release, stored_as_audited
-
-
-def month_ends(last: dt.date, count: int) -> list[dt.date]:
-    """Return ``count`` month ends up to ``last``, oldest first."""
-    ends, day = [], last
-    while len(ends) < count:
-        ends.append(day)
-        day = day.replace(day=1) - dt.timedelta(days=1)
-    return ends[::-1]
 
 
 def main(argv: list[str] | None = None) -> int:

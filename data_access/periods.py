@@ -45,6 +45,15 @@ def last_complete_month(as_of: dt.date) -> str:
     return f"{first.year:04d}-{first.month:02d}"
 
 
+def month_ends(last: dt.date, count: int) -> list[dt.date]:
+    """Return the last days of the ``count`` months up to the month of ``last`` (a month end), oldest first."""
+    ends, day = [], last
+    while len(ends) < count:
+        ends.append(day)
+        day = day.replace(day=1) - dt.timedelta(days=1)
+    return ends[::-1]
+
+
 def _whole_last_day(key: str) -> dt.date:
     """Return the last day of the whole quarter (YYYY-Qn) or year (YYYY) ``key``."""
     year = int(key[:4])

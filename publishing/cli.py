@@ -131,13 +131,10 @@ def run_demo_archive(args) -> int:
     started = time.perf_counter()
     print(f"building the demo archive in {archive} (first run only; about a minute per release on two cores)")
     url = f"sqlite:///{ensure_demo_database(settings).resolve()}"
-    today = dt.date.today()
-    month_ends = []
-    day = today.replace(day=1) - dt.timedelta(days=1)
-    while len(month_ends) < wanted:
-        month_ends.append(day)
-        day = day.replace(day=1) - dt.timedelta(days=1)
-    for as_of in reversed(month_ends):
+    from data_access.periods import month_ends
+
+    last_month_end = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+    for as_of in month_ends(last_month_end, wanted):
         if have and as_of.isoformat() <= have[-1]:
             continue
         print(f"release as of {as_of.isoformat()}...")

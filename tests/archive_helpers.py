@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import hashlib
 import shutil
 from pathlib import Path
@@ -20,20 +18,6 @@ SMALL_TABLES = tuple(d for d in TABLES if d.id in SMALL_IDS)
 SMALL_RATIOS = tuple(r for r in RATIOS if r.id == "participants_per_case_manager")
 # A table a later release adds (the registry grows).
 ADDED_TABLE = next(d for d in TABLES if d.id == "contacts_by_month")
-
-
-def month_end(year: int, month: int) -> dt.date:
-    """Return the last day of a month."""
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def month_ends(last: dt.date, count: int) -> list[dt.date]:
-    """Return the ``count`` month ends up to ``last`` (a month end), oldest first."""
-    ends, day = [], last
-    while len(ends) < count:
-        ends.append(day)
-        day = day.replace(day=1) - dt.timedelta(days=1)
-    return ends[::-1]
 
 
 def snapshot(directory: Path) -> dict[str, str]:

@@ -18,7 +18,8 @@ from publishing.archive import ArchiveError
 from publishing.build import build_from_database, truth_for
 from publishing.cli import main
 from publishing.release import make_release, stored_as_audited
-from tests.archive_helpers import ADDED_TABLE, SMALL_RATIOS, SMALL_TABLES, copy_database, month_ends, snapshot
+from data_access.periods import month_ends
+from tests.archive_helpers import ADDED_TABLE, SMALL_RATIOS, SMALL_TABLES, copy_database, snapshot
 
 SMALL = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
 JULY, AUGUST = dt.date(2026, 7, 31), dt.date(2026, 8, 31)
@@ -123,7 +124,8 @@ def test_threshold_and_first_month_stay_fixed_and_quarterly_cadence(demo_databas
 # -- revisions -----------------------------------------------------------------------------------
 
 
-def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_audit(demo_database, tmp_path):
+def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_audit(demo_database, tmp_path,
+                                                                                    monkeypatch):
     url = copy_database(demo_database, tmp_path / "program.sqlite")
     directory = tmp_path / "archive"
     release(url, directory, JULY)
@@ -157,6 +159,19 @@ def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_aud
     for revision in report.revisions:  # figures published in both versions differ by 0 or at least k
         assert abs(revision.new - revision.old) >= 11
     assert main(["audit", str(directory), "--db", url]) == 0
+    # About shows the revision: marked in the release list, what changed, and the policy in plain words.
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.delenv("LEAD_PUBLICATION", raising=False)
+    monkeypatch.setenv("LEAD_ARCHIVE", str(directory))
+    at = AppTest.from_string("from pages import about\nabout.render()", default_timeout=120)
+    at.run()
+    assert not at.exception
+    listed = next(df.value for df in at.dataframe if "Release" in df.value.columns)
+    assert list(listed["Kind"]) == ["revision", "regular"]
+    assert any(s.value == "What changed since the release of 2026-07-31" for s in at.subheader)
+    assert any(s.value == "When the program's records of a finished month change" for s in at.subheader)
+    assert any("published as a revision" in m.value for m in at.markdown)
 
 
 # -- crash safety and the lock ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from aggregation.publication import build_publication, plan, without_periods
 from aggregation.rules import Rule
 from data_access.periods import ReleaseWindow
 from publishing.release import history_from
+from tests.test_audit import table as audit_table
 from tests.synthetic import declaration, grouped_counts, make_units, structure, truth_of
 
 EXAMPLES = int(os.environ.get("LEAD_PROPERTY_EXAMPLES", "25"))  # the CI profile; raise it for a longer hunt
@@ -25,19 +26,6 @@ MONTHS = tuple(f"2024-{m:02d}" for m in range(1, 10))
 
 
 # -- 1. On tiny tables, the archive audit agrees with brute-force integer programming ------------
-
-
-def _tiny_table(table_id, dims, values, suppressed, window):
-    cells = []
-    for key, value in values.items():
-        cell = dict(zip(dims, key))
-        if key in suppressed:
-            cell.update(value=None, suppressed=True)
-        else:
-            cell["value"] = int(value)
-        cells.append(cell)
-    return {"id": table_id, "title": table_id, "measure": "referrals", "unit": "referrals", "additive": True,
-            "dimensions": list(dims), "filters": {}, "cells": cells}
 
 
 def _tiny_release(joint, months, suppress):
@@ -52,7 +40,7 @@ def _tiny_release(joint, months, suppress):
     out = []
     for number, (tid, dims, values) in enumerate(tables):
         hidden = {key for i, key in enumerate(values) if suppress[(number * 7 + i) % len(suppress)]}
-        out.append(_tiny_table(tid, dims, values, hidden, months))
+        out.append(audit_table(tid, dims, values, hidden))
     return {"format": "lead-publication/1",
             "release": {"as_of": "x", "first_month": months[0], "last_month": months[-1], "threshold": 11,
                         "p_percent": 10},
