@@ -83,15 +83,16 @@ class Revised:
     new: float
 
 
-def changes(previous: dict, current: dict, limit: int = 50) -> tuple[list[str], list[Revised]]:
-    """Return the periods ``current`` adds to ``previous`` and the figures it revised (both published)."""
-    def periods(publication: dict) -> set[str]:
+def changes(previous: dict, current: dict, limit: int = 50) -> tuple[list[tuple[str, str]], list[Revised]]:
+    """Return the periods ``current`` adds to ``previous`` (grain, key) and the figures it revised."""
+    def periods(publication: dict) -> set[tuple[str, str]]:
         found = set()
         for grain in ("month", "quarter", "year"):
-            found |= {f"{grain}:{v}" for v in publication.get("domains", {}).get(grain, [])}
+            found |= {(grain, v) for v in publication.get("domains", {}).get(grain, [])}
         return found
 
-    new_periods = sorted(periods(current) - periods(previous))
+    new_periods = sorted(periods(current) - periods(previous), key=lambda p: (("month", "quarter", "year").index(p[0]),
+                                                                                p[1]))
     before = {t["id"]: t for t in previous["tables"]}
     revised: list[Revised] = []
     for table in current["tables"]:
@@ -110,5 +111,5 @@ def changes(previous: dict, current: dict, limit: int = 50) -> tuple[list[str], 
                 where = ", ".join(str(cell[d]) for d in dims)
                 revised.append(Revised(table["title"], where, old["value"], cell["value"]))
                 if len(revised) >= limit:
-                    return [p.split(":", 1)[1] for p in new_periods], revised
-    return [p.split(":", 1)[1] for p in new_periods], revised
+                    return new_periods, revised
+    return new_periods, revised

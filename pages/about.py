@@ -75,7 +75,9 @@ def _releases(served, language: str, k: int) -> None:
         st.subheader(message("about.changed", language, previous=previous["id"]))
         periods, revised = changes(load_release_document(served.archive, previous), served.document)
         if periods:
-            st.write(message("about.changed_periods", language, periods=", ".join(periods)))
+            shown = Publication(served.document)
+            st.write(message("about.changed_periods", language,
+                             periods=", ".join(shown.label(grain, key) for grain, key in periods)))
         if revised:
             st.write(message("about.changed_revised", language))
             st.dataframe(pd.DataFrame([{"Table": r.table_title, "Cell": r.cell, "Before": r.old, "Now": r.new}
