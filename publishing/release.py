@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from aggregation.audit import audit_publication
 from aggregation.audit_archive import ArchiveAudit, ArchiveRelease, audit_archive
 from aggregation.history import ClosedCell, ClosedPeriodChanged, ReleaseHistory, revised_cells
+from aggregation.protection import ClosedFigureConflict
 from aggregation.publication import PublicationReport
 from aggregation.registry import RATIOS, TABLES
 from data_access.periods import ReleaseWindow
@@ -145,6 +146,9 @@ def make_release(
                 declarations=declarations, ratio_declarations=ratio_declarations)
         except ClosedPeriodChanged as error:
             raise ArchiveError(f"{error}. Check the data; if the change is right, release with --revision") from None
+        except ClosedFigureConflict as error:
+            raise ArchiveError(f"{error}: the data behind figures already published changed. Check the data; if the "
+                               "change is right, release with --revision") from None
         seconds["built"] = time.perf_counter() - started
 
         started = time.perf_counter()

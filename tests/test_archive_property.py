@@ -170,3 +170,36 @@ def test_random_sequences_of_releases_revisions_and_registry_changes_stay_protec
     assert final.passed, (final.problems[:3], [(f.table_id, f.cell, f.problem) for f in final.failures[:5]])
     for revision in final.revisions:
         assert abs(revision.new - revision.old) >= 11
+
+
+# -- 3. Hand-made archives the audit must refuse -----------------------------------------------
+
+
+def _month_pathway(values: dict, suppressed=()):
+    pub = _tiny_release({(m, p): 0 for m in MONTHS[:3] for p in ("a", "b")}, MONTHS[:3], [False])
+    table = next(t for t in pub["tables"] if t["id"] == "by_month_pathway")
+    for cell in table["cells"]:
+        key = (cell["month"], cell["pathway"])
+        cell.pop("suppressed", None)
+        cell["value"] = None if key in suppressed else values.get(key, 20)
+        if key in suppressed:
+            cell["suppressed"] = True
+    pub["tables"] = [table]
+    return pub
+
+
+def test_a_small_revision_published_in_both_versions_is_refused():
+    old = _month_pathway({})
+    new = _month_pathway({("2024-01", "a"): 23})
+    report = audit_archive([ArchiveRelease("v1", old), ArchiveRelease("v2", new, revision=True)])
+    assert any("revised upward by a provable 3 to 3" in p for p in report.problems), report.problems
+    assert [(r.old, r.new) for r in report.revisions] == [(20, 23)]
+    large = _month_pathway({("2024-01", "a"): 31})  # a change of k or more is itself publishable
+    assert audit_archive([ArchiveRelease("v1", old), ArchiveRelease("v2", large, revision=True)]).passed
+
+
+def test_a_figure_that_changes_without_a_revision_is_refused():
+    old = _month_pathway({})
+    new = _month_pathway({("2024-01", "a"): 31})
+    report = audit_archive([ArchiveRelease("r1", old), ArchiveRelease("r2", new)])
+    assert any("published with different figures without a revision" in p for p in report.problems)
