@@ -318,7 +318,9 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
         line_width_min_pixels=2, pickable=False,
     )
     view = pdk.ViewState(latitude=47.61, longitude=-122.33, zoom=10.2, min_zoom=8, max_zoom=14)
-    deck = pdk.Deck(layers=[outline, layer], initial_view_state=view, map_provider=None, map_style=None,
+    # No basemap: map_style left at pydeck's default sentinel, which Streamlit draws without any
+    # style or tile request (map_style=None would make it fetch its default basemap from a third party).
+    deck = pdk.Deck(layers=[outline, layer], initial_view_state=view, map_provider=None,
                     tooltip={"text": "{name}: {shown}"})
     st.pydeck_chart(deck, height=520, key=element_key)
     st.caption(caption)

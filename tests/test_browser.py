@@ -173,3 +173,23 @@ def test_phone_width_and_print_layout(server, browser):
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert 1 <= pages <= 2, f"the printed briefing has {pages} pages"
     context.close()
+
+
+def test_no_request_leaves_the_apps_origin(server, browser):
+    """No third party sees the viewers: every request of every page goes to our server."""
+    base, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    for name, path in PAGES.items():
+        tab.goto(f"{base}/{path}")
+        tab.wait_for_selector("h1", timeout=WAIT_MS)
+        _wait_until_rendered(tab)
+        if name == "neighborhoods":
+            tab.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=WAIT_MS)
+            tab.wait_for_timeout(3000)
+    context.close()
+    assert len(requests) > len(PAGES)
+    foreign = sorted({url for url in requests if not url.startswith((base, "data:", "blob:", "about:"))})
+    assert not foreign, f"requests left the app's origin: {foreign[:10]}"

@@ -92,3 +92,14 @@ def test_settings_precedence_and_validation(tmp_path):
         except SettingsError:
             continue
         raise AssertionError(f"{bad} was accepted")
+
+
+def test_the_web_process_reads_files_and_never_builds():
+    """dashboard/ and pages/ may read publications and archives, never build, release or query."""
+    allowed = {"publishing.archive", "publishing.files"}
+    for path in list((ROOT / "dashboard").rglob("*.py")) + list((ROOT / "pages").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        used |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        assert {m for m in used if m.split(".")[0] == "publishing"} <= allowed, path
+        assert not {m for m in used if m.startswith("aggregation.")} - {"aggregation.registry"}, path
