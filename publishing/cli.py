@@ -210,6 +210,12 @@ def run_publish(args) -> int:
     from publishing.build import build_from_database, truth_for
     from publishing.files import write_publication
 
+    from publishing.files import PublicationError, check_output
+
+    try:
+        check_output(args.out)  # before the minute of work, not after
+    except PublicationError as error:
+        return _fail(str(error), EXIT_USAGE)
     settings = load_settings()
     url = _database_url(args.db)
     threshold = args.threshold if args.threshold is not None else settings.threshold

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 FORMAT = "lead-publication/1"
+MARKER = ".lead-publication"  # marks a directory that publish wrote (and may replace)
+OWN_FILES = {"publication.json", "datapackage.json", MARKER}
 
 
 class PublicationError(ValueError):
@@ -80,7 +82,10 @@ def datapackage(publication: dict) -> dict:
 
 
 def write_publication_files(publication: dict, directory: Path) -> None:
-    """Write publication.json, tables/<id>.csv and datapackage.json into an existing empty directory."""
+    """Write publication.json, tables/<id>.csv and datapackage.json into an existing empty directory.
+
+    Files are 0644 and directories 0755, so a server running as another user can read them.
+    """
     directory = Path(directory)
     (directory / "tables").mkdir()
     (directory / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False),
@@ -88,18 +93,55 @@ def write_publication_files(publication: dict, directory: Path) -> None:
     for table in publication["tables"]:
         (directory / "tables" / f"{table['id']}.csv").write_text(table_csv(table), encoding="utf-8")
     (directory / "datapackage.json").write_text(json.dumps(datapackage(publication), indent=1), encoding="utf-8")
+    for path in directory.rglob("*"):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    os.chmod(directory, 0o755)
+
+
+def foreign_entries(out: Path) -> list[str]:
+    """Return what in ``out`` publish did not write (empty when it is new, empty, or a publication)."""
+    out = Path(out)
+    if not out.exists():
+        return []
+    if not out.is_dir() or out.is_symlink():
+        return [out.name]
+    found = []
+    for path in sorted(out.rglob("*")):
+        relative = path.relative_to(out)
+        if relative.parts[0] == "tables" and (len(relative.parts) == 1 or (
+                len(relative.parts) == 2 and path.suffix == ".csv" and path.is_file() and not path.is_symlink())):
+            continue
+        if len(relative.parts) == 1 and relative.name in OWN_FILES and path.is_file() and not path.is_symlink():
+            continue
+        found.append(relative.as_posix())
+    return found
+
+
+def check_output(out: Path) -> None:
+    """Refuse, before any work, an output that is a file or a directory holding anything publish did not write."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or out.is_symlink()):
+        raise PublicationError(f"{out} is a file (or a link), not a publication directory: choose a new directory")
+    foreign = foreign_entries(out)
+    if foreign:
+        raise PublicationError(f"{out} holds files publish did not write ({', '.join(foreign[:3])}"
+                               f"{', ...' if len(foreign) > 3 else ''}): nothing was changed; choose an empty or "
+                               "new directory")
 
 
 def write_publication(publication: dict, out: Path) -> None:
-    """Write the publication directory atomically (replacing an older one at ``out``)."""
+    """Write the publication directory atomically (replacing only a publication publish wrote at ``out``)."""
     out = Path(out)
+    check_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         write_publication_files(publication, staging)
+        (staging / MARKER).write_text("A LEAD dashboard publication, written by `lead-dashboard publish`.\n",
+                                      encoding="utf-8")
+        os.chmod(staging / MARKER, 0o644)
         if out.exists():
-            old = out.with_name(f".{out.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
+            old = out.with_name(f".{out.name}-old-{os.urandom(6).hex()}")  # a name nobody else uses
             os.replace(out, old)
             os.replace(staging, out)
             shutil.rmtree(old, ignore_errors=True)
