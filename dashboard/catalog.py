@@ -18,6 +18,9 @@ CATALOGS: dict[str, dict[str, str]] = {
         "app.no_demo_archive": (
             "The demo figures have not been prepared yet: start the dashboard with scripts/run-dashboard."
         ),
+        "app.stale": (
+            "These figures end with {month}; the next release was due by {due}. They may be out of date."
+        ),
         "release.unknown": "There is no release at that address; showing the newest release, {shown}.",
         "release.withdrawn": (
             "The release of {requested} was withdrawn (see About the data); showing the newest release, {shown}."

@@ -7,6 +7,7 @@ changes. Must not import ``data_access``, ``publishing.build`` or SQLAlchemy.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import releases
-from dashboard.published import Publication
+from dashboard.published import Publication, month_label
 from dashboard.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,13 @@ def current() -> Served:
     if served.choice is not None and served.choice.note:
         st.info(message(served.choice.note, **dict(served.choice.note_fields)))
         st.query_params[RELEASE_PARAM] = served.choice.entry["id"]
+    if served.index is not None:
+        newest = releases.offered(served.index)[-1]
+        cadence = served.document["release"].get("cadence", configured.release_cadence)
+        due = releases.stale(newest, cadence, dt.date.today(), configured.stale_grace_days)
+        if due is not None:
+            log.warning("the newest release %s is late: the next was due by %s", newest["id"], due.isoformat())
+            st.warning(message("app.stale", month=month_label(newest["last_month"]), due=due.isoformat()))
     return served
 
 

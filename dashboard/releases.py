@@ -6,6 +6,8 @@ Streamlit, SQLAlchemy or ``data_access``.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +42,20 @@ def choose(index: dict, requested: str | None) -> Choice | None:
     if match.get("withdrawn"):
         return Choice(newest, "release.withdrawn", (("requested", match["id"]), ("shown", newest["id"])))
     return Choice(match)
+
+
+def next_due(entry: dict, cadence: str) -> dt.date:
+    """Return the day the release after ``entry`` could first be made: the end of its next period."""
+    year, month = int(entry["last_month"][:4]), int(entry["last_month"][5:7])
+    month += 3 if cadence == "quarterly" else 1
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def stale(entry: dict, cadence: str, today: dt.date, grace_days: int) -> dt.date | None:
+    """Return when the next release was due, if it is more than ``grace_days`` late; else None."""
+    due = next_due(entry, cadence)
+    return due if today > due + dt.timedelta(days=grace_days) else None
 
 
 def index_stamp(archive: Path) -> tuple[int, int]:

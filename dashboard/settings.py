@@ -57,6 +57,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "months (or quarters) only.",
     ),
     SettingSpec(
+        "db_connect_timeout", "LEAD_DB_CONNECT_TIMEOUT", "lead.db_connect_timeout",
+        10.0, "Seconds the command line (release, publish, check-db) waits to connect to the database.", float,
+    ),
+    SettingSpec(
+        "db_statement_timeout", "LEAD_DB_STATEMENT_TIMEOUT", "lead.db_statement_timeout",
+        600.0, "Seconds one query of the command line may run before the database cancels it.", float,
+    ),
+    SettingSpec(
+        "stale_grace_days", "LEAD_STALE_GRACE_DAYS", "lead.stale_grace_days",
+        7, "Days after a release was due before the app says the figures may be out of date.", int,
+    ),
+    SettingSpec(
         "threshold", "LEAD_THRESHOLD", "lead.threshold",
         11, "Suppression threshold k: counts 1 to k-1 are protected. Never below 5.", int,
     ),
@@ -90,6 +102,9 @@ class Settings:
     publication_dir: Path | None = None
     archive_dir: Path | None = None
     release_cadence: str = "monthly"
+    db_connect_timeout: float = 10.0
+    db_statement_timeout: float = 600.0
+    stale_grace_days: int = 7
     threshold: int = 11
     language: str = "en"
     boundaries: Path = BUNDLED_BOUNDARIES
@@ -183,6 +198,9 @@ def load_settings(environ: dict[str, str] | None = None, secrets_path: Path | No
             raise SettingsError(f"{spec.env} must be {spec.parse.__name__}, got {raw!r}") from error
     if values["threshold"] < MINIMUM_THRESHOLD:
         raise SettingsError(f"LEAD_THRESHOLD must be at least {MINIMUM_THRESHOLD}, got {values['threshold']}")
+    if values["db_connect_timeout"] <= 0 or values["db_statement_timeout"] <= 0 or values["stale_grace_days"] < 0:
+        raise SettingsError("LEAD_DB_CONNECT_TIMEOUT and LEAD_DB_STATEMENT_TIMEOUT must be positive, "
+                            "LEAD_STALE_GRACE_DAYS not negative")
     if values["release_cadence"] not in ("monthly", "quarterly"):
         raise SettingsError(f"LEAD_RELEASE_CADENCE must be monthly or quarterly, got {values['release_cadence']!r}")
     if values["publication_dir"] is not None and values["archive_dir"] is not None:

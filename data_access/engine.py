@@ -19,6 +19,14 @@ class DatabaseURLError(ValueError):
 
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
+# How long a command waits for the database: to connect, and for one statement (seconds).
+# The command line sets them from the settings (LEAD_DB_CONNECT_TIMEOUT, LEAD_DB_STATEMENT_TIMEOUT).
+TIMEOUTS = {"connect": 10.0, "statement": 600.0}
+
+
+def set_timeouts(connect: float, statement: float) -> None:
+    """Set how long engines made from now on wait to connect and for one statement (seconds)."""
+    TIMEOUTS.update(connect=float(connect), statement=float(statement))
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -73,7 +81,10 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
             database=f"file:{path.resolve()}",
             query={"mode": "ro", "uri": "true"},
         )
-        engine = create_engine(ro_url, **engine_options)
+        options = dict(engine_options)
+        connect_args = dict(options.pop("connect_args", {}))
+        connect_args.setdefault("timeout", TIMEOUTS["connect"])  # waiting for a lock held by a writer
+        engine = create_engine(ro_url, connect_args=connect_args, **options)
 
         @event.listens_for(engine, "connect")
         def _query_only(dbapi_connection, _record):
@@ -85,7 +96,14 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
         connect_args = dict(options.pop("connect_args", {}))
         connect_args["options"] = (
             connect_args.get("options", "") + " -c default_transaction_read_only=on"
+            f" -c statement_timeout={int(TIMEOUTS['statement'] * 1000)}"
         ).strip()
+        connect_args.setdefault("connect_timeout", max(1, round(TIMEOUTS["connect"])))
+        # A server that accepts the connection and then never answers: keepalives find a dead peer.
+        connect_args.setdefault("keepalives", 1)
+        connect_args.setdefault("keepalives_idle", 30)
+        connect_args.setdefault("keepalives_interval", 10)
+        connect_args.setdefault("keepalives_count", 3)
         return create_engine(
             parsed,
             connect_args=connect_args,
@@ -93,7 +111,11 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
             pool_pre_ping=True,
             **options,
         )
-    engine = create_engine(parsed, pool_pre_ping=True, **engine_options)
+    options = dict(engine_options)
+    connect_args = dict(options.pop("connect_args", {}))
+    connect_args.setdefault("connect_timeout", max(1, round(TIMEOUTS["connect"])))
+    connect_args.setdefault("read_timeout", max(1, round(TIMEOUTS["statement"])))
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **options)
 
     @event.listens_for(engine, "connect")
     def _read_only_session(dbapi_connection, _record):

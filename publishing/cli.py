@@ -370,10 +370,20 @@ COMMANDS = {"demo-db": run_demo_db, "demo-archive": run_demo_archive, "check-db"
             "withdraw": run_withdraw, "audit": run_audit}
 
 
+def _apply_timeouts() -> None:
+    """Make every engine of this command wait at most the configured times for the database."""
+    from dashboard.settings import load_settings
+    from data_access.engine import set_timeouts
+
+    settings = load_settings()
+    set_timeouts(settings.db_connect_timeout, settings.db_statement_timeout)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        _apply_timeouts()
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)

@@ -141,3 +141,18 @@ def test_demo_mode_without_its_archive_says_how_to_build_it(monkeypatch, tmp_pat
     at = run("about")
     assert any("scripts/run-dashboard" in i.value for i in at.info)
     assert not (tmp_path / "demo.sqlite").exists()
+
+
+def test_a_late_release_is_flagged_as_possibly_out_of_date(archive_mode, monkeypatch):
+    from dashboard import releases
+
+    entry = {"last_month": "2026-08"}
+    assert releases.next_due(entry, "monthly") == dt.date(2026, 9, 30)
+    assert releases.next_due({"last_month": "2026-12"}, "quarterly") == dt.date(2027, 3, 31)
+    assert releases.stale(entry, "monthly", dt.date(2026, 10, 7), 7) is None
+    assert releases.stale(entry, "monthly", dt.date(2026, 10, 8), 7) == dt.date(2026, 9, 30)
+    monkeypatch.setenv("LEAD_STALE_GRACE_DAYS", "100000")
+    assert not [w for w in run("monthly").warning if "out of date" in w.value]
+    monkeypatch.setenv("LEAD_STALE_GRACE_DAYS", "7")  # the newest offered release ends with August 2026
+    warnings = [w.value for w in run("monthly").warning]
+    assert any("These figures end with August 2026" in w and "out of date" in w for w in warnings), warnings
