@@ -7,6 +7,7 @@ must not import ``aggregation``, ``dashboard`` or Streamlit.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -66,6 +67,20 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(database)
 
 
+_SQLITE_READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,
+                 sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT}
+_SQLITE_READ_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
+
+
+def _sqlite_reads_only(action: int, first, second, database, trigger) -> int:
+    """Authorize SQLite statements that only read: no write, ATTACH (nor VACUUM INTO) or setting pragma."""
+    if action in _SQLITE_READS:
+        return sqlite3.SQLITE_OK
+    if action == sqlite3.SQLITE_PRAGMA and first in _SQLITE_READ_PRAGMAS:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
 def read_only_engine(url: str | URL, **engine_options) -> Engine:
     """Return an engine through which no write can succeed."""
     parsed = normalise_url(url)
@@ -89,6 +104,7 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
         @event.listens_for(engine, "connect")
         def _query_only(dbapi_connection, _record):
             dbapi_connection.execute("PRAGMA query_only = ON")
+            dbapi_connection.set_authorizer(_sqlite_reads_only)
 
         return engine
     if backend == "postgresql":

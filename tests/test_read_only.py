@@ -38,7 +38,7 @@ def sqlite_url(tmp_path):
 @pytest.mark.parametrize("statement", WRITES)
 def test_sqlite_engine_refuses_writes(sqlite_url, statement):
     engine = read_only_engine(sqlite_url)
-    with pytest.raises(DBAPIError, match="readonly|read-only|query_only|attempt to write"):
+    with pytest.raises(DBAPIError, match="not authorized|authorization denied|readonly|read-only|query_only|attempt to write"):
         with engine.begin() as connection:
             connection.execute(sa.text(statement))
     engine.dispose()
@@ -47,13 +47,35 @@ def test_sqlite_engine_refuses_writes(sqlite_url, statement):
 
 def test_sqlite_engine_refuses_to_lift_its_own_guard(sqlite_url):
     engine = read_only_engine(sqlite_url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("PRAGMA query_only = OFF")
-    with pytest.raises(DBAPIError, match="readonly"):
-        with engine.begin() as connection:  # mode=ro still holds below the pragma
+    with pytest.raises(DBAPIError, match="not authorized|authorization denied"):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
+    with pytest.raises(DBAPIError, match="not authorized|authorization denied|readonly"):
+        with engine.begin() as connection:
             connection.execute(sa.text(WRITES[2]))
     engine.dispose()
     _assert_unchanged(sqlite_url)
+
+
+@pytest.mark.parametrize("statement", ["VACUUM INTO '{copy}'", "ATTACH DATABASE '{copy}' AS stolen",
+                                       "PRAGMA writable_schema = ON", "PRAGMA journal_mode = DELETE"])
+def test_sqlite_engine_refuses_copies_attachments_and_pragmas_that_write(sqlite_url, tmp_path, statement):
+    copy = tmp_path / "copy.sqlite"
+    engine = read_only_engine(sqlite_url)
+    with pytest.raises(DBAPIError, match="not authorized|authorization denied"):
+        with engine.connect() as connection:
+            connection.exec_driver_sql(statement.format(copy=copy))
+    engine.dispose()
+    assert not copy.exists()
+    _assert_unchanged(sqlite_url)
+
+
+def test_sqlite_engine_still_reads_and_reflects(sqlite_url):
+    engine = read_only_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(schema.contacts)).scalar_one() == 6
+        assert {c["name"] for c in sa.inspect(connection).get_columns("referrals")} >= {"referral_id", "pathway"}
+    engine.dispose()
 
 
 def test_sqlite_engine_never_creates_a_missing_file(tmp_path):
