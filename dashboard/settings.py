@@ -65,6 +65,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
         600.0, "Seconds one query of the command line may run before the database cancels it.", float,
     ),
     SettingSpec(
+        "allow_writable_role", "LEAD_ALLOW_WRITABLE_ROLE", "lead.allow_writable_role",
+        False, "1 lets the command line use a PostgreSQL role that could write (a loud warning instead of a "
+        "refusal): for a local demo only.", lambda v: str(v).strip().lower() in ("1", "true", "yes"),
+    ),
+    SettingSpec(
         "stale_grace_days", "LEAD_STALE_GRACE_DAYS", "lead.stale_grace_days",
         7, "Days after a release was due before the app says the figures may be out of date.", int,
     ),
@@ -105,6 +110,7 @@ class Settings:
     db_connect_timeout: float = 10.0
     db_statement_timeout: float = 600.0
     stale_grace_days: int = 7
+    allow_writable_role: bool = False
     threshold: int = 11
     language: str = "en"
     boundaries: Path = BUNDLED_BOUNDARIES

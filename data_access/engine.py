@@ -7,6 +7,7 @@ must not import ``aggregation``, ``dashboard`` or Streamlit.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -23,6 +24,72 @@ SUPPORTED_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
 # How long a command waits for the database: to connect, and for one statement (seconds).
 # The command line sets them from the settings (LEAD_DB_CONNECT_TIMEOUT, LEAD_DB_STATEMENT_TIMEOUT).
 TIMEOUTS = {"connect": 10.0, "statement": 600.0}
+
+
+ROLE_POLICY = {"strict": True}  # False: a role that could write is a loud warning, not a refusal (a local demo)
+SERVER_FILE_ROLES = ("pg_write_server_files", "pg_read_server_files", "pg_execute_server_program")
+WRITE_PRIVILEGES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+log = logging.getLogger("lead.database")
+
+
+class UnsafeRole(DatabaseURLError):
+    """The database role could write, or reach the server's files: refused before any query."""
+
+
+def set_role_policy(strict: bool) -> None:
+    """Refuse (strict) or only warn about a PostgreSQL role that could write."""
+    ROLE_POLICY["strict"] = bool(strict)
+
+
+def role_problems(connection, tables: tuple[str, ...]) -> list[str]:
+    """Return why the connected PostgreSQL role is more than a reader of ``tables`` (empty when it is not)."""
+    from sqlalchemy import text
+
+    problems = []
+    row = connection.execute(text(
+        "SELECT r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
+        "has_database_privilege(current_database(), 'TEMPORARY') FROM pg_roles r WHERE r.rolname = current_user"
+    )).one()
+    if row[0]:
+        problems.append("it is a superuser")
+    for role in SERVER_FILE_ROLES:
+        if connection.execute(text("SELECT pg_has_role(current_user, :r, 'MEMBER')"), {"r": role}).scalar_one():
+            problems.append(f"it is a member of {role}")
+    if row[1]:
+        problems.append("it may CREATE in the database")
+    if row[2]:
+        problems.append("it may create TEMPORARY tables")
+    for table in tables:
+        found = connection.execute(text(
+            "SELECT c.oid, n.nspname, pg_has_role(c.relowner, 'USAGE') FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(:t)"), {"t": table}).one_or_none()
+        if found is None:
+            continue
+        oid, schema_name, owns = found
+        if owns:
+            problems.append(f"it owns {table}")
+        for privilege in WRITE_PRIVILEGES:
+            if connection.execute(text("SELECT has_table_privilege(CAST(:oid AS oid), :p)"),
+                                  {"oid": oid, "p": privilege}).scalar_one():
+                problems.append(f"it may {privilege} {table}")
+        if connection.execute(text("SELECT has_schema_privilege(:s, 'CREATE')"), {"s": schema_name}).scalar_one():
+            problems.append(f"it may CREATE in schema {schema_name}")
+    return list(dict.fromkeys(problems))
+
+
+def _check_role(engine: Engine) -> None:
+    """Refuse (or, when allowed, loudly warn about) a PostgreSQL role that is more than a reader."""
+    from data_access.schema import metadata
+
+    with engine.connect() as connection:
+        problems = role_problems(connection, tuple(t.name for t in metadata.sorted_tables))
+    if not problems:
+        return
+    message = (f"the database role {engine.url.username or '(default)'} is not read-only: " + "; ".join(problems[:6])
+               + ". Connect as the SELECT-only role of the README")
+    if ROLE_POLICY["strict"]:
+        raise UnsafeRole(message + " (LEAD_ALLOW_WRITABLE_ROLE=1 downgrades this to a warning, for a local demo)")
+    log.warning("%s. Continuing because LEAD_ALLOW_WRITABLE_ROLE is set.", message)
 
 
 def set_timeouts(connect: float, statement: float) -> None:
@@ -120,13 +187,19 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
         connect_args.setdefault("keepalives_idle", 30)
         connect_args.setdefault("keepalives_interval", 10)
         connect_args.setdefault("keepalives_count", 3)
-        return create_engine(
+        engine = create_engine(
             parsed,
             connect_args=connect_args,
             execution_options={"postgresql_readonly": True},
             pool_pre_ping=True,
             **options,
         )
+        try:
+            _check_role(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return engine
     options = dict(engine_options)
     connect_args = dict(options.pop("connect_args", {}))
     connect_args.setdefault("connect_timeout", max(1, round(TIMEOUTS["connect"])))

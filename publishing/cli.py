@@ -373,10 +373,11 @@ COMMANDS = {"demo-db": run_demo_db, "demo-archive": run_demo_archive, "check-db"
 def _apply_timeouts() -> None:
     """Make every engine of this command wait at most the configured times for the database."""
     from dashboard.settings import load_settings
-    from data_access.engine import set_timeouts
+    from data_access.engine import set_role_policy, set_timeouts
 
     settings = load_settings()
     set_timeouts(settings.db_connect_timeout, settings.db_statement_timeout)
+    set_role_policy(strict=not settings.allow_writable_role)
 
 
 def main(argv: list[str] | None = None) -> int:

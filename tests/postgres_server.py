@@ -134,3 +134,23 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def reader_url(database_url: str, grants: tuple[str, ...] = ()) -> str:
+    """Create a login role that may only read one database (as the README's), plus ``grants``; return its URL."""
+    name = f"lead_reader_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        database = connection.execute(sa.text("SELECT current_database()")).scalar_one()
+        for statement in (
+            f'CREATE ROLE "{name}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT',
+            f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC',
+            f'GRANT CONNECT ON DATABASE "{database}" TO "{name}"',
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+            f'GRANT USAGE ON SCHEMA public TO "{name}"',
+            f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{name}"',
+            *(grant.format(role=f'"{name}"') for grant in grants),
+        ):
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    return sa.engine.make_url(database_url).set(username=name, password=None).render_as_string(hide_password=False)

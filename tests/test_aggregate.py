@@ -32,11 +32,11 @@ def sqlite_edge(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def postgres_edge(postgres_admin):
-    from tests.postgres_server import create_database
+    from tests.postgres_server import create_database, reader_url
 
     url = create_database(postgres_admin)
     load_edge_case_database(url)
-    engine = read_only_engine(url)
+    engine = read_only_engine(reader_url(url))
     yield engine
     engine.dispose()
 

@@ -12,7 +12,7 @@ from data_access.engine import read_only_engine
 from data_access.periods import ReleaseWindow
 from tests.conftest import DEMO_AS_OF
 from tests.declarations import COVERING_DECLARATIONS
-from tests.postgres_server import create_database
+from tests.postgres_server import create_database, reader_url
 
 WINDOW = ReleaseWindow.ending(DEMO_AS_OF)
 EXTRA = [
@@ -36,7 +36,7 @@ def demo_sqlite(tmp_path_factory):
 def demo_postgres(postgres_admin):
     url = create_database(postgres_admin)
     build_demo_database(url, seed=7, scale="small", as_of=DEMO_AS_OF)
-    engine = read_only_engine(url)
+    engine = read_only_engine(reader_url(url))
     yield engine
     engine.dispose()
 

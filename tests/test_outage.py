@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from publishing.release import make_release
 from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES, snapshot
 from tests.conftest import IN_CI
-from tests.postgres_server import PostgresUnavailable, create_database, throwaway_cluster
+from tests.postgres_server import PostgresUnavailable, create_database, reader_url, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -37,7 +37,7 @@ def own_cluster():
                 data = connection.execute(sa.text("SHOW data_directory")).scalar_one()
             engine.dispose()
             pid = int(Path(data, "postmaster.pid").read_text().split()[0])
-            yield url, pid
+            yield reader_url(url), pid
     except PostgresUnavailable as error:
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI: {error}")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from data_access import schema
 from data_access.engine import DatabaseURLError, read_only_engine
 from tests.edge_case_db import load_edge_case_database
+from tests.postgres_server import reader_url
 
 WRITES = [
     "INSERT INTO neighborhoods (neighborhood_id, name, business_district) VALUES ('X', 'X', false)",
@@ -85,21 +86,51 @@ def test_sqlite_engine_never_creates_a_missing_file(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("statement", WRITES)
+@pytest.mark.parametrize("statement", WRITES + ["SET TRANSACTION READ WRITE; INSERT INTO neighborhoods "
+                                                "(neighborhood_id, name, business_district) VALUES ('Y', 'Y', false)",
+                                                "COPY referrals TO '/tmp/lead-stolen.csv'"])
 def test_postgres_engine_refuses_writes(postgres_url, statement):
     load_edge_case_database(postgres_url)
-    engine = read_only_engine(postgres_url)
-    with pytest.raises(DBAPIError, match="read-only transaction"):
+    engine = read_only_engine(reader_url(postgres_url))
+    with pytest.raises(DBAPIError, match="read-only transaction|permission denied|must be superuser|privilege"):
         with engine.begin() as connection:
-            connection.execute(sa.text(statement))
+            connection.exec_driver_sql(statement)
     engine.dispose()
     _assert_unchanged(postgres_url)
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("grants, named", [
+    ((), "superuser"),
+    (("GRANT INSERT ON referrals TO {role}",), "may INSERT referrals"),
+    (("GRANT TRUNCATE ON contacts TO {role}",), "may TRUNCATE contacts"),
+    (("GRANT TEMPORARY ON DATABASE {database} TO {role}",), "TEMPORARY"),
+    (("GRANT CREATE ON SCHEMA public TO {role}",), "may CREATE in schema public"),
+    (("GRANT pg_read_server_files TO {role}",), "member of pg_read_server_files"),
+    (("ALTER TABLE focus_areas OWNER TO {role}",), "owns focus_areas"),
+])
+def test_postgres_roles_that_could_write_are_refused(postgres_url, grants, named, caplog):
+    from data_access.engine import UnsafeRole, set_role_policy
+
+    load_edge_case_database(postgres_url)
+    database = sa.engine.make_url(postgres_url).database
+    url = postgres_url if not grants else reader_url(postgres_url, tuple(g.replace("{database}", f'"{database}"')
+                                                                          for g in grants))
+    with pytest.raises(UnsafeRole, match=named):
+        read_only_engine(url)
+    set_role_policy(strict=False)  # LEAD_ALLOW_WRITABLE_ROLE=1: a loud warning for a local demo
+    try:
+        with caplog.at_level("WARNING", logger="lead.database"):
+            read_only_engine(url).dispose()
+        assert any(named in r.getMessage() for r in caplog.records)
+    finally:
+        set_role_policy(strict=True)
+
+
+@pytest.mark.postgres
 def test_postgres_engine_reads(postgres_url):
     load_edge_case_database(postgres_url)
-    engine = read_only_engine(postgres_url)
+    engine = read_only_engine(reader_url(postgres_url))
     with engine.connect() as connection:
         assert connection.execute(sa.text("SHOW transaction_read_only")).scalar_one() == "on"
         assert connection.execute(sa.select(sa.func.count()).select_from(schema.referrals)).scalar_one() == 11
