@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
+from dashboard import text
 from dashboard.catalog import message
 from dashboard.published import SUPPRESSED, Publication, format_number, short_month_label
 
@@ -110,6 +111,9 @@ def table_download(frame: pd.DataFrame, table_id: str, key: str) -> None:
     """Offer the published cells of a table as CSV (withheld cells empty, with a ``suppressed`` column)."""
     data = frame.copy()
     data["value"] = [None if math.isnan(v) else int(v) if float(v).is_integer() else v for v in data["value"]]
+    for column in data.columns:
+        if column != "value":
+            data[column] = [text.csv_cell(v) for v in data[column]]
     st.download_button(message("common.download_csv"), data.to_csv(index=False).encode(), f"{table_id}.csv",
                        "text/csv", key=key, on_click="ignore")
 
@@ -146,7 +150,7 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
 
 def axis_label(publication: Publication, dimension: str, value: str) -> str:
     """Return a period's label for a chart axis (``Oct 2026``), else the display name."""
-    return short_month_label(value) if dimension == "month" else publication.label(dimension, value)
+    return text.chart(short_month_label(value) if dimension == "month" else publication.label(dimension, value))
 
 
 def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,
@@ -163,7 +167,7 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
         if color is not None and not any(y for y in ys):
             continue
         labels = [axis_label(publication, x, v) for v in xs]
-        trace_name = publication.label(color, name) if color else y_title
+        trace_name = text.chart(publication.label(color, name)) if color else y_title
         colour = PALETTE[index % len(PALETTE)]
         if kind == "bar":
             figure.add_trace(go.Bar(x=labels, y=ys, name=trace_name, marker_color=colour,
@@ -188,10 +192,11 @@ def part_against_whole(part: pd.DataFrame, whole: pd.DataFrame, x: str, publicat
     """Return one area's published cells as bars against the city's as a line on its own axis."""
     figure = go.Figure()
     xs, ys = series(part, x)
-    figure.add_trace(go.Bar(x=[axis_label(publication, x, v) for v in xs], y=ys, name=part_name,
+    figure.add_trace(go.Bar(x=[axis_label(publication, x, v) for v in xs], y=ys, name=text.chart(part_name),
                             marker_color=PALETTE[0], hovertemplate="%{y:,}<extra></extra>"))
     wx, wy = series(whole, x)
-    figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in wx], y=wy, name=whole_name, yaxis="y2",
+    figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in wx], y=wy, name=text.chart(whole_name),
+                                yaxis="y2",
                                 mode="lines+markers", line=dict(color=PALETTE[1], width=3),
                                 hovertemplate="%{y:,}<extra></extra>"))
     figure.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False))
@@ -214,14 +219,14 @@ def ratio_chart(frame: pd.DataFrame, x: str, ratio: str, publication: Publicatio
 def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_title: str,
               horizontal: bool = False) -> go.Figure:
     """Return one bar per category in the table's own order; withheld bars are absent, marked with the symbol."""
-    labels = [publication.label(category, v) for v in frame[category]]
+    labels = [text.chart(publication.label(category, v)) for v in frame[category]]
     _, ys = series(frame, category)
-    text = [SUPPRESSED if y is None else f"{y:,.0f}" for y in ys]
+    shown = [SUPPRESSED if y is None else f"{y:,.0f}" for y in ys]
     if horizontal:
-        bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=text, textposition="outside",
+        bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=shown, textposition="outside",
                      hovertemplate="%{x:,}<extra></extra>", cliponaxis=False)
     else:
-        bar = go.Bar(x=labels, y=ys, marker_color=PALETTE[0], text=text, textposition="outside",
+        bar = go.Bar(x=labels, y=ys, marker_color=PALETTE[0], text=shown, textposition="outside",
                      hovertemplate="%{y:,}<extra></extra>", cliponaxis=False)
     figure = go.Figure(bar)
     figure = _layout(figure, y_title, height=max(320, 28 * len(labels)) if horizontal else 360)

@@ -13,6 +13,8 @@ from functools import cached_property
 
 import pandas as pd
 
+from dashboard.text import clean
+
 SUPPRESSED = "‡"
 TIME_GRAINS = ("month", "quarter", "year")
 
@@ -117,7 +119,11 @@ class Publication:
     # -- labels and periods ---------------------------------------------------------
 
     def label(self, dimension: str, value: str) -> str:
-        """Return the display name of a dimension value."""
+        """Return the display name of a dimension value, as one clean line of plain text (never markup)."""
+        return clean(self._label(dimension, value))
+
+    def _label(self, dimension: str, value: str) -> str:
+        """Return the display name of a dimension value as the publication gives it."""
         if dimension == "month":
             return month_label(value)
         if dimension == "quarter":

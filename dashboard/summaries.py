@@ -9,11 +9,17 @@ from collections.abc import Callable, Sequence
 
 from dashboard.catalog import message
 from dashboard.published import format_number
+from dashboard.text import markdown
 
 
 def trend(what: str, periods: Sequence[str], values: Sequence[float | None], label: Callable[[str], str],
           language: str = "en") -> str:
     """Return e.g. "Referrals went from 84 in May 2026 to 97 in October 2026, the most since March 2024."."""
+    plain = label
+
+    def label(period: str) -> str:  # period names are shown as text in the Markdown sentence
+        return markdown(plain(period))
+
     published = [(p, v) for p, v in zip(periods, values) if v is not None]
     if not published:
         return message("summary.no_data", language, what=what)
@@ -44,6 +50,7 @@ def largest_group(period_label: str, labels: Sequence[str], values: Sequence[flo
     if not published:
         return None
     name, value = max(published, key=lambda item: item[1])
+    name, period_label = markdown(name), markdown(period_label)
     if total is None:
         return message("summary.largest", language, period=period_label, largest=name, value=format_number(value))
     return message("summary.largest_share", language, period=period_label, largest=name,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, text
 from dashboard.catalog import message
 from dashboard.data import current, settings
 from dashboard.published import Publication
@@ -131,7 +131,7 @@ def render() -> None:
     st.download_button(message("about.dictionary", language), _dictionary(pub), "data-dictionary.csv", "text/csv",
                        key="download_dictionary", on_click="ignore")
     for table in pub.tables:
-        frame = pub.frame(table["id"])
+        frame = pub.frame(table["id"]).map(text.csv_cell)
         st.download_button(f"{table['title']} (CSV)", frame.to_csv(index=False).encode(), f"{table['id']}.csv",
                            "text/csv", key=f"download_{table['id']}", on_click="ignore")
 
@@ -142,8 +142,9 @@ def render() -> None:
     if not missing and not extra:
         st.write(message("about.boundaries_ok", language))
     if missing:
-        st.write(message("about.no_polygon", language, names=", ".join(pub.label("neighborhood", h) for h in missing)))
+        st.write(message("about.no_polygon", language,
+                         names=", ".join(text.markdown(pub.label("neighborhood", h)) for h in missing)))
     if extra:
-        st.write(message("about.no_neighborhood", language, names=", ".join(extra)))
+        st.write(message("about.no_neighborhood", language, names=", ".join(text.markdown(k) for k in extra)))
 
     st.write(message("about.contact", language, contact=configured.contact))

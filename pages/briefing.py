@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import Figure, difference, format_number
@@ -43,12 +43,13 @@ def render() -> None:
                                                                          period=pub.label("quarter", earlier)))
 
     st.subheader(message("briefing.comparisons", language))
-    for ratio_id, text in (("handoff_within_30_min_share", "briefing.handoff"), ("intake_within_7_days_share", "briefing.intake")):
+    for ratio_id, sentence in (("handoff_within_30_min_share", "briefing.handoff"),
+                               ("intake_within_7_days_share", "briefing.intake")):
         now, before = pub.ratio(ratio_id, quarter=period), pub.ratio(ratio_id, quarter=earlier)
         shown = "‡" if now is None else f"{now.value:.0f}%"
         then = "‡" if before is None else f"{before.value:.0f}%"
         note = f" ({message('ratio.unstable', language)})" if now is not None and now.unstable else ""
-        st.markdown(f"- **{message(text, language)}**: {shown} in {label}{note}; {then} in {pub.label('quarter', earlier)}.")
+        st.markdown(f"- **{message(sentence, language)}**: {shown} in {label}{note}; {then} in {pub.label('quarter', earlier)}.")
 
     st.subheader(message("briefing.fixable", language))
     if pub.table("services_waiting_by_quarter_type") is not None:
@@ -70,8 +71,9 @@ def _waiting_lists(pub, period: str) -> None:
     waiting = waiting[(waiting[waiting_grain] == waiting_period)].dropna(subset=["value"])
     waiting = waiting[waiting["value"] > 0]
     for _, row in waiting.sort_values(["value", "service_type"], ascending=[False, True]).head(3).iterrows():
-        st.markdown(f"- {format_number(row['value'])} {pub.label('service_type', row['service_type']).lower()} "
-                    f"requests on a wait list at the end of {pub.label(waiting_grain, waiting_period)}.")
+        st.markdown(f"- {format_number(row['value'])} "
+                    f"{text.markdown(pub.label('service_type', row['service_type']).lower())} "
+                    f"requests on a wait list at the end of {text.markdown(pub.label(waiting_grain, waiting_period))}.")
 
 
 def _quarter_or_none(pub, table: str, quarter: str) -> Figure:

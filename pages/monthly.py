@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import (
@@ -147,7 +147,7 @@ def _neighborhood(pub, language: str) -> None:
     latest_period = pub.periods(hood_table, complete_only=True)[-1]
     mine_latest = pub.figure(hood_table, neighborhood=hood, **{hood_grain: latest_period})
     city_latest = pub.figure(city_table, **{hood_grain: latest_period})
-    summary = message("summary.neighborhood", language, hood=pub.label("neighborhood", hood),
+    summary = message("summary.neighborhood", language, hood=text.markdown(pub.label("neighborhood", hood)),
                       value=ui.format_number(mine_latest.value), period=pub.label(hood_grain, latest_period),
                       total=ui.format_number(city_latest.value))
     ui.chart_with_table(

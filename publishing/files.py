@@ -23,6 +23,16 @@ class PublicationError(ValueError):
     """A directory does not hold a readable publication."""
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """Return a CSV cell that a spreadsheet will not run as a formula (text starting =, +, -, @ gets a ')."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def table_csv(table: dict) -> str:
     """Return one table's cells as CSV: dimensions, value (empty when suppressed), suppressed."""
     buffer = io.StringIO()
@@ -32,7 +42,7 @@ def table_csv(table: dict) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for cell in table["cells"]:
-        row = [cell[d] for d in table["dimensions"]]
+        row = [csv_cell(cell[d]) for d in table["dimensions"]]
         row.append("" if cell.get("value") is None else cell["value"])
         row.append("true" if cell.get("suppressed") else "false")
         if table.get("statistic"):

@@ -102,7 +102,9 @@ def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
     decks = at.get("deck_gl_json_chart")
     assert decks
     deck = json.loads(decks[0].proto.json)
-    assert deck.get("mapStyle") in (None, "") and "mapbox" not in decks[0].proto.json.lower()
+    # pydeck's "no style given" sentinel: Streamlit then draws no basemap. (mapStyle None would make it
+    # fetch its default basemap from a third party: test_browser records that no request leaves the app.)
+    assert deck.get("mapStyle") == "__MAP_STYLE__" and "mapbox" not in decks[0].proto.json.lower()
     features = next(l for l in deck["layers"] if l.get("id") == "neighborhoods")["data"]["features"]
     year = at.selectbox(key="choice_year").value if at.selectbox else None
     withheld = [f for f in features if f["properties"]["shown"] == "‡"]
