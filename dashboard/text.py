@@ -27,9 +27,13 @@ def clean(text: object, limit: int = LABEL_LIMIT) -> str:
     return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
 
 
+_AUTOLINK = {".", ":", "@", "/"}  # a zero-width space before each, so that no URL, www. or e-mail becomes a link
+
+
 def markdown(text: object) -> str:
-    """Return ``text`` (cleaned) escaped so that Streamlit's Markdown shows it literally."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in clean(text))
+    """Return ``text`` (cleaned) escaped so that Streamlit's Markdown shows it literally, with no link."""
+    return "".join(("\u200b" if ch in _AUTOLINK else "") + ("\\" + ch if ch in _MARKDOWN_SPECIAL else ch)
+                   for ch in clean(text))
 
 
 def chart(text: object) -> str:

@@ -5,6 +5,7 @@ Screenshots land in artifacts/screenshots/. In CI a missing browser fails the ru
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -62,6 +63,13 @@ def browser():
 @pytest.fixture(scope="module")
 def server(demo_publication):
     directory, publication, _ = demo_publication
+    with _serving(directory) as base:
+        yield base, publication
+
+
+@contextlib.contextmanager
+def _serving(directory):
+    """Run the app on a free port serving one publication directory; yield its base URL."""
     port = _free_port()
     env = {**os.environ, "LEAD_PUBLICATION": str(directory)}
     process = subprocess.Popen(
@@ -81,9 +89,11 @@ def server(demo_publication):
     else:
         process.kill()
         pytest.fail("the dashboard did not start within 90 s")
-    yield base, publication
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def _drawn(png: bytes) -> int:
@@ -193,3 +203,73 @@ def test_no_request_leaves_the_apps_origin(server, browser):
     assert len(requests) > len(PAGES)
     foreign = sorted({url for url in requests if not url.startswith((base, "data:", "blob:", "about:"))})
     assert not foreign, f"requests left the app's origin: {foreign[:10]}"
+
+
+HOSTILE = [
+    "![x](http://127.0.0.1:9/beacon.png)",
+    "[click me](javascript:window.__pwned=1)",
+    "<b>bold</b><a href='http://127.0.0.1:9/a'>link</a><img src=x onerror=\"window.__pwned=1\">",
+    "$\\frac{1}{2}$ :red[red] :smile: **strong** `code`",
+    "\u202eevil\u202c \u2066bidi\u2069 javascript:alert(1)",
+    "A" * 10_000,
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_server(demo_publication, tmp_path_factory):
+    """The demo publication with hostile names for every neighborhood and precinct (and one extra area)."""
+    from publishing.files import write_publication
+
+    _, publication, _ = demo_publication
+    hostile = json.loads(json.dumps(publication))
+    hoods = [h for h in hostile["domains"]["neighborhood"] if h != "unknown"]
+    names = {h: HOSTILE[i % len(HOSTILE)] for i, h in enumerate(sorted(hoods, key=lambda h: h != "BELLTOWN"))}
+    hostile["labels"]["neighborhood"].update(names)
+    hostile["labels"]["precinct"] = {p: HOSTILE[i % len(HOSTILE)]
+                                     for i, p in enumerate(hostile["domains"]["precinct"])}
+    extra = "![y](http://127.0.0.1:9/about.png)"  # an area with no polygon: About names it
+    hostile["domains"]["neighborhood"].append(extra)
+    hostile["labels"]["neighborhood"][extra] = extra
+    directory = tmp_path_factory.mktemp("hostile") / "release"
+    write_publication(hostile, directory)
+    with _serving(directory) as base:
+        yield base
+
+
+def test_hostile_names_are_shown_as_text_everywhere(hostile_server, browser):
+    """Names from the database never render as markup, start a request, or run a script."""
+    base = hostile_server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda request: requests.append(request.url))
+    texts = []
+    for path in [*PAGES.values(), "neighborhoods?view=precincts"]:
+        tab.goto(f"{base}/{path}")
+        tab.wait_for_selector("h1", timeout=WAIT_MS)
+        _wait_until_rendered(tab)
+        tab.wait_for_timeout(1500)
+        rendered = tab.evaluate("""() => ({
+            pwned: window.__pwned === 1,
+            images: Array.from(document.querySelectorAll('img')).map(i => i.getAttribute('src') || ''),
+            links: Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href') || ''),
+            markupFromData: document.querySelectorAll(
+                '[data-testid=stMarkdownContainer] b, [data-testid=stMarkdownContainer] img, '
+                + '[data-testid=stMarkdownContainer] .katex, [data-testid=stMarkdownContainer] code').length,
+            plotlyMarkup: document.querySelectorAll('.js-plotly-plot a, .js-plotly-plot tspan[style*="bold"]').length,
+            text: document.body.innerText,
+        })""")
+        assert not rendered["pwned"], path
+        assert not [i for i in rendered["images"] if "127.0.0.1:9" in i or i == "x"], (path, rendered["images"])
+        assert not [a for a in rendered["links"] if a.startswith("javascript") or "127.0.0.1:9" in a], path
+        assert rendered["markupFromData"] == 0, path
+        assert rendered["plotlyMarkup"] == 0, path
+        texts.append(rendered["text"])
+    context.close()
+    shown = "\n".join(texts).replace("\u200b", "")  # zero-width spaces keep URLs in names from becoming links
+    assert "![x](http://127.0.0.1:9/beacon.png)" in shown  # the monthly summary names Belltown, literally
+    assert "![y](http://127.0.0.1:9/about.png)" in shown  # About lists the area without a polygon, literally
+    assert "A" * 79 + "…" in shown and "A" * 81 not in shown  # a 10 kB name is cut with an ellipsis
+    assert "\u202e" not in shown and "\u2066" not in shown  # bidirectional controls are removed
+    foreign = sorted({u for u in requests if not u.startswith((base, "data:", "blob:", "about:"))})
+    assert not foreign, foreign
