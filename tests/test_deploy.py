@@ -86,6 +86,14 @@ def test_kubernetes_cronjob():
     assert {v["name"] for v in pod["volumes"]} == {"archive"}
 
 
-@pytest.mark.parametrize("name", ["lead-release.service", "lead-release.timer"])
+def test_the_app_unit_listens_on_loopback_and_reads_the_archive_only():
+    service = _unit("lead-dashboard.service")["Service"]
+    argv = shlex.split(service["ExecStart"])
+    assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
+    assert service["Environment"] == "LEAD_ARCHIVE=/srv/lead/archive" and "LEAD_DB_URL" not in service.get("Environment", "")
+    assert service["ProtectSystem"] == "strict" and service["ReadOnlyPaths"] == "/srv/lead/archive"
+
+
+@pytest.mark.parametrize("name", ["lead-release.service", "lead-release.timer", "lead-dashboard.service"])
 def test_systemd_units_have_no_duplicate_keys(name):
     _unit(name)  # strict parsing refuses duplicated sections and keys

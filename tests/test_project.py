@@ -69,6 +69,7 @@ def test_streamlit_config_is_hardened():
     assert config["client"]["toolbarMode"] == "minimal"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["address"] == "127.0.0.1"  # behind the proxy, never on a public interface
 
 
 def test_settings_precedence_and_validation(tmp_path):
