@@ -37,17 +37,19 @@ class Served:
     archive: Path | None = None
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# Documents are shared, read-only objects (st.cache_resource): one copy per release in memory, at most
+# four releases, never a copy per page view. Nothing in dashboard/ or pages/ changes a document.
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _index(archive: str, stamp: tuple[int, int]) -> dict:
     return releases.load_index(Path(archive))
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _release(archive: str, entry_id: str, sha256: str | None, entry: dict) -> dict:
     return releases.load_release(Path(archive), entry)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _snapshot(directory: str, stamp: int) -> dict:
     from publishing.files import read_publication
 
