@@ -41,15 +41,30 @@ class Tally:
     errors: list[str] = field(default_factory=list)
 
 
-async def one_view(port: int, page: str, expects_charts: bool, timeout: float = 120.0) -> float:
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the viewers connect: the app's port directly, or the proxy's HTTPS port (with its CA)."""
+
+    port: int
+    secure: bool = False
+    ssl_context: object = None
+
+    @property
+    def stream(self) -> str:
+        host = "localhost" if self.secure else "127.0.0.1"  # the proxy's certificate names localhost
+        return f"{'wss' if self.secure else 'ws'}://{host}:{self.port}/_stcore/stream"
+
+
+async def one_view(target: "int | Endpoint", page: str, expects_charts: bool, timeout: float = 120.0) -> float:
     """Open one page over a fresh WebSocket and wait for its script run; return the seconds it took."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+    endpoint = target if isinstance(target, Endpoint) else Endpoint(target)
     started = time.perf_counter()
-    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
-                                  max_size=None, open_timeout=timeout) as socket_:
+    async with websockets.connect(endpoint.stream, subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
+                                  ssl=endpoint.ssl_context if endpoint.secure else None) as socket_:
         message = BackMsg()
         message.rerun_script.query_string = ""
         message.rerun_script.page_name = "" if page == "monthly" else page
@@ -75,7 +90,7 @@ async def one_view(port: int, page: str, expects_charts: bool, timeout: float = 
     return time.perf_counter() - started
 
 
-async def viewer(port: int, until: float, tally: Tally, offset: int) -> None:
+async def viewer(port: "int | Endpoint", until: float, tally: Tally, offset: int) -> None:
     """View the pages in turn, starting at ``offset``, until the time is up."""
     names = list(PAGES)
     i = offset
@@ -127,7 +142,7 @@ def start_app(tree: Path, archive: Path | None, python: str = sys.executable,
     raise RuntimeError("the app did not start within 90 s")
 
 
-def run_load(port: int, pid: int, viewers: int, seconds: float, soak: float = 0.0) -> dict:
+def run_load(port: "int | Endpoint", pid: int, viewers: int, seconds: float, soak: float = 0.0) -> dict:
     """Run ``viewers`` concurrent viewers for ``seconds`` (then idle ``soak`` seconds); return the figures."""
     tally = Tally()
     cpu_before, rss_before = process_figures(pid)
@@ -168,6 +183,37 @@ def run_load(port: int, pid: int, viewers: int, seconds: float, soak: float = 0.
     }
 
 
+def start_proxy(app_port: int, archive: Path, work: Path) -> tuple[subprocess.Popen, Endpoint]:
+    """Start Caddy (deploy/caddy/Caddyfile) in front of the app on a free HTTPS port; return it and its endpoint."""
+    import shutil
+    import ssl
+
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        raise RuntimeError("caddy is not installed (apt-get install caddy)")
+    https_port, http_port = _free_port(), _free_port()
+    home = work / "caddy-home"
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
+           "LEAD_SITE": f"localhost:{https_port}", "LEAD_HTTPS_PORT": str(https_port), "LEAD_HTTP_PORT": str(http_port),
+           "LEAD_APP": f"127.0.0.1:{app_port}", "LEAD_ARCHIVE": str(archive)}
+    process = subprocess.Popen([caddy, "run", "--config", str(ROOT / "deploy" / "caddy" / "Caddyfile"),
+                                "--adapter", "caddyfile"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if root.exists():
+            context = ssl.create_default_context(cafile=str(root))
+            try:
+                with urllib.request.urlopen(f"https://localhost:{https_port}/_stcore/health", timeout=2,
+                                            context=context):
+                    return process, Endpoint(https_port, True, context)
+            except OSError:
+                pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the proxy did not start within 60 s")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the load benchmark; exit 1 on any error."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -176,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120.0, help="how long the viewers keep viewing")
     parser.add_argument("--soak", type=float, default=0.0, help="seconds of soak after the load (memory)")
     parser.add_argument("--baseline-tree", type=Path, help="another checkout to measure in the same run")
+    parser.add_argument("--proxy", action="store_true", help="put the front door (Caddy, HTTPS) in front of the app")
     args = parser.parse_args(argv)
     if args.viewers > 200 or args.seconds > 3600 or args.soak > 3600:
         parser.error("bounded: at most 200 viewers, an hour of load and an hour of soak")
@@ -183,15 +230,22 @@ def main(argv: list[str] | None = None) -> int:
     for name, tree in (("this code", ROOT), ("baseline", args.baseline_tree)):
         if tree is None:
             continue
+        import tempfile
+
         process, port = start_app(tree, args.archive)
+        proxy, target = None, port
         try:
-            asyncio.run(one_view(port, "monthly", True))  # warm: the first view reads the release
-            results[name] = run_load(port, process.pid, args.viewers, args.seconds, args.soak)
+            if args.proxy:
+                proxy, target = start_proxy(port, args.archive, Path(tempfile.mkdtemp(prefix="lead-load-")))
+            asyncio.run(one_view(target, "monthly", True))  # warm: the first view reads the release
+            results[name] = run_load(target, process.pid, args.viewers, args.seconds, args.soak)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            for running in (proxy, process):
+                if running is not None:
+                    running.terminate()
+                    running.wait(timeout=30)
         figures = results[name]
-        print(f"{name}: {figures['viewers']} viewers, {figures['views']} views, {figures['errors']} errors; "
+        print(f"{name}{' behind the proxy' if args.proxy else ''}: {figures['viewers']} viewers, {figures['views']} views, {figures['errors']} errors; "
               f"per view median {figures['median_view_s']:.2f} s, p95 {figures['p95_view_s']:.2f} s, "
               f"server CPU {figures['cpu_per_view_s']:.3f} s; RSS before {figures['rss_before_mb']:.0f} MB, "
               f"peak {figures['rss_peak_mb']:.0f} MB, after load {figures['rss_after_load_mb']:.0f} MB, "
