@@ -49,6 +49,11 @@ CATALOGS: dict[str, dict[str, str]] = {
         "common.city_total": "All referrals",
         "common.not_published": "Not published for this period.",
         "common.not_in_release": "This part is not in the release you are viewing.",
+        "chart.withheld": "{n} of {m} values in this chart are withheld ({symbol}) to protect privacy.",
+        "chart.all_withheld": (
+            "All {n} values of this chart are withheld to protect privacy; the totals for longer periods "
+            "and larger areas on this page, and every table in About the data, are published."
+        ),
         "kpi.referrals": "Referrals",
         "kpi.enrollments": "New enrollments",
         "kpi.active": "People active",

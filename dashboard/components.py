@@ -120,9 +120,19 @@ def table_download(frame: pd.DataFrame, table_id: str, key: str) -> None:
 
 def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: pd.DataFrame,
                      publication: Publication, columns: dict[str, str], table_id: str, key: str) -> None:
-    """Show a chart with its one-sentence summary, and its numbers as a table with a download."""
+    """Show a chart with its one-sentence summary, and its numbers as a table with a download.
+
+    Says how many of the chart's values are withheld; a chart whose values are all withheld is
+    replaced by one sentence.
+    """
     st.subheader(title)
     st.write(summary)
+    withheld = int(frame["suppressed"].sum()) if "suppressed" in frame.columns else 0
+    if figure is not None and len(frame) and withheld == len(frame):
+        st.write(message("chart.all_withheld", n=withheld))
+        figure = None
+    elif withheld:
+        st.caption(message("chart.withheld", n=withheld, m=len(frame), symbol=SUPPRESSED))
     if figure is not None:
         st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
     with st.expander(message("common.show_table")):

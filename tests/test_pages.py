@@ -175,3 +175,29 @@ st.metric("Leaked", f"{month['value'].sum() * 1000 + 0.25:,}")
     assert not at.exception
     bad = leak.disallowed(at, leak.Allowed(snapshot))
     assert {kind for kind, _ in bad} == {"plotly", "metric"}
+
+
+def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becomes_a_sentence(snapshot, tmp_path,
+                                                                                                  monkeypatch):
+    import json
+    import re
+
+    from publishing.files import write_publication
+
+    at = run_page("monthly")
+    notes = [c.value for c in at.caption if "values in this chart are withheld" in c.value]
+    assert notes, [c.value for c in at.caption]
+    for note in notes:
+        n, m = map(int, re.match(r"(\d+) of (\d+) values", note).groups())
+        assert 0 < n <= m
+    charts = len(at.get("plotly_chart"))
+    # The same release with every outcome of every month withheld: the funnel chart becomes a sentence.
+    hidden = json.loads(json.dumps(snapshot))
+    table = next(t for t in hidden["tables"] if t["id"] in ("referrals_by_month_outcome", "referrals_by_quarter_outcome"))
+    for cell in table["cells"]:
+        cell["value"], cell["suppressed"] = None, True
+    write_publication(hidden, tmp_path / "hidden")
+    monkeypatch.setenv("LEAD_PUBLICATION", str(tmp_path / "hidden"))
+    at = run_page("monthly")
+    assert any(m.value.startswith("All ") and "values of this chart are withheld" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == charts - 1
