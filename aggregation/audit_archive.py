@@ -24,10 +24,9 @@ from typing import Any
 
 from aggregation import registry
 from aggregation.audit import AuditReport, audit_publication
+from aggregation.audit_model import TIME, fmt, is_published, months_between
 
 __all__ = ["ArchiveAudit", "ArchiveRelease", "CellRecord", "Revision", "audit_archive", "union_publication"]
-
-_TIME = ("month", "quarter", "year")
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,6 @@ class ArchiveAudit:
 # Months a cell covers.
 
 
-def _months(first: str, last: str) -> list[str]:
-    """Return every month key from ``first`` to ``last`` inclusive."""
-    y, m = int(first[:4]), int(first[5:7])
-    ly, lm = int(last[:4]), int(last[5:7])
-    out = []
-    while (y, m) <= (ly, lm):
-        out.append(f"{y:04d}-{m:02d}")
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
 def _period_months(value: str, grain: str) -> frozenset[str]:
     """Return the month keys of one period (month, quarter or year key)."""
     if grain == "month":
@@ -119,10 +107,10 @@ def _coverage(table: dict, cell: dict, window: frozenset[str]) -> frozenset[str]
     """Return the months of ``window`` that a cell counts (its time dimensions and filters)."""
     months = window
     for d in table.get("dimensions") or []:
-        if d in _TIME:
+        if d in TIME:
             months = months & _period_months(str(cell.get(d)), d)
     for d, v in (table.get("filters") or {}).items():
-        if d in _TIME:
+        if d in TIME:
             values = v if isinstance(v, list) else [v]
             months = months & frozenset().union(*(_period_months(str(x), d) for x in values))
     return months
@@ -137,7 +125,7 @@ def _signature(table: dict) -> tuple:
 def _window(publication: dict) -> frozenset[str]:
     """Return the months of a publication's window."""
     release = publication.get("release") or {}
-    return frozenset(_months(str(release["first_month"]), str(release["last_month"])))
+    return frozenset(months_between(str(release["first_month"]), str(release["last_month"])))
 
 
 # --------------------------------------------------------------------------------------------
@@ -180,7 +168,7 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
                 covered = _coverage(table, cell, window)
                 if same and covered == _coverage(table, cell, all_months):
                     _merge(merged[tid], key, dims, cell)
-                    if _published(cell):
+                    if is_published(cell):
                         seen_in[(tid, key)].append((rid, cell.get("value")))
                     location[(rid, tid, key)] = tid
                     continue
@@ -246,14 +234,9 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
     return union, problems
 
 
-def _published(cell: dict) -> bool:
-    """Return whether a cell carries a published value."""
-    return not cell.get("suppressed") and cell.get("value") is not None
-
-
 def _merge(cells: dict[tuple, dict], key: tuple, dims: list[str], cell: dict) -> None:
     """Add one release's cell to a union table: published wins; the latest published figure is kept."""
-    if key not in cells or _published(cell):
+    if key not in cells or is_published(cell):
         cells[key] = {**{d: str(cell.get(d)) for d in dims}, **{k: v for k, v in cell.items() if k not in dims}}
 
 
@@ -297,7 +280,7 @@ def _records(union: dict, report: AuditReport) -> dict[tuple[str, tuple[str, ...
         dims = [str(d) for d in table.get("dimensions") or []]
         for cell in table["cells"]:
             key = tuple(str(cell.get(d)) for d in dims)
-            if _published(cell):
+            if is_published(cell):
                 v = float(cell["value"])
                 records[(table["id"], key)] = CellRecord(v, v, v)
             else:
@@ -312,15 +295,10 @@ def _difference_problem(a: CellRecord, b: CellRecord, k: int) -> str | None:
     """Return why the difference of a cell between two versions is provably 1 to k-1 in size, or None."""
     low, high = b.low - a.high, b.high - a.low
     if 1 <= low and high <= k - 1:
-        return f"revised upward by a provable {_fmt(low)} to {_fmt(high)}"
+        return f"revised upward by a provable {fmt(low)} to {fmt(high)}"
     if -(k - 1) <= low and high <= -1:
-        return f"revised downward by a provable {_fmt(-high)} to {_fmt(-low)}"
+        return f"revised downward by a provable {fmt(-high)} to {fmt(-low)}"
     return None
-
-
-def _fmt(x: float) -> str:
-    """Return a bound as text."""
-    return "inf" if math.isinf(x) else (str(int(x)) if float(x).is_integer() else f"{x:g}")
 
 
 def audit_archive(releases: list[ArchiveRelease], truth: Callable[[dict], dict] | None = None, *,

@@ -33,8 +33,6 @@ class ReleaseHistory:
 
     grains: Mapping[str, str] = field(default_factory=dict)  # declared table id -> the id it was published as
     cells: Mapping[str, Mapping[tuple[str, ...], ClosedCell]] = field(default_factory=dict)
-    threshold: int | None = None
-    first_month: str | None = None
 
 
 @dataclass(frozen=True)

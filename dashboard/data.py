@@ -8,6 +8,7 @@ changes. Must not import ``data_access``, ``publishing.build`` or SQLAlchemy.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,8 @@ def _index(archive: str, stamp: tuple[int, int]) -> dict:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _release(archive: str, entry_id: str, sha256: str | None, entry: dict) -> dict:
-    return releases.load_release(Path(archive), entry)
+def _release(archive: str, entry_id: str, sha256: str | None, _entry: dict) -> dict:
+    return releases.load_release(Path(archive), _entry)  # keyed by id and checksum: a withdrawal reloads nothing
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -92,13 +93,18 @@ def _served(configured: Settings) -> Served:
     choice = releases.choose(index, st.query_params.get(RELEASE_PARAM))
     if choice is None:
         raise PublicationUnavailable(f"{archive} offers no release")
-    entry = choice.entry
-    return Served(_release(str(archive), entry["id"], entry.get("sha256"), entry), index, choice, Path(archive))
+    return Served(load_release_document(Path(archive), choice.entry), index, choice, Path(archive))
 
 
 def load_release_document(archive: Path, entry: dict) -> dict:
     """Return another release's publication from the same archive (cached)."""
     return _release(str(archive), entry["id"], entry.get("sha256"), entry)
+
+
+@functools.lru_cache(maxsize=8)
+def _log_late(release_id: str, due: dt.date) -> None:
+    """Log once, not on every page view, that the newest release is late."""
+    log.warning("the newest release %s is late: the next was due by %s", release_id, due.isoformat())
 
 
 def current() -> Served:
@@ -133,7 +139,7 @@ def current() -> Served:
         cadence = served.document["release"].get("cadence", configured.release_cadence)
         due = releases.stale(newest, cadence, dt.date.today(), configured.stale_grace_days)
         if due is not None:
-            log.warning("the newest release %s is late: the next was due by %s", newest["id"], due.isoformat())
+            _log_late(newest["id"], due)
             st.warning(message("app.stale", month=month_label(newest["last_month"]), due=due.isoformat()))
     return served
 

@@ -46,33 +46,31 @@ def role_problems(connection, tables: tuple[str, ...]) -> list[str]:
     from sqlalchemy import text
 
     problems = []
-    row = connection.execute(text(
+    members = ", ".join(f"pg_has_role(current_user, '{role}', 'MEMBER')" for role in SERVER_FILE_ROLES)
+    superuser, create, temporary, *server_files = connection.execute(text(
         "SELECT r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
-        "has_database_privilege(current_database(), 'TEMPORARY') FROM pg_roles r WHERE r.rolname = current_user"
-    )).one()
-    if row[0]:
+        f"has_database_privilege(current_database(), 'TEMPORARY'), {members} "
+        "FROM pg_roles r WHERE r.rolname = current_user")).one()
+    if superuser:
         problems.append("it is a superuser")
-    for role in SERVER_FILE_ROLES:
-        if connection.execute(text("SELECT pg_has_role(current_user, :r, 'MEMBER')"), {"r": role}).scalar_one():
-            problems.append(f"it is a member of {role}")
-    if row[1]:
+    problems += [f"it is a member of {role}" for role, member in zip(SERVER_FILE_ROLES, server_files) if member]
+    if create:
         problems.append("it may CREATE in the database")
-    if row[2]:
+    if temporary:
         problems.append("it may create TEMPORARY tables")
+    privileges = ", ".join(f"has_table_privilege(c.oid, '{p}')" for p in WRITE_PRIVILEGES)
     for table in tables:
         found = connection.execute(text(
-            "SELECT c.oid, n.nspname, pg_has_role(c.relowner, 'USAGE') FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(:t)"), {"t": table}).one_or_none()
+            f"SELECT n.nspname, pg_has_role(c.relowner, 'USAGE'), has_schema_privilege(n.oid, 'CREATE'), {privileges} "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(:t)"),
+            {"t": table}).one_or_none()
         if found is None:
             continue
-        oid, schema_name, owns = found
+        schema_name, owns, schema_create, *held = found
         if owns:
             problems.append(f"it owns {table}")
-        for privilege in WRITE_PRIVILEGES:
-            if connection.execute(text("SELECT has_table_privilege(CAST(:oid AS oid), :p)"),
-                                  {"oid": oid, "p": privilege}).scalar_one():
-                problems.append(f"it may {privilege} {table}")
-        if connection.execute(text("SELECT has_schema_privilege(:s, 'CREATE')"), {"s": schema_name}).scalar_one():
+        problems += [f"it may {p} {table}" for p, granted in zip(WRITE_PRIVILEGES, held) if granted]
+        if schema_create:
             problems.append(f"it may CREATE in schema {schema_name}")
     return list(dict.fromkeys(problems))
 

@@ -22,7 +22,6 @@ from publishing import archive
 from publishing.archive import ArchiveError
 
 CADENCES = ("monthly", "quarterly")
-FIRST_MONTH = "2019-01"
 
 
 @dataclass
@@ -65,15 +64,14 @@ def history_from(audit: ArchiveAudit, newest: dict) -> ReleaseHistory:
             tuple(str(c[d]) for d in dims): ClosedCell(None if c.get("suppressed") else c.get("value"))
             for c in table["cells"]
         }
-    release = newest["release"]
-    return ReleaseHistory(grains, cells, release.get("threshold"), release.get("first_month"))
+    return ReleaseHistory(grains, cells)
 
 
-def window_for(as_of: dt.date, cadence: str, first_month: str = FIRST_MONTH) -> ReleaseWindow:
+def window_for(as_of: dt.date, cadence: str) -> ReleaseWindow:
     """Return the whole months a release as of ``as_of`` covers under ``cadence``."""
     if cadence not in CADENCES:
         raise ArchiveError(f"LEAD_RELEASE_CADENCE must be one of {', '.join(CADENCES)}, got {cadence!r}")
-    window = ReleaseWindow.ending(as_of, first_month)
+    window = ReleaseWindow.ending(as_of)
     return window.ending_on_quarter() if cadence == "quarterly" else window
 
 
