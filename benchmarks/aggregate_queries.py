@@ -54,7 +54,7 @@ from data_access.periods import ReleaseWindow
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 2011
 AS_OF = dt.date(2026, 10, 31)
-WINDOW = ReleaseWindow.ending(AS_OF)
+WINDOW = ReleaseWindow.ending(AS_OF, "2019-01")
 APPROACHES = ("ours", "hand", "naive")
 GOAL_RATIO = 1.2
 DEFAULT_CACHE = Path.home() / ".cache" / "lead-dashboard" / "bench"

@@ -8,6 +8,7 @@ SQLAlchemy or ``data_access``: it only reads configuration.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "release_cadence", "LEAD_RELEASE_CADENCE", "lead.release_cadence",
         "monthly", "How often `release` publishes: `monthly` (default) or `quarterly`; a release covers whole "
         "months (or quarters) only.",
+    ),
+    SettingSpec(
+        "first_month", "LEAD_FIRST_MONTH", "lead.first_month",
+        None, "First month (YYYY-MM) a release covers. Unset: the program's first month in the data (its "
+        "earliest referral, enrollment, contact, service or obstacle). An archive keeps the first release's.",
     ),
     SettingSpec(
         "db_connect_timeout", "LEAD_DB_CONNECT_TIMEOUT", "lead.db_connect_timeout",
@@ -107,6 +113,7 @@ class Settings:
     publication_dir: Path | None = None
     archive_dir: Path | None = None
     release_cadence: str = "monthly"
+    first_month: str | None = None
     db_connect_timeout: float = 10.0
     db_statement_timeout: float = 600.0
     stale_grace_days: int = 7
@@ -209,6 +216,9 @@ def load_settings(environ: dict[str, str] | None = None, secrets_path: Path | No
                             "LEAD_STALE_GRACE_DAYS not negative")
     if values["release_cadence"] not in ("monthly", "quarterly"):
         raise SettingsError(f"LEAD_RELEASE_CADENCE must be monthly or quarterly, got {values['release_cadence']!r}")
+    first = values["first_month"]
+    if first is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(first)):
+        raise SettingsError(f"LEAD_FIRST_MONTH must be a month YYYY-MM, got {first!r}")
     if values["publication_dir"] is not None and values["archive_dir"] is not None:
         raise SettingsError("set LEAD_PUBLICATION (one publication) or LEAD_ARCHIVE (an archive), not both")
     if values["publication_dir"] is not None or values["archive_dir"] is not None:

@@ -9,6 +9,7 @@ Python; every value in the SQL is a bound parameter. Must not import
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -94,6 +95,28 @@ def read_reference_data(connection: Connection) -> ReferenceData:
     ids = tuple(str(i) for i, _ in rows if i is not None and str(i) != schema.UNKNOWN)
     precincts = tuple(sorted({str(p) for _, p in rows if p is not None and str(p) != schema.UNKNOWN}))
     return ReferenceData(ids, precincts)
+
+
+# The dates that show the program at work: its first month in the data is the first of these.
+ACTIVITY_DATES = (
+    ("referrals", "referred_on"), ("participants", "enrolled_on"), ("contacts", "contact_on"),
+    ("services", "requested_on"), ("obstacles", "reported_on"),
+)
+
+
+def first_activity_month(connection: Connection) -> str | None:
+    """Return the month (YYYY-MM) of the program's earliest referral, enrollment, contact, service or
+    obstacle, or None when the database holds none."""
+    earliest = []
+    for table_name, column in ACTIVITY_DATES:
+        table = schema.metadata.tables[table_name]
+        found = connection.execute(select(func.min(table.c[column]))).scalar()
+        if found is not None:
+            earliest.append(found if isinstance(found, dt.date) else dt.date.fromisoformat(str(found)[:10]))
+    if not earliest:
+        return None
+    first = min(earliest)
+    return f"{first.year:04d}-{first.month:02d}"
 
 
 def available_dimensions(measure: Measure) -> tuple[str, ...]:

@@ -67,8 +67,8 @@ def _whole_last_day(key: str) -> dt.date:
 class ReleaseWindow:
     """The complete months a release covers, ``first_month`` to ``last_month`` inclusive."""
 
-    first_month: str = "2019-01"
-    last_month: str = "2026-10"
+    first_month: str
+    last_month: str
 
     def __post_init__(self) -> None:
         for key in (self.first_month, self.last_month):
@@ -81,7 +81,7 @@ class ReleaseWindow:
             raise ValueError(f"first month {self.first_month} is after last month {self.last_month}")
 
     @classmethod
-    def ending(cls, as_of: dt.date, first_month: str = "2019-01") -> "ReleaseWindow":
+    def ending(cls, as_of: dt.date, first_month: str) -> "ReleaseWindow":
         """Return the window from ``first_month`` to the last complete month on ``as_of``."""
         return cls(first_month, last_complete_month(as_of))
 

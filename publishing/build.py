@@ -22,6 +22,7 @@ from data_access.aggregate import (
     aggregate,
     aggregate_distribution,
     dimension_domain,
+    first_activity_month,
     read_reference_data,
 )
 from data_access.engine import read_only_engine
@@ -72,13 +73,23 @@ def read_structure(connection, window: ReleaseWindow):
     return Structure(domains, precinct_of, business_of), reference, names
 
 
+def release_window(connection, as_of: dt.date, first_month: str | None, cadence: str = "monthly") -> ReleaseWindow:
+    """Return the whole months a release as of ``as_of`` covers: from ``first_month`` (else the program's
+    first month in the data) to the last complete month, cut to a whole quarter under a quarterly cadence."""
+    window = ReleaseWindow.ending(as_of, "0001-01")
+    if cadence == "quarterly":
+        window = window.ending_on_quarter()
+    first = first_month or first_activity_month(connection) or window.last_month
+    return ReleaseWindow(min(first, window.last_month), window.last_month)
+
+
 def build_from_database(
     url: str,
     *,
     as_of: dt.date | None = None,
     threshold: int = 11,
     source: str = "database",
-    first_month: str = "2019-01",
+    first_month: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     whole_periods: bool = False,
     cadence: str = "monthly",
@@ -91,17 +102,16 @@ def build_from_database(
 
     ``whole_periods`` (archive releases) leaves out quarters and years still running, and with
     ``cadence="quarterly"`` ends the window on the last whole quarter; ``history`` and
-    ``revision`` carry an archive's earlier releases into the protection.
+    ``revision`` carry an archive's earlier releases into the protection. The window starts at
+    ``first_month``, or at the program's first month in the data.
     """
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
-    window = ReleaseWindow.ending(as_of, first_month)
-    if cadence == "quarterly":
-        window = window.ending_on_quarter()
     engine = read_only_engine(url)
     count_keys, distribution_keys = plan(tuple(declarations))
     try:
         with engine.connect() as connection:
+            window = release_window(connection, as_of, first_month, cadence)
             structure, reference, names = read_structure(connection, window)
             counts = {}
             for done, key in enumerate(count_keys, 1):

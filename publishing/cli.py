@@ -141,7 +141,8 @@ def run_demo_archive(args) -> int:
         progress = _Progress()
         try:
             outcome = make_release(url, archive, as_of=as_of, threshold=settings.threshold,
-                                   cadence=settings.release_cadence, source="demo", progress=progress)
+                                   cadence=settings.release_cadence, source="demo",
+                                   first_month=settings.first_month, progress=progress)
         except ArchiveError as error:
             return _fail(str(error))
         finally:
@@ -226,8 +227,8 @@ def run_publish(args) -> int:
     progress = _Progress()
     try:
         publication, report, seconds = build_from_database(
-            url, as_of=args.as_of, threshold=threshold, source=source, progress=progress
-        )
+            url, as_of=args.as_of, threshold=threshold, source=source, first_month=settings.first_month,
+            progress=progress)
         print(f"built in {seconds:.1f} s")
         print(report.render())
         audit = audit_publication(publication, truth_for(url, publication), progress=lambda d, t: progress("audit", d, t))
@@ -264,7 +265,8 @@ def run_release(args) -> int:
     progress = _Progress()
     try:
         outcome = make_release(url, args.archive, as_of=as_of, revision=args.revision, threshold=settings.threshold,
-                               cadence=settings.release_cadence, source=source, progress=progress)
+                               cadence=settings.release_cadence, source=source, first_month=settings.first_month,
+                               progress=progress)
     except ArchiveError as error:
         return _fail(str(error))
     finally:

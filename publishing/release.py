@@ -67,15 +67,15 @@ def history_from(audit: ArchiveAudit, newest: dict) -> ReleaseHistory:
     return ReleaseHistory(grains, cells)
 
 
-def window_for(as_of: dt.date, cadence: str) -> ReleaseWindow:
-    """Return the whole months a release as of ``as_of`` covers under ``cadence``."""
+def last_month_for(as_of: dt.date, cadence: str) -> str:
+    """Return the last whole month a release as of ``as_of`` covers under ``cadence``."""
     if cadence not in CADENCES:
         raise ArchiveError(f"LEAD_RELEASE_CADENCE must be one of {', '.join(CADENCES)}, got {cadence!r}")
-    window = ReleaseWindow.ending(as_of)
-    return window.ending_on_quarter() if cadence == "quarterly" else window
+    window = ReleaseWindow.ending(as_of, "0001-01")
+    return (window.ending_on_quarter() if cadence == "quarterly" else window).last_month
 
 
-def check_cadence(entries: list[dict], as_of: dt.date, window: ReleaseWindow, revision: bool) -> None:
+def check_cadence(entries: list[dict], as_of: dt.date, last_month: str, revision: bool) -> None:
     """Refuse a release that repeats a period without ``revision``, goes back in time, or reuses an id."""
     release_id = as_of.isoformat()
     if any(e["id"] == release_id for e in entries):
@@ -86,11 +86,11 @@ def check_cadence(entries: list[dict], as_of: dt.date, window: ReleaseWindow, re
     newest = entries[-1]
     if release_id < newest["id"]:
         raise ArchiveError(f"the newest release is {newest['id']}; a new one must be as of a later date")
-    if window.last_month < newest["last_month"]:
-        raise ArchiveError(f"a release as of {release_id} would end with {window.last_month}, before the newest "
+    if last_month < newest["last_month"]:
+        raise ArchiveError(f"a release as of {release_id} would end with {last_month}, before the newest "
                            f"release's {newest['last_month']}")
-    if window.last_month == newest["last_month"] and not revision:
-        raise ArchiveError(f"release {newest['id']} already covers the months to {window.last_month}; a second "
+    if last_month == newest["last_month"] and not revision:
+        raise ArchiveError(f"release {newest['id']} already covers the months to {last_month}; a second "
                            "release for the same period needs --revision")
 
 
@@ -103,11 +103,16 @@ def make_release(
     threshold: int = 11,
     cadence: str = "monthly",
     source: str = "database",
+    first_month: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     declarations=TABLES,
     ratio_declarations=RATIOS,
 ) -> ReleaseOutcome:
-    """Protect, audit and add one release to the archive at ``directory``; raise ArchiveError on refusal."""
+    """Protect, audit and add one release to the archive at ``directory``; raise ArchiveError on refusal.
+
+    The first release starts at ``first_month`` (else the program's first month in the data); later
+    releases keep the archive's first month.
+    """
     from publishing.build import build_from_database, truth_for
 
     as_of = as_of or dt.date.today()
@@ -118,17 +123,17 @@ def make_release(
         started = time.perf_counter()
         stored = archive.read_releases(directory)
         entries = [s.entry for s in stored]
-        window = window_for(as_of, cadence)
-        check_cadence(entries, as_of, window, revision)
+        check_cadence(entries, as_of, last_month_for(as_of, cadence), revision)
         history = None
         if stored:
             newest = stored[-1].publication["release"]
             if newest.get("threshold") != threshold:
                 raise ArchiveError(f"the archive's threshold is {newest.get('threshold')}, this release's {threshold}: "
                                    "an archive keeps one threshold (start a new archive to change it)")
-            if newest.get("first_month") != window.first_month:
-                raise ArchiveError(f"the archive starts in {newest.get('first_month')}, this release in "
-                                   f"{window.first_month}: an archive keeps its first month")
+            if first_month is not None and newest.get("first_month") != first_month:
+                raise ArchiveError(f"the archive starts in {newest.get('first_month')}, the setting says "
+                                   f"{first_month}: an archive keeps its first month")
+            first_month = newest.get("first_month")
             before = audit_archive(stored_as_audited(stored))
             if not before.passed:
                 raise ArchiveError(f"the archive fails its own audit ({len(before.failures)} cell(s), "
@@ -139,7 +144,7 @@ def make_release(
         started = time.perf_counter()
         try:
             publication, report, _ = build_from_database(
-                url, as_of=as_of, threshold=threshold, source=source, first_month=window.first_month,
+                url, as_of=as_of, threshold=threshold, source=source, first_month=first_month,
                 progress=progress, whole_periods=True, cadence=cadence, history=history, revision=revision,
                 declarations=declarations, ratio_declarations=ratio_declarations)
         except ClosedPeriodChanged as error:

@@ -14,7 +14,7 @@ from tests.conftest import DEMO_AS_OF
 from tests.declarations import COVERING_DECLARATIONS
 from tests.postgres_server import create_database, reader_url
 
-WINDOW = ReleaseWindow.ending(DEMO_AS_OF)
+WINDOW = ReleaseWindow.ending(DEMO_AS_OF, "2019-01")
 EXTRA = [
     CountRequest("referrals", ("neighborhood", "month")),
     CountRequest("referrals", ("year", "business_district", "offense_category")),

@@ -1,0 +1,75 @@
+"""The release window starts at the program's first month in the data, or at LEAD_FIRST_MONTH (issue 10, item 8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from aggregation.audit import audit_publication
+from dashboard.settings import SettingsError, load_settings
+from publishing.build import build_from_database, truth_for
+from publishing.release import make_release
+from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES, copy_database
+
+SMALL = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
+AS_OF = dt.date(2026, 8, 31)
+DATED = {"referrals": "referred_on", "participants": "enrolled_on", "contacts": "contact_on",
+         "services": "requested_on", "obstacles": "reported_on", "focus_areas": "suggested_on",
+         "case_assignments": "assigned_on"}
+
+
+def starting_in(demo_database, directory, first_day: str) -> str:
+    """Return a copy of the demo database with every dated row before ``first_day`` removed."""
+    url = copy_database(demo_database, directory / "late-start.sqlite")
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+        for table, column in DATED.items():
+            db.execute(f"DELETE FROM {table} WHERE {column} < ?", (first_day,))  # noqa: S608 (names from above)
+    return url
+
+
+def periods_in(publication: dict) -> set[str]:
+    """Return every period key any cell of the publication names."""
+    return {str(cell[d]) for table in publication["tables"] for cell in table["cells"]
+            for d in ("month", "quarter", "year") if d in table["dimensions"]}
+
+
+def test_a_database_whose_data_start_in_2021_publishes_nothing_before_its_first_month(demo_database, tmp_path):
+    url = starting_in(demo_database, tmp_path, "2021-03-01")
+    publication, _, _ = build_from_database(url, as_of=AS_OF, source="demo", **SMALL)
+    assert publication["release"]["first_month"] == "2021-03"
+    periods = periods_in(publication)
+    assert min(p for p in periods if len(p) == 7 and "-Q" not in p) == "2021-03"
+    assert not [p for p in periods if p[:4] < "2021"]
+    assert not [p for p in periods if "-Q" in p and p < "2021-Q1"]
+    for month in publication["domains"]["month"]:
+        assert month >= "2021-03"
+    assert audit_publication(publication, truth_for(url, publication)).passed
+
+
+def test_the_demo_starts_with_its_data_and_a_setting_overrides_it(demo_database):
+    publication, _, _ = build_from_database(demo_database, as_of=AS_OF, source="demo", **SMALL)
+    assert publication["release"]["first_month"] == "2019-01"  # the demo's first referral
+    later, _, _ = build_from_database(demo_database, as_of=AS_OF, source="demo", first_month="2024-04", **SMALL)
+    assert later["release"]["first_month"] == "2024-04"
+    assert min(periods_in(later)) >= "2024"
+
+
+def test_first_month_setting_is_checked():
+    assert load_settings(environ={"LEAD_FIRST_MONTH": "2021-03"}).first_month == "2021-03"
+    for bad in ("2021-13", "March 2021", "2021-3"):
+        with pytest.raises(SettingsError, match="LEAD_FIRST_MONTH"):
+            load_settings(environ={"LEAD_FIRST_MONTH": bad})
+
+
+def test_an_archive_keeps_its_first_month(demo_database, tmp_path):
+    url = starting_in(demo_database, tmp_path, "2022-05-01")
+    archive = tmp_path / "archive"
+    first = make_release(url, archive, as_of=dt.date(2026, 7, 31), source="demo", **SMALL)
+    assert first.entry["first_month"] == "2022-05"
+    second = make_release(url, archive, as_of=AS_OF, source="demo", **SMALL)
+    assert second.entry["first_month"] == "2022-05"
+    from publishing.archive import ArchiveError
+    with pytest.raises(ArchiveError, match="keeps its first month"):
+        make_release(url, archive, as_of=dt.date(2026, 9, 30), source="demo", first_month="2022-01", **SMALL)
