@@ -247,7 +247,7 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
             key = ("additive", info["root"])
         else:
             grains = [d for d in (*dims, *(raw.get("filters") or {})) if d in TIME]
-            key = ("stock", info["root"], min(grains, key=lambda d: GRAIN_RANK[d]) if grains else "")
+            key = ("stock", info["root"], min(grains, key=lambda d: GRAIN_RANK.get(d, 0)) if grains else "")
         family_entries[key].append((raw, info["where"]))
 
     # Families, published-cell checks and targets.

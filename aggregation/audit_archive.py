@@ -24,7 +24,7 @@ from typing import Any
 
 from aggregation import registry
 from aggregation.audit import AuditReport, audit_publication
-from aggregation.audit_model import TIME, fmt, is_published, months_between
+from aggregation.audit_model import TIME, WINDOW, fmt, is_published, months_between
 
 __all__ = ["ArchiveAudit", "ArchiveRelease", "CellRecord", "Revision", "audit_archive", "union_publication"]
 
@@ -93,7 +93,10 @@ class ArchiveAudit:
 
 
 def _period_months(value: str, grain: str) -> frozenset[str]:
-    """Return the month keys of one period (month, quarter or year key)."""
+    """Return the month keys of one period (month, quarter or year key, or a 12-month window first/last)."""
+    if grain == WINDOW:
+        first, _, last = value.partition("/")
+        return frozenset(months_between(first, last))
     if grain == "month":
         return frozenset([value])
     year = value[:4]

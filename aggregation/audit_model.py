@@ -19,9 +19,10 @@ from scipy.sparse.csgraph import connected_components
 
 from aggregation import registry
 
-TIME = ("month", "quarter", "year")
+WINDOW = "twelve_months"  # rolling 12-month windows "YYYY-MM/YYYY-MM": sums of months, overlapping
+TIME = ("month", "quarter", "year", WINDOW)
 GRAIN_RANK = {"month": 0, "quarter": 1, "year": 2}
-GEOGRAPHIC = ("neighborhood", "precinct", "business_district")
+GEOGRAPHIC = ("neighborhood", "precinct", "district", "business_district")
 OTHER = "\x00other"  # the complement of the listed values of a dimension with no declared domain
 TOL = 1e-6
 
@@ -331,11 +332,11 @@ class Family:
         """Return a group's atoms and the function mapping (dimension, value) to a mask of them."""
         ctx = self.ctx
         if group == "\x00time":
-            grain = min(dims, key=lambda d: GRAIN_RANK[d])
+            grain = min(("month" if d == WINDOW else d for d in dims), key=lambda d: GRAIN_RANK[d])
             atoms = list(dict.fromkeys([*ctx.time_domain(grain), *sorted(seen[grain])]))
             index = {a: i for i, a in enumerate(atoms)}
             coarse = {}
-            for other in TIME:
+            for other in GRAIN_RANK:
                 if GRAIN_RANK[other] > GRAIN_RANK[grain]:
                     table: dict[str, int] = defaultdict(int)
                     for a, i in index.items():
@@ -343,6 +344,9 @@ class Family:
                     coarse[other] = dict(table)
 
             def fn(dim, value, grain=grain, index=index, coarse=coarse):
+                if dim == WINDOW:  # the months from the key's first to its last
+                    first, _, last = value.partition("/")
+                    return sum(1 << index[m] for m in months_between(first, last) if m in index)
                 if dim == grain:
                     return 1 << index[value] if value in index else 0
                 if GRAIN_RANK[dim] < GRAIN_RANK[grain]:  # cannot happen: grain is the finest used

@@ -35,7 +35,7 @@ from .junction_tree import (
 from .registry import SUBSET_MEASURES, TableDeclaration
 from .rules import Rule
 from .solver import silent_highs
-from .structure import GEOGRAPHY, TIME_GRAINS, Structure, time_parent
+from .structure import GEOGRAPHY, TIME_DIMENSIONS, TIME_GRAINS, WINDOW, Structure, in_time
 
 INF = highspy.kHighsInf
 TOLERANCE = 1e-7
@@ -96,7 +96,7 @@ def family_of(declaration: TableDeclaration) -> str:
         return SUBSET_MEASURES[declaration.measure][0]
     if declaration.additive:
         return declaration.measure
-    grain = next(d for d in (*declaration.dimensions, *declaration.filters) if d in TIME_GRAINS)
+    grain = next(d for d in (*declaration.dimensions, *declaration.filters) if d in TIME_DIMENSIONS)
     return f"{declaration.measure}@{grain}"
 
 
@@ -119,8 +119,11 @@ class Family:
         used = set()
         for t in tables:
             used |= set(t.declaration.dimensions) | set(conditions_of(t.declaration))
-        self.uses_neighborhood = bool(used & {"neighborhood", "business_district"})
+        # Districts and precincts do not nest: either one beside neighborhoods needs the neighborhoods.
+        self.uses_neighborhood = bool(used & {"neighborhood", "business_district", "district"})
         time_used = [d for d in TIME_GRAINS if d in used]
+        if WINDOW in used:  # 12-month windows are made of months
+            time_used.insert(0, "month")
         self.time_grain = time_used[0] if time_used else None  # the finest grain used
         self.base_dims = sorted({self.base(d) for d in used})
         self.domain = {b: self._finest_domain(b) for b in self.base_dims}
@@ -128,7 +131,7 @@ class Family:
 
     def base(self, dimension: str) -> str:
         """Return the base dimension a dimension is modelled on (time, neighborhood, ...)."""
-        if dimension in TIME_GRAINS:
+        if dimension in TIME_DIMENSIONS:
             return TIME
         if dimension in GEOGRAPHY:
             return "neighborhood" if self.uses_neighborhood else "precinct"
@@ -145,7 +148,7 @@ class Family:
         base = self.base(dimension)
         positions = self.position[base]
         if base == TIME:
-            return frozenset(i for v, i in positions.items() if time_parent(v, dimension) == value)
+            return frozenset(i for v, i in positions.items() if in_time(v, dimension, value))
         if base == "neighborhood" and dimension != "neighborhood":
             return frozenset(positions[h] for h in self.structure.neighborhoods_matching(dimension, value))
         if base == "precinct" and dimension == "business_district":

@@ -26,7 +26,7 @@ from .registry import (
     TableDeclaration,
 )
 from .rules import Rule
-from .structure import Structure, TIME_GRAINS
+from .structure import TIME_DIMENSIONS, Structure
 
 FORMAT = "lead-publication/1"
 POOLING_SHARE = 0.5
@@ -193,7 +193,7 @@ def without_periods(counts: Mapping, distributions: Mapping, structure: Structur
                for d, values in structure.domains.items()}
     return ({key: keep(frame) for key, frame in counts.items()},
             {key: keep(frame) for key, frame in distributions.items()},
-            Structure(domains, structure.precinct_of, structure.business_of))
+            Structure(domains, structure.precinct_of, structure.business_of, structure.district_of))
 
 
 def _statistic_cells(table: CountTable, records: list[dict], distributions, rule: Rule,
@@ -242,12 +242,14 @@ def _median(histogram: pd.DataFrame, quantity: str) -> float | None:
 def _labels(structure: Structure, names: Mapping[str, str], code_labels: Mapping[str, Mapping[str, str]]):
     labels: dict[str, dict[str, str]] = {}
     for dimension, domain in structure.domains.items():
-        if dimension in TIME_GRAINS:
+        if dimension in TIME_DIMENSIONS:
             continue
         given = code_labels.get(dimension, {})
         labels[dimension] = {v: given.get(v) or v.replace("_", " ").capitalize() for v in domain}
     labels["neighborhood"] = {h: names.get(h, h.title()) for h in structure.domains["neighborhood"]}
     labels["neighborhood"]["unknown"] = "Unknown or outside the city"
+    if "district" in labels:  # council districts are numbered: "3" reads as "District 3"
+        labels["district"] = {d: f"District {d}" if d.isdigit() else label for d, label in labels["district"].items()}
     return labels
 
 
@@ -372,6 +374,7 @@ def build_publication(
         denominators = {tuple(c[d] for d in ratio.match): c for c in denominator["cells"]}
         for cell in numerator["cells"]:
             key = tuple(cell[d] for d in ratio.match)
+            whole_cell = {d: cell[d] for d in numerator["dimensions"]}  # a share names the part's whole cell
             other = denominators.get(key)
             if other is None or cell["value"] is None or other["value"] is None:
                 continue
@@ -382,7 +385,7 @@ def build_publication(
             match = dict(zip(ratio.match, key))
             ratios.append({
                 "id": ratio.id, "title": ratio.title, "per": ratio.per,
-                "numerator": [ratio.numerator, match], "denominator": [ratio.denominator, match],
+                "numerator": [ratio.numerator, whole_cell], "denominator": [ratio.denominator, match],
                 "unstable": cell["value"] < UNSTABLE_NUMERATOR,
             })
 
@@ -397,14 +400,18 @@ def build_publication(
         measures[name] = entry
 
     hoods = structure.domains["neighborhood"]
+    hierarchies = {
+        "neighborhood": {"parent": "precinct", "members": {h: structure.precinct(h) for h in hoods}},
+        "business_district": {"child": "neighborhood", "parent": "business_district",
+                              "members": {h: structure.business(h) for h in hoods}},
+    }
+    if structure.domains.get("district"):  # a second grouping beside precincts (DESIGN section 3)
+        hierarchies["district"] = {"child": "neighborhood", "parent": "district",
+                                   "members": {h: structure.district(h) for h in hoods}}
     publication = {
         "format": FORMAT,
         "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},
-        "hierarchies": {
-            "neighborhood": {"parent": "precinct", "members": {h: structure.precinct(h) for h in hoods}},
-            "business_district": {"child": "neighborhood", "parent": "business_district",
-                                  "members": {h: structure.business(h) for h in hoods}},
-        },
+        "hierarchies": hierarchies,
         "domains": {d: list(v) for d, v in structure.domains.items()},
         "measures": measures,
         "labels": _labels(structure, neighborhood_names, code_labels),

@@ -24,7 +24,7 @@ SUBSET_MEASURES: Mapping[str, tuple[str, Mapping[str, tuple[str, ...]]]] = Mappi
     "intakes_within_7_days": ("referrals", {"intake_within_7_days": ("true",)}),
 })
 THEFT = ("shoplifting", "other_theft")
-GEOGRAPHIC = ("neighborhood", "precinct", "business_district")
+GEOGRAPHIC = ("neighborhood", "precinct", "district", "business_district")
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,16 @@ TABLES: tuple[TableDeclaration, ...] = (
        "referrals"),
     _t("referrals_by_precinct_year", "Referrals by precinct and year", "referrals", ["precinct", "year"],
        "referrals"),
+    # Districts (an optional second grouping) and rolling 12-month windows: pooled so small areas get figures.
+    _t("referrals_by_district_quarter", "Referrals by district and quarter", "referrals", ["district", "quarter"],
+       "referrals",
+       fallback=_t("referrals_by_district_year", "Referrals by district and year", "referrals",
+                   ["district", "year"], "referrals")),
+    _t("referrals_by_12_months", "Referrals in each 12 months", "referrals", ["twelve_months"], "referrals"),
+    _t("referrals_by_precinct_12_months", "Referrals by precinct in each 12 months", "referrals",
+       ["precinct", "twelve_months"], "referrals"),
+    _t("referrals_by_district_12_months", "Referrals by district in each 12 months", "referrals",
+       ["district", "twelve_months"], "referrals"),
     # Retail theft, for business associations.
     _t("theft_referrals_by_month", "Shoplifting and other theft referrals by month", "referrals", ["month"],
        "referrals", THEFT_FILTER,
@@ -184,6 +194,17 @@ RATIOS: tuple[RatioDeclaration, ...] = (
                      "handoffs_within_30_min_by_quarter", "arrest_diversions_by_quarter", ("quarter",)),
     RatioDeclaration("intake_within_7_days_share", "Share of referrals with intake within 7 days",
                      "intakes_within_7_days_by_quarter", "referrals_by_quarter", ("quarter",)),
+    # An area's share of the city's referrals (the area's cell over the city's for the same period).
+    RatioDeclaration("precinct_share_of_referrals_12_months", "Share of the city's referrals in the precinct",
+                     "referrals_by_precinct_12_months", "referrals_by_12_months", ("twelve_months",)),
+    RatioDeclaration("district_share_of_referrals_12_months", "Share of the city's referrals in the district",
+                     "referrals_by_district_12_months", "referrals_by_12_months", ("twelve_months",)),
+    RatioDeclaration("neighborhood_share_of_referrals_by_year", "Share of the city's referrals in the neighborhood",
+                     "referrals_by_neighborhood_year", "referrals_by_year", ("year",)),
+    RatioDeclaration("district_share_of_referrals_by_year", "Share of the city's referrals in the district",
+                     "referrals_by_district_year", "referrals_by_year", ("year",)),
+    RatioDeclaration("precinct_share_of_referrals_by_year", "Share of the city's referrals in the precinct",
+                     "referrals_by_precinct_year", "referrals_by_year", ("year",)),
     RatioDeclaration("participants_per_case_manager", "People active per case manager",
                      "active_participants_by_month", "case_managers_by_month", ("month",), per=1),
 )

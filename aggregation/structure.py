@@ -1,4 +1,5 @@
-"""How dimension values nest: time keys, neighborhoods in precincts and business districts.
+"""How dimension values nest: time keys and 12-month windows, neighborhoods in precincts, districts
+and business districts.
 
 Pure data and functions; no I/O.
 """
@@ -9,8 +10,26 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 TIME_GRAINS = ("month", "quarter", "year")
-GEOGRAPHY = ("neighborhood", "precinct", "business_district")
+WINDOW = "twelve_months"  # rolling windows of 12 months, keyed "YYYY-MM/YYYY-MM" (first and last month)
+TIME_DIMENSIONS = (*TIME_GRAINS, WINDOW)
+GEOGRAPHY = ("neighborhood", "precinct", "district", "business_district")
 UNKNOWN = "unknown"
+
+
+def window_months(key: str) -> list[str]:
+    """Return the months of a window key ``YYYY-MM/YYYY-MM``, oldest first."""
+    first, last = key.split("/")
+    start = int(first[:4]) * 12 + int(first[5:7]) - 1
+    end = int(last[:4]) * 12 + int(last[5:7]) - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(start, end + 1)]
+
+
+def in_time(month: str, dimension: str, value: str) -> bool:
+    """Return whether the month ``month`` lies in the period ``value`` of ``dimension`` (a grain or a window)."""
+    if dimension == WINDOW:
+        first, last = value.split("/")
+        return first <= month <= last
+    return time_parent(month, dimension) == value
 
 
 def time_parent(key: str, grain: str) -> str:
@@ -42,9 +61,13 @@ class Structure:
     domains: Mapping[str, tuple[str, ...]]
     precinct_of: Mapping[str, str] = field(default_factory=dict)  # neighborhood -> precinct
     business_of: Mapping[str, str] = field(default_factory=dict)  # neighborhood -> 'true' / 'false'
+    district_of: Mapping[str, str] = field(default_factory=dict)  # neighborhood -> district (when the column exists)
 
     def precinct(self, neighborhood: str) -> str:
         return self.precinct_of.get(neighborhood, UNKNOWN)
+
+    def district(self, neighborhood: str) -> str:
+        return self.district_of.get(neighborhood, UNKNOWN)
 
     def business(self, neighborhood: str) -> str:
         if neighborhood == UNKNOWN:
@@ -52,12 +75,15 @@ class Structure:
         return self.business_of.get(neighborhood, "false")
 
     def neighborhoods_matching(self, dimension: str, value: str) -> set[str]:
-        """Return the neighborhoods whose ``dimension`` (neighborhood, precinct, business_district) is ``value``."""
+        """Return the neighborhoods whose ``dimension`` (neighborhood, precinct, district, business_district)
+        is ``value``."""
         hoods = self.domains["neighborhood"]
         if dimension == "neighborhood":
             return {value}
         if dimension == "precinct":
             return {h for h in hoods if self.precinct(h) == value}
+        if dimension == "district":
+            return {h for h in hoods if self.district(h) == value}
         if dimension == "business_district":
             return {h for h in hoods if self.business(h) == value}
         raise KeyError(dimension)

@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard import text
 from dashboard.catalog import message
-from dashboard.published import SUPPRESSED, Publication, format_number, short_month_label
+from dashboard.published import SUPPRESSED, TIME_GRAINS as TIME_DIMENSIONS, Publication, format_number, short_month_label
 
 # Okabe-Ito: distinguishable with every common form of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -171,6 +171,8 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
     the chart, not of its table.
     """
     figure = go.Figure()
+    if x in TIME_DIMENSIONS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
+        frame = frame[~frame[x].isin(publication.partial_periods)]
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
     for index, (name, part) in enumerate(groups):
         xs, ys = series(part, x)
@@ -186,7 +188,20 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
             figure.add_trace(go.Scatter(x=labels, y=ys, name=trace_name, mode="lines+markers",
                                         line=dict(color=colour, width=3), connectgaps=False,
                                         hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
+        mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], colour)
     return _layout(figure, y_title)
+
+
+def mark_withheld(figure: go.Figure, labels: list[str], colour: str = "#000000", horizontal: bool = False) -> None:
+    """Put the symbol on the axis at each withheld point or bar: its place shows, no value does."""
+    if not labels:
+        return
+    at_axis = [0] * len(labels)  # on the axis line: the mark's position says nothing about the value
+    x, y = (at_axis, labels) if horizontal else (labels, at_axis)
+    figure.add_trace(go.Scatter(x=x, y=y, mode="text", text=[SUPPRESSED] * len(labels),
+                                textposition="middle right" if horizontal else "top center",
+                                textfont=dict(color=colour, size=16), showlegend=False, hoverinfo="skip",
+                                name=SUPPRESSED))
 
 
 def add_total_line(figure: go.Figure, frame: pd.DataFrame, x: str, publication: Publication, name: str) -> None:
@@ -220,6 +235,7 @@ def ratio_chart(frame: pd.DataFrame, x: str, ratio: str, publication: Publicatio
     figure = go.Figure(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, mode="lines+markers",
                                   name=name, line=dict(color=PALETTE[0], width=3), connectgaps=False,
                                   hovertemplate="%{y:.1f}<extra></extra>"))
+    mark_withheld(figure, [axis_label(publication, x, v) for v, y in zip(xs, ys) if y is None], PALETTE[0])
     if band is not None:
         figure.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE[2], opacity=0.15, line_width=0,
                          annotation_text=band_label, annotation_position="top left")
@@ -231,7 +247,7 @@ def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_ti
     """Return one bar per category in the table's own order; withheld bars are absent, marked with the symbol."""
     labels = [text.chart(publication.label(category, v)) for v in frame[category]]
     _, ys = series(frame, category)
-    shown = [SUPPRESSED if y is None else f"{y:,.0f}" for y in ys]
+    shown = ["" if y is None else f"{y:,.0f}" for y in ys]  # a withheld bar gets its mark on the axis
     if horizontal:
         bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=shown, textposition="outside",
                      hovertemplate="%{x:,}<extra></extra>", cliponaxis=False)
@@ -239,6 +255,7 @@ def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_ti
         bar = go.Bar(x=labels, y=ys, marker_color=PALETTE[0], text=shown, textposition="outside",
                      hovertemplate="%{y:,}<extra></extra>", cliponaxis=False)
     figure = go.Figure(bar)
+    mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=horizontal)
     figure = _layout(figure, y_title, height=max(320, 28 * len(labels)) if horizontal else 360)
     if horizontal:
         figure.update_yaxes(autorange="reversed")

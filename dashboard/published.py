@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.text import clean
 
 SUPPRESSED = "‡"
-TIME_GRAINS = ("month", "quarter", "year")
+TIME_GRAINS = ("month", "quarter", "year", "twelve_months")  # twelve_months: rolling windows "first/last"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Publication:
         return frame
 
     def grain(self, declared_id: str) -> str | None:
-        """Return the time dimension a table was published at (month, quarter, year) or None."""
+        """Return the time dimension a table was published at (month, quarter, year, twelve_months) or None."""
         table = self.table(declared_id)
         if table is None:
             return None
@@ -130,6 +130,8 @@ class Publication:
             return quarter_label(value) + (" (to date)" if value in self.partial_periods else "")
         if dimension == "year":
             return value + (" (to date)" if value in self.partial_periods else "")
+        if dimension == "twelve_months":
+            return window_label(value)
         return self.labels.get(dimension, {}).get(value, value.replace("_", " ").capitalize())
 
     @cached_property
@@ -146,6 +148,14 @@ class Publication:
         if complete_only:
             found = [p for p in found if p not in self.partial_periods]
         return sorted(found)
+
+    def group_of(self, neighborhood: str, grouping: str) -> str | None:
+        """Return the precinct or district (``grouping``) a neighborhood belongs to, or None when unknown."""
+        for key, hierarchy in (self.document.get("hierarchies") or {}).items():
+            if hierarchy.get("parent") == grouping and hierarchy.get("child", key) == "neighborhood":
+                found = (hierarchy.get("members") or {}).get(neighborhood)
+                return None if found in (None, "unknown") else str(found)
+        return None
 
     @property
     def last_month(self) -> str:
@@ -176,6 +186,11 @@ def short_month_label(key: str) -> str:
 
     year, month = key.split("-")
     return f"{calendar.month_abbr[int(month)]} {year}"
+
+
+def window_label(key: str) -> str:
+    """Return ``the 12 months to September 2026`` for ``2025-10/2026-09``."""
+    return f"the 12 months to {month_label(key.split('/')[1])}"
 
 
 def quarter_label(key: str) -> str:

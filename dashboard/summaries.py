@@ -5,7 +5,7 @@ Must not import Streamlit or data layers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from dashboard.catalog import message
 from dashboard.published import format_number
@@ -13,14 +13,17 @@ from dashboard.text import markdown
 
 
 def trend(what: str, periods: Sequence[str], values: Sequence[float | None], label: Callable[[str], str],
-          language: str = "en") -> str:
-    """Return e.g. "Referrals went from 84 in May 2026 to 97 in October 2026, the most since March 2024."."""
+          language: str = "en", partial: Collection[str] = ()) -> str:
+    """Return e.g. "Referrals went from 84 in May 2026 to 97 in October 2026, the most since March 2024.".
+
+    Periods in ``partial`` ("to date") are left out: a part of a period is never compared with whole ones.
+    """
     plain = label
 
     def label(period: str) -> str:  # period names are shown as text in the Markdown sentence
         return markdown(plain(period))
 
-    published = [(p, v) for p, v in zip(periods, values) if v is not None]
+    published = [(p, v) for p, v in zip(periods, values) if v is not None and p not in partial]
     if not published:
         return message("summary.no_data", language, what=what)
     last_period, last = published[-1]

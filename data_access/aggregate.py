@@ -35,13 +35,14 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from . import schema
 from .measures import ACTIVE_IN_PERIOD, EVENT, Measure, measure as lookup_measure
-from .periods import TIME_GRAINS, Period, ReleaseWindow
+from .periods import TIME_GRAINS, WINDOW, Period, ReleaseWindow
 from .sql_functions import days_between, period_key, year_number
 
 AGE_BANDS = ("under_25", "25_34", "35_44", "45_54", "55_and_over", schema.UNKNOWN)
 BOOLEAN_VALUES = ("true", "false")
 PARTICIPANT_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band")
-PLACE_DIMENSIONS = ("neighborhood", "precinct", "business_district")
+PLACE_DIMENSIONS = ("neighborhood", "precinct", "district", "business_district")
+TIME_DIMENSIONS = (*TIME_GRAINS, WINDOW)
 BOOLEAN_COLUMNS = {("contacts", "substantive")}
 # Yes/no facts about a row, usable as dimensions and filters ('true' or 'false').
 DERIVED_FLAGS = {
@@ -76,25 +77,40 @@ class ReferenceData:
 
     neighborhoods: tuple[str, ...]
     precincts: tuple[str, ...]
+    districts: tuple[str, ...] = ()  # empty: the database has no district grouping
 
     def domain(self, dimension: str) -> tuple[str, ...]:
-        """Return the values ``dimension`` can take, ``unknown`` included."""
+        """Return the values ``dimension`` can take, ``unknown`` included (none for a missing grouping)."""
         if dimension == "neighborhood":
             return self.neighborhoods + (schema.UNKNOWN,)
         if dimension == "precinct":
             return self.precincts + (schema.UNKNOWN,)
+        if dimension == "district":
+            return self.districts + (schema.UNKNOWN,) if self.districts else ()
         raise KeyError(dimension)
 
 
+def has_districts(connection: Connection) -> bool:
+    """Return whether ``neighborhoods`` has the optional ``district`` column (DESIGN section 3)."""
+    from sqlalchemy import inspect
+
+    return any(c["name"] == "district" for c in inspect(connection).get_columns("neighborhoods"))
+
+
 def read_reference_data(connection: Connection) -> ReferenceData:
-    """Read neighborhood ids and precincts (no participant data)."""
+    """Read neighborhood ids, precincts and districts (no participant data)."""
     n = schema.neighborhoods
     rows = connection.execute(
         select(cast(n.c.neighborhood_id, String), n.c.precinct).order_by(n.c.neighborhood_id)
     ).all()
     ids = tuple(str(i) for i, _ in rows if i is not None and str(i) != schema.UNKNOWN)
     precincts = tuple(sorted({str(p) for _, p in rows if p is not None and str(p) != schema.UNKNOWN}))
-    return ReferenceData(ids, precincts)
+    districts: tuple[str, ...] = ()
+    if has_districts(connection):
+        found = connection.execute(select(cast(n.c.district, String)).distinct()).scalars()
+        districts = tuple(sorted({str(d) for d in found if d is not None and str(d) != schema.UNKNOWN},
+                                 key=lambda d: (len(d), d)))
+    return ReferenceData(ids, precincts, districts)
 
 
 # The dates that show the program at work: its first month in the data is the first of these.
@@ -122,7 +138,7 @@ def first_activity_month(connection: Connection) -> str | None:
 def available_dimensions(measure: Measure) -> tuple[str, ...]:
     """Return every dimension (and filter) ``measure`` can be broken down by."""
     table = measure.table
-    names: list[str] = list(TIME_GRAINS)
+    names: list[str] = list(TIME_DIMENSIONS)
     names += [col for (tname, col) in schema.CODE_COLUMNS if tname == table.name]
     names += [col for (tname, col) in BOOLEAN_COLUMNS if tname == table.name]
     names += [col for (tname, col) in DERIVED_FLAGS if tname == table.name]
@@ -137,9 +153,9 @@ def dimension_domain(
     measure: Measure, dimension: str, window: ReleaseWindow, reference: ReferenceData
 ) -> tuple[str, ...]:
     """Return the values a dimension takes in a dense table (every cell, zero or not)."""
-    if dimension in TIME_GRAINS:
+    if dimension in TIME_DIMENSIONS:
         return tuple(p.key for p in window.periods(dimension))
-    if dimension in ("neighborhood", "precinct"):
+    if dimension in ("neighborhood", "precinct", "district"):
         return reference.domain(dimension)
     if dimension == "business_district":
         return BOOLEAN_VALUES + (schema.UNKNOWN,)
@@ -156,6 +172,7 @@ class _Sources:
     """The FROM clause of one measure's rows: its table and the joins dimensions need."""
 
     def __init__(self, measure: Measure, needed: set[str], periods: list[Period] | None):
+        """``periods``: the calendar a stock (or an event counted in overlapping windows) is joined with."""
         self.measure = measure
         self.calendar = _calendar(periods) if periods is not None else None
         conditions = list(measure.conditions(measure.table))
@@ -181,7 +198,11 @@ class _Sources:
 
     def from_clause(self):
         t = self.table
-        if self.calendar is not None:
+        if self.calendar is not None and self.measure.kind == EVENT:  # each window holds the events inside it
+            m, cal = self.measure, self.calendar
+            date = t.c[m.date_column]
+            joined = cal.join(t, and_(date >= cal.c.first_day, date <= cal.c.last_day))
+        elif self.calendar is not None:
             m, cal = self.measure, self.calendar
             start, end = t.c[m.start_column], t.c[m.end_column]
             if m.open_rule == ACTIVE_IN_PERIOD:
@@ -198,7 +219,7 @@ class _Sources:
         return joined
 
     def anchor_date(self) -> ColumnElement:
-        if self.calendar is not None:
+        if self.calendar is not None and self.measure.kind != EVENT:
             return self.calendar.c.last_day
         return self.table.c[self.measure.date_column]
 
@@ -241,7 +262,7 @@ def _age_band(birth_year: ColumnElement, on: ColumnElement) -> ColumnElement:
 def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
     m, t = sources.measure, sources.table
     table_name = m.table.name
-    if dimension in TIME_GRAINS:
+    if dimension in TIME_DIMENSIONS:
         if sources.calendar is not None:
             return sources.calendar.c.period
         return period_key(dimension, t.c[m.date_column])
@@ -258,6 +279,8 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
         )
     if dimension == "precinct":
         return func.coalesce(cast(sources.place.c.precinct, String), literal(schema.UNKNOWN, String))
+    if dimension == "district":
+        return func.coalesce(cast(sources.place.c.district, String), literal(schema.UNKNOWN, String))
     if dimension == "business_district":
         place = sources.place
         return case(
@@ -275,7 +298,7 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
 
 
 def _time_grain(measure: Measure, dimensions: Iterable[str], filters: Mapping[str, Any]) -> str | None:
-    grains = [d for d in list(dimensions) + list(filters) if d in TIME_GRAINS]
+    grains = [d for d in list(dimensions) + list(filters) if d in TIME_DIMENSIONS]
     if len(set(grains)) > 1:
         raise ValueError(f"a table can have one time dimension, got {', '.join(grains)}")
     if not grains and measure.kind != EVENT:
@@ -314,7 +337,7 @@ def build_query(
         raise ValueError(f"dimensions repeat: {dimensions}")
     grain = _time_grain(m, dimensions, filters)
     periods = window.periods(grain) if grain else None
-    sources = _Sources(m, set(dimensions) | set(filters), periods if m.kind != EVENT else None)
+    sources = _Sources(m, set(dimensions) | set(filters), periods if m.kind != EVENT or grain == WINDOW else None)
     t = sources.table
 
     conditions = list(sources.conditions)

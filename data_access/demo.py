@@ -317,6 +317,21 @@ def _seattle_areas() -> list[tuple[str, str]]:
     return sorted(areas)
 
 
+def _council_districts(area_names: Sequence[str]) -> dict[str, str]:
+    """Return each MCPP area's Seattle City Council district: the district its polygon overlaps most."""
+    from shapely.geometry import shape
+
+    areas = json.loads((SEATTLE_DIR / "mcpp-areas.geojson").read_text(encoding="utf-8"))
+    districts = json.loads((SEATTLE_DIR / "council-districts.geojson").read_text(encoding="utf-8"))
+    district_shapes = [(str(f["properties"]["district"]), shape(f["geometry"]).buffer(0)) for f in districts["features"]]
+    found = {}
+    for feature in areas["features"]:
+        area = shape(feature["geometry"]).buffer(0)
+        overlap, district = max((area.intersection(s).area, d) for d, s in district_shapes)
+        found[feature["properties"][DEMO_NEIGHBORHOOD_KEY]] = district if overlap > 0 else None
+    return {name: found[name] for name in area_names}
+
+
 def _larceny_shares(area_names: Sequence[str]) -> np.ndarray:
     """Return each area's share of Seattle's larceny-theft, mapped onto the 2016 polygons."""
     overlap_pattern = re.compile(r"\s*(.+?) \((\d+)%\)\s*(?:;|$)")
@@ -465,12 +480,13 @@ class _DemoProgram:
     # --- neighborhoods ------------------------------------------------------------------------
 
     def _neighborhoods(self) -> Columns:
-        """Return the 61 MCPP areas with display names, precincts and business districts."""
+        """Return the 61 MCPP areas with display names, precincts, business districts and council districts."""
         return {
             "neighborhood_id": _objects(self.area_names),
             "name": _objects([_display_name(name) for name in self.area_names]),
             "precinct": _objects(self.area_precincts),
             "business_district": np.array([name in BUSINESS_DISTRICTS for name in self.area_names]),
+            "district": _objects(list(_council_districts(self.area_names).values())),
         }
 
     # --- referrals and participants -------------------------------------------------------------

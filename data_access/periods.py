@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 TIME_GRAINS = ("month", "quarter", "year")
+WINDOW = "twelve_months"  # rolling 12-month windows, keyed "YYYY-MM/YYYY-MM"
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,21 @@ def _whole_last_day(key: str) -> dt.date:
     return dt.date(year, 12, 31)
 
 
+def _quarter_end_key(month: str) -> str:
+    return f"{month[:4]}-{((int(month[5:]) - 1) // 3 + 1) * 3:02d}"
+
+
 @dataclass(frozen=True)
 class ReleaseWindow:
     """The complete months a release covers, ``first_month`` to ``last_month`` inclusive."""
 
     first_month: str
     last_month: str
+    # The last months of the 12-month windows a release publishes: its last whole quarter's, and in an
+    # archive those of earlier releases (their windows stay published). Empty: the last whole quarter's.
+    # Windows end on quarters so that they stay sums of quarters: month-ended windows overlapping month
+    # by month made the protection's integer programs 50 times slower (benchmarks/README.md).
+    window_ends: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in (self.first_month, self.last_month):
@@ -107,6 +117,8 @@ class ReleaseWindow:
         """
         if grain == "month":
             return self.months()
+        if grain == WINDOW:
+            return self.windows()
         if grain not in TIME_GRAINS:
             raise ValueError(f"unknown time grain {grain!r}; expected one of {', '.join(TIME_GRAINS)}")
         size = 3 if grain == "quarter" else 12
@@ -123,6 +135,17 @@ class ReleaseWindow:
             found.append(Period(key, first_day, last_day, partial))
         return found
 
+    def windows(self, size: int = 12) -> list[Period]:
+        """Return the runs of ``size`` whole months inside the window that end on ``window_ends`` (else on the
+        last month), keyed ``first/last``, oldest first."""
+        months = self.months()
+        if not self.window_ends and months[-1].key < _quarter_end_key(self.first_month):
+            return []  # no whole quarter ends inside the window
+        ends = set(self.window_ends or (self.ending_on_quarter().last_month,))
+        return [Period(f"{months[i].key}/{months[i + size - 1].key}", months[i].first_day,
+                       months[i + size - 1].last_day)
+                for i in range(len(months) - size + 1) if months[i + size - 1].key in ends]
+
     def unfinished_periods(self) -> list[str]:
         """Return the quarters and years still running after the window's last month ("to date")."""
         return [p.key for grain in ("quarter", "year") for p in self.periods(grain)
@@ -133,7 +156,7 @@ class ReleaseWindow:
         index = _month_index(self.last_month)
         while index % 3 != 2:
             index -= 1
-        return ReleaseWindow(self.first_month, _month_key(index))
+        return ReleaseWindow(self.first_month, _month_key(index), self.window_ends)
 
     def partial_periods(self) -> list[str]:
         """Return the keys of the quarters and years the window covers only in part."""

@@ -40,6 +40,18 @@ def _age_band(birth_year, on):
     return "55_and_over"
 
 
+def _windows_holding(day, window: ReleaseWindow):
+    """Return the keys "first/last" of every run of 12 months inside ``window`` that holds ``day``."""
+    index = day.year * 12 + day.month - 1
+    first = int(window.first_month[:4]) * 12 + int(window.first_month[5:]) - 1
+    last = int(window.last_month[:4]) * 12 + int(window.last_month[5:]) - 1
+
+    def key(i):
+        return f"{i // 12:04d}-{i % 12 + 1:02d}"
+
+    return [f"{key(end - 11)}/{key(end)}" for end in range(max(index, first + 11), min(index + 11, last) + 1)]
+
+
 def _period(grain, day):
     if grain == "month":
         return f"{day.year:04d}-{day.month:02d}"
@@ -92,26 +104,26 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
     table, dating, keep, _, _, _ = MEASURE_ROWS[measure]
     hoods = {str(n["neighborhood_id"]): n for n in rows["neighborhoods"]}
     people = {p["participant_id"]: p for p in rows["participants"]}
-    grains = [d for d in list(dimensions) + list(filters) if d in ("month", "quarter", "year")]
+    grains = [d for d in list(dimensions) + list(filters) if d in ("month", "quarter", "year", "twelve_months")]
     grain = grains[0] if grains else None
-    periods = window.periods(grain) if grain else None
+    periods = window.periods(grain) if grain and grain != "twelve_months" else None
 
     def value_of(row, dimension, on, period_key):
-        if dimension in ("month", "quarter", "year"):
+        if dimension in ("month", "quarter", "year", "twelve_months"):
             return period_key
         if dimension in ("gender", "race_ethnicity", "housing_at_intake", "age_band"):
             person = row if table == "participants" else people.get(row.get("participant_id"), {})
             if dimension == "age_band":
                 return _age_band(person.get("birth_year"), on)
             return _code("participants", dimension, person.get(dimension))
-        if dimension in ("neighborhood", "precinct", "business_district"):
+        if dimension in ("neighborhood", "precinct", "district", "business_district"):
             hood = hoods.get(None if row["neighborhood_id"] is None else str(row["neighborhood_id"]))
             if hood is None:
                 return "unknown"
             if dimension == "neighborhood":
                 return str(hood["neighborhood_id"])
-            if dimension == "precinct":
-                return hood["precinct"] or "unknown"
+            if dimension in ("precinct", "district"):
+                return str(hood[dimension]) if hood.get(dimension) is not None else "unknown"
             return "true" if hood["business_district"] else "false"
         if dimension == "handoff_within_30_min":
             return "true" if row["handoff_minutes"] is not None and row["handoff_minutes"] <= 30 else "false"
@@ -132,6 +144,9 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
             first = periods[0].first_day if periods else window.first_day
             last = periods[-1].last_day if periods else window.last_day
             if not first <= day <= last:
+                continue
+            if grain == "twelve_months":
+                placed += [(row, day, key) for key in _windows_holding(day, window)]
                 continue
             placed.append((row, day, _period(grain, day) if grain else None))
         else:

@@ -86,6 +86,8 @@ neighborhoods = Table(
     Column("name", String, nullable=False),
     Column("precinct", String, nullable=True),
     Column("business_district", Boolean, nullable=False, default=False, server_default=false()),
+    # Optional: a second grouping beside precincts (a council district); a database without it has none.
+    Column("district", String, nullable=True, info={"optional": True}),
 )
 
 participants = Table(

@@ -80,14 +80,19 @@ def _present_columns(connection: Connection, report: ValidationReport) -> dict[s
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         present[table.name] = columns
         for column in table.columns:
-            if column.name not in columns:
+            if column.name in columns:
+                continue
+            if column.info.get("optional"):
+                report.add(INFO, f"{table.name}.{column.name}", "optional column absent: no grouping by it")
+            else:
                 report.add(ERROR, f"{table.name}.{column.name}", "column is missing")
     return present
 
 
 def _complete_tables(present: dict[str, set[str]]):
     for table in schema.metadata.sorted_tables:
-        if table.name in present and all(c.name in present[table.name] for c in table.columns):
+        if table.name in present and all(c.name in present[table.name] or c.info.get("optional")
+                                         for c in table.columns):
             yield table
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, text
+from dashboard import components as ui, places, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import (
@@ -27,11 +28,15 @@ def render() -> None:
     st.title(message("monthly.title", language))
     if not ui.section(pub, "referrals_by_month", language=language):
         return
+    place = _choose_place(pub, language)
     months = pub.periods("referrals_by_month")
     month = ui.choose(message("monthly.choose_month", language), months, "month", months[-1], month_label)
-    st.write(message("monthly.intro", language, month=month_label(month)))
     ui.as_of_line(pub, language)
-
+    if place != places.CITY:
+        _place(pub, place, language)
+        st.header(message("monthly.city_header", language))
+        st.write(message("monthly.city_only", language))
+    st.write(message("monthly.intro", language, month=month_label(month)))
     _headline(pub, month, language)
     if ui.section(pub, "referrals_by_month_pathway", language=language):
         _pathways(pub, months, month, language)
@@ -39,21 +44,92 @@ def render() -> None:
         _sources(pub, language)
     if ui.section(pub, "referrals_by_month_outcome", "referrals_by_quarter", language=language):
         _funnel(pub, month, language)
-    if ui.section(pub, "referrals_by_neighborhood_quarter", "referrals_by_quarter", "referrals_by_year",
-                  language=language):
-        _neighborhood(pub, language)
     ui.footnotes(pub, language)
 
 
+def _choose_place(pub, language: str) -> str:
+    """Return the place chosen at the top (``?place=``): the whole city, or one neighborhood."""
+    hoods = [h for h in pub.document.get("domains", {}).get("neighborhood", []) if h != "unknown"]
+    hoods.sort(key=lambda h: pub.label("neighborhood", h))
+    return ui.choose(message("monthly.choose_place", language), [places.CITY, *hoods], "place", places.CITY,
+                     lambda h: message("place.city_option", language) if h == places.CITY
+                     else pub.label("neighborhood", h))
+
+
+def _place(pub, hood: str, language: str) -> None:
+    """Write the chosen neighborhood's figures, each from the smallest published grouping that holds it."""
+    name = pub.label("neighborhood", hood)
+    st.header(name)
+    columns = st.columns(3)
+    for column, grain in zip(columns, ("twelve_months", "year")):
+        found = places.smallest_published(pub, hood, grain)
+        if found is None:
+            continue
+        where = places.grouping_name(pub, found.grouping, language)
+        column.metric(message(f"place.referrals_{grain}", language, period=pub.label(grain, found.period)),
+                      ui.format_number(found.figure.value), border=True,
+                      help=message("place.level_help", language, where=where))
+        column.caption(_level_sentence(pub, hood, found, language))
+    latest = places.smallest_published(pub, hood, "twelve_months") or places.smallest_published(pub, hood, "year")
+    if latest is not None and latest.grouping.level != places.CITY:
+        grain = "twelve_months" if "/" in latest.period else "year"
+        share = places.share_of_city(pub, latest.grouping, grain, latest.period)
+        if share is not None:
+            columns[2].metric(message("place.share", language, where=places.grouping_name(pub, latest.grouping, language)),
+                              f"{share.value:.0f}%", border=True)
+    _share_trend(pub, hood, language)
+
+
+def _level_sentence(pub, hood: str, found: places.PlaceFigure, language: str) -> str:
+    """Say which grouping a figure is for ("Columbia City is counted with the rest of District 2")."""
+    name, where = text.markdown(pub.label("neighborhood", hood)), text.markdown(
+        places.grouping_name(pub, found.grouping, language))
+    if found.grouping.level == "neighborhood":
+        return message("place.own_figure", language, hood=name)
+    return message("place.counted_with", language, hood=name, where=where)
+
+
+def _share_trend(pub, hood: str, language: str) -> None:
+    """Chart the area's share of the city's referrals by year, for one grouping (a declared ratio, one axis)."""
+    years = [y for y in pub.periods("referrals_by_year", complete_only=True)]
+    grouping = places.trend_grouping(pub, hood, "year", years)
+    if grouping is None:
+        return
+    rows = []
+    for year in years:
+        share = places.share_of_city(pub, grouping, "year", year)
+        rows.append({"year": year, "share": None if share is None else share.value, "suppressed": share is None})
+    frame = pd.DataFrame(rows)
+    frame["share"] = pd.to_numeric(frame["share"]).astype("float64")
+    where = places.grouping_name(pub, grouping, language)
+    figure = ui.ratio_chart(frame, "year", "share", pub, message("place.share_axis", language))
+    shown = frame.dropna(subset=["share"])
+    summary = message("place.share_summary", language, where=text.markdown(where),
+                      first=f"{shown['share'].iloc[0]:.0f}%", first_period=shown["year"].iloc[0],
+                      last=f"{shown['share'].iloc[-1]:.0f}%", last_period=shown["year"].iloc[-1]) if len(shown) else ""
+    ui.chart_with_table(message("place.share_title", language, where=where), figure, summary,
+                        frame.rename(columns={"share": "value"}), pub,
+                        {"year": message("common.year", language), "value": message("place.share_axis", language)},
+                        f"{grouping.level}_share_of_referrals_by_year", "place_share")
+
+
 def _headline(pub, month: str, language: str) -> None:
-    """Write the four headline figures of the month with their changes."""
+    """Write the four headline figures of the month, each a number: a coarser or earlier whole period
+    where the month's figure is not published."""
     columns = st.columns(len(KPIS))
     for column, (label, table) in zip(columns, KPIS):
-        grain = pub.grain(table)
-        if grain != "month":
-            column.metric(message(label, language), "—", help=message("common.not_published", language), border=True)
+        now = pub.figure(table, month=month) if pub.grain(table) == "month" else None
+        if now is None or now.suppressed:
+            found = places.latest_published(pub, table, month)
+            if found is None:
+                column.metric(message(label, language), "—", help=message("common.not_published", language),
+                              border=True)
+                continue
+            period, figure = found
+            column.metric(message("kpi.in_period", language, what=message(label, language),
+                                  period=pub.label(pub.grain(table), period)), ui.format_number(figure.value),
+                          border=True)
             continue
-        now = pub.figure(table, month=month)
         before = pub.figure(table, month=previous_month(month))
         year_ago = pub.figure(table, month=same_month_last_year(month))
         change = difference(now, year_ago)
@@ -62,7 +138,6 @@ def _headline(pub, month: str, language: str) -> None:
                help_text=message("kpi.vs_last_year", language,
                                  change="—" if change is None else f"{change:+,.0f}",
                                  period=short_month_label(same_month_last_year(month))))
-
 
 
 def _pathways(pub, months: list[str], month: str, language: str) -> None:
@@ -126,32 +201,4 @@ def _funnel(pub, month: str, language: str) -> None:
                 enrolled=ui.format_number(enrolled.value)),
         funnel, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id("referrals_by_month_outcome"),
         "funnel",
-    )
-
-
-
-def _neighborhood(pub, language: str) -> None:
-    """Chart the chosen neighborhood against the city."""
-    hood_table = "referrals_by_neighborhood_quarter"
-    hood_grain = pub.grain(hood_table)
-    hoods = pub.frame(hood_table)
-    names = sorted({h for h in hoods["neighborhood"] if h != "unknown"}, key=lambda h: pub.label("neighborhood", h))
-    default = "BELLTOWN" if "BELLTOWN" in names else names[0]
-    hood = ui.choose(message("monthly.choose_neighborhood", language), names, "neighborhood", default,
-                     lambda h: pub.label("neighborhood", h))
-    mine = hoods[hoods["neighborhood"] == hood]
-    city_table = "referrals_by_year" if hood_grain == "year" else "referrals_by_quarter"
-    city = pub.frame(city_table)
-    figure = ui.part_against_whole(mine, city, hood_grain, pub, pub.label("neighborhood", hood),
-                                   message("common.city", language), message("kpi.referrals", language))
-    latest_period = pub.periods(hood_table, complete_only=True)[-1]
-    mine_latest = pub.figure(hood_table, neighborhood=hood, **{hood_grain: latest_period})
-    city_latest = pub.figure(city_table, **{hood_grain: latest_period})
-    summary = message("summary.neighborhood", language, hood=text.markdown(pub.label("neighborhood", hood)),
-                      value=ui.format_number(mine_latest.value), period=pub.label(hood_grain, latest_period),
-                      total=ui.format_number(city_latest.value))
-    ui.chart_with_table(
-        message("monthly.neighborhood_vs_city", language), figure, summary, mine, pub,
-        {"neighborhood": "Neighborhood", hood_grain: message(f"common.{hood_grain}", language), "value": "Referrals"},
-        pub.table_id(hood_table), "neighborhood",
     )

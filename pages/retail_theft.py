@@ -35,7 +35,7 @@ def _trend(pub, language: str) -> None:
     ui.chart_with_table(
         message("retail.by_period", language), ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language)),
         trend(message("retail.by_period", language), list(cells[grain]), ui.series(cells, grain)[1],
-              lambda p: pub.label(grain, p), language),
+              lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
         cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"}, pub.table_id(table), "theft",
     )
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import String, cast, select
 
 from aggregation.history import ReleaseHistory
-from aggregation.publication import CountKey, build_publication, plan, without_periods
+from aggregation.publication import CountKey, build_publication, candidate_declarations, plan, without_periods
 from aggregation.registry import RATIOS, TABLES
 from aggregation.rules import Rule
 from aggregation.structure import Structure
@@ -30,7 +30,8 @@ from data_access.measures import MEASURES
 from data_access.periods import ReleaseWindow
 
 ALL_DIMENSIONS = (
-    "month", "quarter", "year", "neighborhood", "precinct", "business_district", "pathway", "source",
+    "month", "quarter", "year", "twelve_months", "neighborhood", "precinct", "district", "business_district",
+    "pathway", "source",
     "offense_category", "outcome", "gender", "race_ethnicity", "housing_at_intake", "age_band", "staff_role",
     "substantive", "service_type", "status", "obstacle_type", "suggested_by", "topic",
     "handoff_within_30_min", "intake_within_7_days",
@@ -61,6 +62,10 @@ def read_structure(connection, window: ReleaseWindow):
     precinct_of = {str(i): (str(p) if p is not None else "unknown") for i, _, p, _ in rows}
     business_of = {str(i): ("true" if b else "false") for i, _, _, b in rows}
     names = {str(i): str(name) for i, name, _, _ in rows}
+    district_of = {}
+    if reference.districts:
+        district_of = {str(i): (str(d) if d is not None else "unknown")
+                       for i, d in connection.execute(select(cast(n.c.neighborhood_id, String), cast(n.c.district, String)))}
     domains = {}
     for dimension in ALL_DIMENSIONS:
         measure = MEASURES[DOMAIN_SOURCE.get(dimension, "referrals")]
@@ -70,17 +75,39 @@ def read_structure(connection, window: ReleaseWindow):
     domains["status"] = tuple(dict.fromkeys(
         domains["status"] + dimension_domain(MEASURES["focus_areas"], "status", window, reference)
     ))
-    return Structure(domains, precinct_of, business_of), reference, names
+    return Structure(domains, precinct_of, business_of, district_of), reference, names
 
 
-def release_window(connection, as_of: dt.date, first_month: str | None, cadence: str = "monthly") -> ReleaseWindow:
+def publishable(declarations, structure: Structure) -> tuple:
+    """Return the declarations whose every dimension has values here: no district table without districts,
+    no 12-month table before the program's first twelve months."""
+    return tuple(d for d in declarations if all(structure.domains.get(name) for name in d.dimensions))
+
+
+def release_window(connection, as_of: dt.date, first_month: str | None, cadence: str = "monthly",
+                   window_ends: tuple[str, ...] = ()) -> ReleaseWindow:
     """Return the whole months a release as of ``as_of`` covers: from ``first_month`` (else the program's
-    first month in the data) to the last complete month, cut to a whole quarter under a quarterly cadence."""
+    first month in the data) to the last complete month, cut to a whole quarter under a quarterly cadence.
+    Its 12-month windows end on the last whole quarter and on ``window_ends`` (earlier releases')."""
     window = ReleaseWindow.ending(as_of, "0001-01")
     if cadence == "quarterly":
         window = window.ending_on_quarter()
     first = first_month or first_activity_month(connection) or window.last_month
-    return ReleaseWindow(min(first, window.last_month), window.last_month)
+    window = ReleaseWindow(min(first, window.last_month), window.last_month)
+    latest = [p.key.split("/")[1] for p in window.windows()]  # the window ending on the last whole quarter
+    return ReleaseWindow(window.first_month, window.last_month, tuple(sorted({*window_ends, *latest})))
+
+
+def closed_window_ends(history: ReleaseHistory | None, declarations) -> tuple[str, ...]:
+    """Return the last months of the 12-month windows earlier releases published (they stay published)."""
+    if history is None:
+        return ()
+    ends = set()
+    for declaration in candidate_declarations(declarations):
+        if "twelve_months" in declaration.dimensions and declaration.id in history.cells:
+            position = declaration.dimensions.index("twelve_months")
+            ends |= {key[position].split("/")[1] for key in history.cells[declaration.id]}
+    return tuple(sorted(ends))
 
 
 def build_from_database(
@@ -108,11 +135,13 @@ def build_from_database(
     started = time.perf_counter()
     as_of = as_of or dt.date.today()
     engine = read_only_engine(url)
-    count_keys, distribution_keys = plan(tuple(declarations))
     try:
         with engine.connect() as connection:
-            window = release_window(connection, as_of, first_month, cadence)
+            window = release_window(connection, as_of, first_month, cadence,
+                                    closed_window_ends(history, declarations))
             structure, reference, names = read_structure(connection, window)
+            declarations = publishable(declarations, structure)
+            count_keys, distribution_keys = plan(declarations)
             counts = {}
             for done, key in enumerate(count_keys, 1):
                 counts[key] = aggregate(connection, _request(key), window, reference)

@@ -51,11 +51,20 @@ def table_csv(table: dict) -> str:
     return buffer.getvalue()
 
 
+DIMENSION_NOTES = {
+    "twelve_months": "12 whole months, first/last (2025-10/2026-09): each unit counts in every window that "
+                     "holds its month, so windows overlap and do not add up",
+    "district": "a second grouping of neighborhoods beside precincts (a council district); it need not nest "
+                "in precincts",
+}
+
+
 def datapackage(publication: dict) -> dict:
     """Return a Frictionless data package describing every table's CSV."""
     resources = []
     for table in publication["tables"]:
-        fields = [{"name": d, "type": "string"} for d in table["dimensions"]]
+        fields = [{"name": d, "type": "string", **({"description": DIMENSION_NOTES[d]} if d in DIMENSION_NOTES else {})}
+                  for d in table["dimensions"]]
         fields.append({"name": "value", "type": "number" if table.get("statistic") else "integer",
                        "description": f"{table['unit']}; empty when suppressed"})
         fields.append({"name": "suppressed", "type": "boolean",

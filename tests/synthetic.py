@@ -22,23 +22,28 @@ def declaration(id, dimensions, filters=None, measure="referrals", fallback=None
                             MappingProxyType(filters), fallback)
 
 
-def structure(months, neighborhoods=None, pathways=("a", "b", "c", "unknown"), offenses=("theft", "drugs", "none")):
-    """Return a Structure over a few months, neighborhoods (id -> (precinct, business)) and codes."""
+def structure(months, neighborhoods=None, pathways=("a", "b", "c", "unknown"), offenses=("theft", "drugs", "none"),
+              districts=None):
+    """Return a Structure over a few months, neighborhoods (id -> (precinct, business)), districts that cross
+    the precincts, codes, and the 12-month windows ending on a quarter inside the months."""
     neighborhoods = neighborhoods or {"N1": ("P1", "true"), "N2": ("P1", "false"), "N3": ("P2", "false")}
+    districts = districts or {"N1": "D1", "N2": "D2", "N3": "D2"}
     quarters = sorted({time_parent(m, "quarter") for m in months})
-    quarters = [q for q in quarters if all(time_parent(m, "quarter") != q or True for m in months)]
     years = sorted({m[:4] for m in months})
     hoods = tuple(neighborhoods) + ("unknown",)
+    windows = tuple(f"{months[i - 11]}/{months[i]}" for i in range(11, len(months)) if months[i][5:] in ("03", "06", "09", "12"))
     return Structure(
         domains={
-            "month": tuple(months), "quarter": tuple(quarters), "year": tuple(years),
+            "month": tuple(months), "quarter": tuple(quarters), "year": tuple(years), "twelve_months": windows,
             "neighborhood": hoods,
             "precinct": tuple(sorted({p for p, _ in neighborhoods.values()})) + ("unknown",),
+            "district": tuple(sorted(set(districts.values()))) + ("unknown",),
             "business_district": ("true", "false", "unknown"),
             "pathway": tuple(pathways), "offense_category": tuple(offenses),
         },
         precinct_of={h: p for h, (p, _) in neighborhoods.items()} | {"unknown": "unknown"},
         business_of={h: b for h, (_, b) in neighborhoods.items()},
+        district_of=dict(districts) | {"unknown": "unknown"},
     )
 
 
@@ -47,14 +52,27 @@ def unit_value(units: pd.DataFrame, dimension: str, s: Structure) -> pd.Series:
         return units["month"].map(lambda m: time_parent(m, dimension))
     if dimension == "precinct":
         return units["neighborhood"].map(s.precinct)
+    if dimension == "district":
+        return units["neighborhood"].map(s.district)
     if dimension == "business_district":
         return units["neighborhood"].map(s.business)
     return units[dimension]
 
 
+def in_windows(units: pd.DataFrame, s: Structure) -> pd.DataFrame:
+    """Return one row per unit and 12-month window holding it (a unit counts in every window it falls in)."""
+    parts = []
+    for window in s.domains["twelve_months"]:
+        first, last = window.split("/")
+        part = units[(units["month"] >= first) & (units["month"] <= last)].copy()
+        part["twelve_months"] = window
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else units.assign(twelve_months=pd.Series(dtype=str))
+
+
 def grouped_counts(units: pd.DataFrame, key: CountKey, s: Structure) -> pd.DataFrame:
     """Return the dense cells of one query: value, people, top1, top2, like data_access.aggregate."""
-    rows = units
+    rows = in_windows(units, s) if "twelve_months" in key.dimensions else units
     for dimension, allowed in key.filters:
         rows = rows[unit_value(rows, dimension, s).isin(allowed)]
     dims = list(key.dimensions)

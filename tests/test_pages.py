@@ -74,16 +74,17 @@ def test_monthly_shows_the_published_headline_figures(snapshot):
     assert any("Referrals went from" in m.value for m in at.markdown)
 
 
-def test_url_parameters_choose_the_month_and_the_neighborhood(snapshot):
-    at = run_page("monthly", month="2025-03", neighborhood="PIONEER SQUARE")
+def test_url_parameters_choose_the_month_and_the_place(snapshot):
+    at = run_page("monthly", month="2025-03", place="PIONEER SQUARE")
     referrals = next(m for m in at.metric if m.label == "Referrals")
     assert referrals.value == f"{published(snapshot, 'referrals_by_month', month='2025-03'):,}"
     assert at.query_params["month"] == "2025-03"
-    assert at.selectbox(key="choice_neighborhood").value == "PIONEER SQUARE"
+    assert at.selectbox(key="choice_place").value == "PIONEER SQUARE"
+    assert run_page("monthly").selectbox(key="choice_place").value == "city"  # the whole city by default
 
 
 @pytest.mark.parametrize("params", [
-    {"month": "2099-01"}, {"month": "<script>alert(1)</script>"}, {"neighborhood": "NOWHERE LAND"},
+    {"month": "2099-01"}, {"month": "<script>alert(1)</script>"}, {"place": "NOWHERE LAND"},
     {"month": ""}, {"view": "satellite"}, {"quarter": "1999-Q9"},
 ])
 def test_invalid_url_parameters_fall_back_to_defaults(snapshot, params):
@@ -148,13 +149,73 @@ def test_every_period_leaks_nothing(snapshot, page, param, table):
         assert not bad, f"{page}?{param}={period} sent unpublished numbers: {bad[:10]}"
 
 
+def smallest_published_window(publication, hood):
+    """Return (level, value, figure) of the smallest grouping holding ``hood`` whose latest 12-month figure
+    is published, worked out from the publication file alone, and the figures of the smaller levels."""
+    tables = {t["id"]: t for t in publication["tables"]}
+    city = tables["referrals_by_12_months"]
+    window = max(c["twelve_months"] for c in city["cells"])
+    members = {h["parent"]: h["members"] for h in publication["hierarchies"].values() if h.get("parent")}
+    levels = [("district", members.get("district", {}).get(hood), "referrals_by_district_12_months"),
+              ("precinct", members["precinct"].get(hood), "referrals_by_precinct_12_months"),
+              ("city", None, "referrals_by_12_months")]
+    smaller = []
+    for level, value, table in levels:
+        if level != "city" and value in (None, "unknown"):
+            continue
+        cell = next(c for c in tables[table]["cells"]
+                    if c["twelve_months"] == window and (level == "city" or c[level] == value))
+        if cell.get("value") is not None:
+            return level, value, cell["value"], smaller
+        smaller.append((level, value))
+    raise AssertionError("not even the city's figure is published")
+
+
 @pytest.mark.slow
-def test_every_neighborhood_leaks_nothing(snapshot):
+def test_every_neighborhood_gets_a_number_names_its_level_and_leaks_nothing(snapshot):
+    """Every neighborhood on the home page: a number for the latest 12 months from the smallest published
+    grouping holding it, the grouping named, no figure from a level that is not published, no leak."""
     hoods = [h for h in snapshot["domains"]["neighborhood"] if h != "unknown"]
     allowed = leak.Allowed(snapshot)
+    names = snapshot["labels"]
+    levels = set()
     for hood in hoods:
-        bad = leak.disallowed(run_page("monthly", neighborhood=hood), allowed)
-        assert not bad, f"monthly?neighborhood={hood} sent unpublished numbers: {bad[:10]}"
+        at = run_page("monthly", place=hood)
+        level, value, figure, smaller = smallest_published_window(snapshot, hood)
+        levels.add(level)
+        metric = next(m for m in at.metric if m.label.startswith("Referrals in the 12 months to"))
+        assert metric.value == f"{figure:,}", (hood, level, value)
+        where = {"district": names.get("district", {}).get(value), "precinct": f"Precinct {names['precinct'].get(value)}",
+                 "city": "the whole city"}[level]
+        captions = " ".join(c.value for c in at.caption)
+        assert f"counted with the rest of {where}" in captions, (hood, captions)
+        for smaller_level, smaller_value in smaller:  # withheld there: never shown
+            assert f"rest of {names.get(smaller_level, {}).get(smaller_value, '?')}:" not in captions
+        bad = leak.disallowed(at, allowed)
+        assert not bad, f"monthly?place={hood} sent unpublished numbers: {bad[:10]}"
+    assert "district" in levels  # the demo's districts answer for most neighborhoods
+
+
+def test_withheld_points_carry_the_mark_and_no_number(snapshot):
+    import json as json_module
+
+    at = run_page("monthly")
+    checked = 0
+    for chart in at.get("plotly_chart"):
+        data = json_module.loads(chart.proto.spec)["data"]
+        marks = [t for t in data if t.get("mode") == "text"]
+        marked = {x for t in marks for x, label in zip(t["x"], t["text"]) if label == "‡"}
+        for t in marks:
+            assert set(t["y"]) == {0} and set(t["text"]) == {"‡"}  # on the axis: the position tells nothing
+            assert "hovertemplate" not in t and t.get("hoverinfo") == "skip"
+        for trace in data:
+            if trace.get("mode") == "text" or trace.get("orientation") == "h":
+                continue
+            for x, y in zip(trace.get("x", []), trace.get("y", []) if isinstance(trace.get("y"), list) else []):
+                if y is None:
+                    assert x in marked, (x, trace.get("name"))
+                    checked += 1
+    assert checked, "the demo's home page should have withheld points"
 
 
 def test_the_leak_test_catches_an_unpublished_count(snapshot):
@@ -201,3 +262,18 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
     at = run_page("monthly")
     assert any(m.value.startswith("All ") and "values of this chart are withheld" in m.value for m in at.markdown)
     assert len(at.get("plotly_chart")) == charts - 1
+
+
+def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot):
+    import json as json_module
+
+    from dashboard.summaries import trend
+
+    sentence = trend("Referrals", ["2026-Q2", "2026-Q3", "2026-Q4"], [40, 50, 5], str, partial={"2026-Q4"})
+    assert "2026-Q4" not in sentence and "50 in 2026-Q3" in sentence
+    assert snapshot["release"]["partial_periods"], "the demo snapshot ends mid-quarter"
+    at = run_page("retail_theft")
+    assert not [m.value for m in at.markdown if "to date" in m.value and " went from " in m.value]
+    for chart in at.get("plotly_chart"):
+        for trace in json_module.loads(chart.proto.spec)["data"]:
+            assert not any("to date" in str(x) for x in trace.get("x", []) if isinstance(trace.get("x"), list))

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from aggregation.audit import audit_publication
+from aggregation.registry import TABLES
 from dashboard.settings import SettingsError, load_settings
 from publishing.build import build_from_database, truth_for
 from publishing.release import make_release
@@ -73,3 +74,34 @@ def test_an_archive_keeps_its_first_month(demo_database, tmp_path):
     from publishing.archive import ArchiveError
     with pytest.raises(ArchiveError, match="keeps its first month"):
         make_release(url, archive, as_of=dt.date(2026, 9, 30), source="demo", first_month="2022-01", **SMALL)
+
+
+WINDOW_TABLES = SMALL_TABLES + tuple(
+    d for d in TABLES
+    if d.id in ("referrals_by_12_months", "referrals_by_district_12_months", "referrals_by_district_quarter"))
+
+
+def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_path):
+    """A window of one release minus the next release's is a quarter a year apart: both stay in the
+    archive (carried forward, figures unchanged) and the archive audit protects them together."""
+    from publishing.archive import read_releases
+
+    archive = tmp_path / "archive"
+    for as_of in (dt.date(2026, 7, 31), dt.date(2026, 10, 31)):
+        make_release(demo_database, archive, as_of=as_of, source="demo", declarations=WINDOW_TABLES,
+                     ratio_declarations=SMALL_RATIOS)  # refuses to write unless the archive audit passes
+    first, second = (stored.publication for stored in read_releases(archive))
+
+    def cells(publication, table_id):
+        table = next(t for t in publication["tables"] if t["id"] == table_id)
+        return {(c["twelve_months"], c.get("district")): c.get("value") for c in table["cells"]}
+
+    assert {w for w, _ in cells(first, "referrals_by_district_12_months")} == {"2025-07/2026-06"}
+    assert {w for w, _ in cells(second, "referrals_by_district_12_months")} == {"2025-07/2026-06", "2025-10/2026-09"}
+    for table_id in ("referrals_by_12_months", "referrals_by_district_12_months"):
+        before, after = cells(first, table_id), cells(second, table_id)
+        assert {k: after[k] for k in before} == before  # carried forward as published
+    assert "district" in {h.get("parent") for h in second["hierarchies"].values()}
+    published_districts = [v for (w, d), v in cells(second, "referrals_by_district_12_months").items()
+                           if d != "unknown" and v is not None]
+    assert len(published_districts) >= 5  # the pooled figures answer
