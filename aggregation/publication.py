@@ -248,6 +248,9 @@ def _labels(structure: Structure, names: Mapping[str, str], code_labels: Mapping
         labels[dimension] = {v: given.get(v) or v.replace("_", " ").capitalize() for v in domain}
     labels["neighborhood"] = {h: names.get(h, h.title()) for h in structure.domains["neighborhood"]}
     labels["neighborhood"]["unknown"] = "Unknown or outside the city"
+    if "age_band" in labels:  # "35_44" reads as "35 to 44"
+        labels["age_band"] = {b: b.replace("_and_", " and ").replace("_", " to ").replace("under to ", "Under ")
+                              if b != "unknown" else label for b, label in labels["age_band"].items()}
     if "district" in labels:  # council districts are numbered: "3" reads as "District 3"
         labels["district"] = {d: f"District {d}" if d.isdigit() else label for d, label in labels["district"].items()}
     return labels

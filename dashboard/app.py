@@ -1,4 +1,4 @@
-"""Entry script of the Streamlit app: page setup, navigation and the six pages.
+"""Entry script of the Streamlit app: page setup, navigation and the seven pages.
 
 Must not import ``data_access`` or SQLAlchemy; pages get published figures
 from ``dashboard.data``.
@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.catalog import message  # noqa: E402
 from dashboard.style import apply_style  # noqa: E402
-from pages import about, briefing, monthly, neighborhoods, resources, retail_theft  # noqa: E402
+from pages import about, briefing, monthly, neighborhoods, people, resources, retail_theft  # noqa: E402
 
 st.set_page_config(page_title=message("app.title"), layout="wide", initial_sidebar_state="auto")
 apply_style()
@@ -27,6 +27,7 @@ PAGES = [
     st.Page(neighborhoods.render, title=message("nav.neighborhoods"), url_path="neighborhoods"),
     st.Page(resources.render, title=message("nav.resources"), url_path="resources"),
     st.Page(retail_theft.render, title=message("nav.retail"), url_path="retail-theft"),
+    st.Page(people.render, title=message("nav.people"), url_path="people"),
     st.Page(briefing.render, title=message("nav.briefing"), url_path="briefing"),
     st.Page(about.render, title=message("nav.about"), url_path="about"),
 ]

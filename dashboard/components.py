@@ -307,41 +307,82 @@ def boundary_keys(path: Path, key: str) -> set[str]:
         return set()
 
 
-def _shade(value: float, low: float, high: float) -> list[int]:
-    # a blue ramp from light to dark (colour-blind safe, prints in grey)
-    t = 0.0 if high <= low else (value - low) / (high - low)
-    start, end = (222, 235, 247), (8, 48, 107)
-    return [round(a + (b - a) * t) for a, b in zip(start, end)] + [220]
+# A blue ramp from light to dark (colour-blind safe, prints in grey); withheld areas get no fill at all,
+# a dark outline and the symbol, so that they can never read as "low".
+RAMP = ([198, 219, 239], [107, 174, 214], [33, 113, 181], [8, 48, 107])
+RAMP_NAMES = ("lightest blue", "light blue", "blue", "darkest blue")
+
+
+def value_classes(values: list[float], classes: int = len(RAMP)) -> list[tuple[float, float]]:
+    """Return up to ``classes`` ranges (low, high) that split the published values into groups of about equal
+    size; every bound is one of the values, so a legend shows published figures only."""
+    ordered = sorted(set(values))
+    if not ordered:
+        return []
+    count = min(classes, len(ordered))
+    cuts = [ordered[round(i * (len(ordered) - 1) / count)] for i in range(count + 1)]
+    found, low = [], cuts[0]
+    for high in cuts[1:]:
+        if found and high == found[-1][1]:
+            continue
+        found.append((low, high))
+        low = next((v for v in ordered if v > high), high)
+    return found or [(ordered[0], ordered[-1])]
+
+
+def _class_of(value: float, ranges: list[tuple[float, float]]) -> int:
+    return next((i for i, (_, high) in enumerate(ranges) if value <= high), len(ranges) - 1)
+
+
+def _centre(geometry: dict) -> list[float]:
+    """Return the mean of the largest ring's points: where an area's label goes."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    ring = max((polygon[0] for polygon in polygons), key=len)
+    return [round(sum(p[0] for p in ring) / len(ring), 5), round(sum(p[1] for p in ring) / len(ring), 5)]
+
+
+def map_legend(ranges: list[tuple[float, float]], language: str = "en") -> str:
+    """Return the legend in words: each shade with its range of published figures, and the withheld style."""
+    parts = [message("map.legend_class", language, shade=RAMP_NAMES[i], low=format_number(low), high=format_number(high))
+             if low != high else message("map.legend_single", language, shade=RAMP_NAMES[i], value=format_number(low))
+             for i, (low, high) in enumerate(ranges)]
+    return message("map.legend", language, classes="; ".join(parts), symbol=SUPPRESSED)
 
 
 def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], path: Path, key: str,
-                     caption: str, element_key: str) -> None:
-    """Draw neighborhood polygons shaded by published values; withheld areas grey, with no value anywhere."""
+                     caption: str, element_key: str, language: str = "en") -> None:
+    """Draw area polygons shaded by published values in classes, labelled with their figures; withheld areas
+    unfilled, outlined and marked with the symbol, with no value anywhere. The view fits the boundaries."""
     try:
         geojson, _ = _boundaries(str(path), key)
     except (OSError, ValueError, KeyError, TypeError):
         st.info(message("app.unavailable"))
         return
-    published = [v for v in values.values() if v is not None]
-    low, high = (min(published), max(published)) if published else (0.0, 1.0)
-    features = []
+    ranges = value_classes([v for v in values.values() if v is not None])
+    features, marks, points = [], [], []
     for feature in geojson["features"]:
         hood = feature["properties"]["neighborhood_id"]
         if hood not in values:
             continue
         value = values[hood]
+        shown = SUPPRESSED if value is None else f"{value:,.0f}"
         features.append({
             "type": "Feature", "geometry": feature["geometry"],
             "properties": {
-                "name": labels.get(hood, hood),
-                "shown": SUPPRESSED if value is None else f"{value:,.0f}",
-                "fill": [190, 190, 190, 160] if value is None else _shade(value, low, high),
+                "name": labels.get(hood, hood), "shown": shown,
+                "fill": [255, 255, 255, 0] if value is None else RAMP[_class_of(value, ranges)] + [230],
             },
         })
+        marks.append({"position": _centre(feature["geometry"]), "text": shown,
+                      "colour": [20, 20, 20] if value is None or _class_of(value, ranges) < 2 else [255, 255, 255]})
+    for feature in geojson["features"]:
+        polygons = feature["geometry"]["coordinates"]
+        for polygon in (polygons if feature["geometry"]["type"] == "MultiPolygon" else [polygons]):
+            points += polygon[0]
     layer = pdk.Layer(
         "GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="neighborhoods",
         pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
-        get_line_color=[60, 60, 60, 255], line_width_min_pixels=1,
+        get_line_color=[40, 40, 40, 255], line_width_min_pixels=1,
     )
     outline = pdk.Layer(
         "GeoJsonLayer", {"type": "FeatureCollection", "features": [
@@ -349,10 +390,16 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
         ]}, id="city_outline", stroked=True, filled=False, get_line_color=[20, 20, 20, 255],
         line_width_min_pixels=2, pickable=False,
     )
-    view = pdk.ViewState(latitude=47.61, longitude=-122.33, zoom=10.2, min_zoom=8, max_zoom=14)
+    text_layer = pdk.Layer("TextLayer", marks, id="labels", get_position="position", get_text="text",
+                           get_color="colour", get_size=13, size_units="pixels", pickable=False,
+                           font_family="sans-serif", character_set="auto")
+    view = pdk.data_utils.compute_view(points or [[0, 0]], view_proportion=1)  # the whole area in view
+    view.min_zoom, view.max_zoom = max(view.zoom - 3, 0), view.zoom + 5
     # No basemap: map_style left at pydeck's default sentinel, which Streamlit draws without any
     # style or tile request (map_style=None would make it fetch its default basemap from a third party).
-    deck = pdk.Deck(layers=[outline, layer], initial_view_state=view, map_provider=None,
+    deck = pdk.Deck(layers=[outline, layer, text_layer], initial_view_state=view, map_provider=None,
                     tooltip={"text": "{name}: {shown}"})
     st.pydeck_chart(deck, height=520, key=element_key)
     st.caption(caption)
+    if ranges:
+        st.caption(map_legend(ranges, language))

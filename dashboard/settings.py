@@ -18,7 +18,9 @@ from urllib.parse import quote
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 BUNDLED_BOUNDARIES = PROJECT_ROOT / "data_access" / "seattle" / "mcpp-areas.geojson"
+BUNDLED_DISTRICTS = PROJECT_ROOT / "data_access" / "seattle" / "council-districts.geojson"
 MINIMUM_THRESHOLD = 5
+DEMO_DB_NAME = "demo-2.sqlite"  # the demo's generation: a new name when its tables change (2: districts)
 
 
 class SettingsError(ValueError):
@@ -93,12 +95,31 @@ SETTINGS: tuple[SettingSpec, ...] = (
         None, "GeoJSON property holding the neighborhood_id (default `neighborhood_id`; `NAME` in demo mode).",
     ),
     SettingSpec(
+        "program_name", "LEAD_PROGRAM_NAME", "lead.program_name",
+        "Law Enforcement Assisted Diversion (LEAD)", "The program's name, spelled out on the printed briefing.",
+    ),
+    SettingSpec(
+        "city", "LEAD_CITY", "lead.city",
+        None, "The city or county the program serves, named on the printed briefing. Unset: not named (the demo "
+        "says it shows demo data).",
+    ),
+    SettingSpec(
+        "public_url", "LEAD_PUBLIC_URL", "lead.public_url",
+        None, "The dashboard's public web address, printed on the briefing. Unset: the address the page was "
+        "opened at.",
+    ),
+    SettingSpec(
+        "district_boundaries", "LEAD_DISTRICT_BOUNDARIES", "lead.district_boundaries",
+        BUNDLED_DISTRICTS, "GeoJSON file of district polygons (property `district`) for the map's district view.",
+        Path,
+    ),
+    SettingSpec(
         "contact", "LEAD_CONTACT", "lead.contact",
         "data@lead-program.example", "Where viewers send questions and data problems.",
     ),
     SettingSpec(
         "demo_db_path", "LEAD_DEMO_DB_PATH", "lead.demo_db_path",
-        Path.home() / ".cache" / "lead-dashboard" / "demo.sqlite",
+        Path.home() / ".cache" / "lead-dashboard" / DEMO_DB_NAME,
         "Where the demo database is created on first run.", Path,
     ),
     SettingSpec("demo_seed", "LEAD_DEMO_SEED", "lead.demo_seed", 2011, "Seed of the demo database.", int),
@@ -122,8 +143,12 @@ class Settings:
     language: str = "en"
     boundaries: Path = BUNDLED_BOUNDARIES
     boundaries_key: str | None = None
+    district_boundaries: Path = BUNDLED_DISTRICTS
+    program_name: str = "Law Enforcement Assisted Diversion (LEAD)"
+    city: str | None = None
+    public_url: str | None = None
     contact: str = "data@lead-program.example"
-    demo_db_path: Path = field(default_factory=lambda: Path.home() / ".cache" / "lead-dashboard" / "demo.sqlite")
+    demo_db_path: Path = field(default_factory=lambda: Path.home() / ".cache" / "lead-dashboard" / DEMO_DB_NAME)
     demo_seed: int = 2011
 
     @property

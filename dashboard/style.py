@@ -22,7 +22,9 @@ html { font-size: 17px; }
   [data-testid="stRadio"], .stDeployButton { display: none !important; }
   .block-container { padding: 0 !important; max-width: 100% !important; }
   html { font-size: 12pt; }
-  [data-testid="stPlotlyChart"] { break-inside: avoid; }
+  [data-testid="stPlotlyChart"] { break-inside: avoid; max-width: 100% !important; overflow: hidden; }
+  .js-plotly-plot, .plot-container, .svg-container, .main-svg { max-width: 100% !important; }
+  .st-key-print_tip { display: none !important; }
 }
 </style>
 """

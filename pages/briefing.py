@@ -23,8 +23,14 @@ def render() -> None:
     period = ui.choose(message("briefing.period", language), quarters, "quarter", quarters[-1],
                        lambda q: pub.label("quarter", q))
     label = pub.label("quarter", period)
+    configured = settings()
     st.title(f"{message('briefing.title', language)}: {label}")
+    st.markdown(f"**{text.markdown(configured.program_name)}**"
+                + (f" · {text.markdown(configured.city)}" if configured.city else "")
+                + (f" · {message('briefing.demo', language)}" if pub.release.get("source") == "demo" else ""))
     st.write(message("briefing.intro", language, period=label))
+    st.caption(message("briefing.released", language, as_of=pub.release["as_of"],
+                       generated=str(pub.release.get("generated_at", ""))[:10]))
     ui.as_of_line(pub, language)
 
     st.subheader(message("briefing.headline", language))
@@ -41,6 +47,8 @@ def render() -> None:
     for column, (name, now, before) in zip(columns, rows):
         ui.kpi(column, name, now.value, difference(now, before), message("kpi.vs_previous", language,
                                                                          period=pub.label("quarter", earlier)))
+
+    _small_trend(pub, period, language)
 
     st.subheader(message("briefing.comparisons", language))
     for ratio_id, sentence in (("handoff_within_30_min_share", "briefing.handoff"),
@@ -59,8 +67,28 @@ def render() -> None:
     if caseload is not None:
         key = "resources.bottleneck_caseload_over" if caseload.value > 25 else "resources.bottleneck_caseload_ok"
         st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=f"{caseload.value:.1f}"))
-    st.caption(message("briefing.print_hint", language))
     ui.footnotes(pub, language, unstable=True)
+    address = configured.public_url or _opened_at()
+    st.markdown(message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact)))
+    with st.container(key="print_tip"):  # hidden when printing (dashboard/style.py)
+        st.caption(message("briefing.print_hint", language))
+
+
+def _opened_at() -> str:
+    """Return the address the page was opened at, without its query."""
+    url = str(getattr(st.context, "url", "") or "")
+    return url.split("?")[0] or "—"
+
+
+def _small_trend(pub, period: str, language: str) -> None:
+    """Chart referrals in the eight whole quarters to the chosen one: one small chart for the handout."""
+    quarters = [q for q in pub.periods("referrals_by_quarter", complete_only=True) if q <= period][-8:]
+    frame = pub.frame("referrals_by_quarter")
+    frame = frame[frame["quarter"].isin(quarters)]
+    figure = ui.line_chart(frame, "quarter", None, pub, message("kpi.referrals", language))
+    figure.update_layout(height=220, showlegend=False)
+    st.markdown(f"**{message('briefing.trend', language, first=pub.label('quarter', quarters[0]), last=pub.label('quarter', quarters[-1]))}**")
+    st.plotly_chart(figure, config=ui.PLOTLY_CONFIG, key="briefing_trend")
 
 
 def _waiting_lists(pub, period: str) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import components as ui
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
+from dashboard.summaries import largest_group
 
 
 def render() -> None:
@@ -30,28 +31,34 @@ def _places(pub, configured, language: str) -> None:
     periods = pub.periods(table)
     default = pub.periods(table, complete_only=True)[-1]
     period = ui.choose(message(f"common.{grain}", language), periods, grain, default, lambda p: pub.label(grain, p))
-    view = ui.choose(message("neighborhoods.view", language), ["neighborhoods", "precincts"], "view", "neighborhoods",
+    views = ["neighborhoods", *(["districts"] if pub.table("referrals_by_district_quarter") else []), "precincts"]
+    view = ui.choose(message("neighborhoods.view", language), views, "view", "neighborhoods",
                      lambda v: message(f"neighborhoods.by_{v[:-1]}", language), horizontal=True)
     cells = pub.frame(table)
     cells = cells[cells[grain] == period]
-    if view == "neighborhoods":
+    if view == "districts":
+        _districts(pub, configured, grain, period, language)
+    elif view == "neighborhoods":
         values = {h: (None if s else float(v)) for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"])}
         labels = {h: pub.label("neighborhood", h) for h in values}
-        ui.neighborhood_map(values, labels, configured.boundaries, configured.neighborhood_key,
-                            message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
-                            element_key="map")
+        map_column, table_column = st.columns([3, 2])
+        with map_column:
+            ui.neighborhood_map(values, labels, configured.boundaries, configured.neighborhood_key,
+                                message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
+                                element_key="map", language=language)
         ranked = cells.assign(
             _published=~cells["suppressed"], _name=[pub.label("neighborhood", h) for h in cells["neighborhood"]]
         ).sort_values(["_published", "value", "_name"], ascending=[False, False, True])
         ranked = ranked.drop(columns=["_published", "_name"])
-        ui.chart_with_table(
-            message("neighborhoods.ranked", language), None,
-            message("summary.latest_only", language, what=message("kpi.referrals", language),
-                    last=ui.format_number(pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter",
-                                                     **{grain: period}).value),
-                    last_period=pub.label(grain, period)),
-            ranked, pub, {"neighborhood": "Neighborhood", "value": "Referrals"}, pub.table_id(table), "ranked",
-        )
+        with table_column:  # the map's text alternative, beside it
+            ui.chart_with_table(
+                message("neighborhoods.ranked", language), None,
+                message("summary.latest_only", language, what=message("kpi.referrals", language),
+                        last=ui.format_number(pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter",
+                                                         **{grain: period}).value),
+                        last_period=pub.label(grain, period)),
+                ranked, pub, {"neighborhood": "Neighborhood", "value": "Referrals"}, pub.table_id(table), "ranked",
+            )
     else:
         precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
         if not ui.section(pub, precinct_table, language=language):
@@ -66,6 +73,30 @@ def _places(pub, configured, language: str) -> None:
         )
 
 
+def _districts(pub, configured, grain: str, period: str, language: str) -> None:
+    """Map the districts (a layer of their own polygons) for the period, with their ranked figures beside."""
+    table = "referrals_by_district_quarter"
+    district_grain = pub.grain(table)
+    shown_period = period if district_grain == grain else period[:4]
+    cells = pub.frame(table)
+    cells = cells[cells[district_grain] == shown_period]
+    values = {d: (None if s else float(v)) for d, v, s in zip(cells["district"], cells["value"], cells["suppressed"])}
+    map_column, table_column = st.columns([3, 2])
+    with map_column:
+        ui.neighborhood_map(values, {d: pub.label("district", d) for d in values}, configured.district_boundaries,
+                            "district", message("neighborhoods.map_caption", language,
+                                                period=pub.label(district_grain, shown_period)),
+                            element_key="district_map", language=language)
+    with table_column:
+        ui.chart_with_table(
+            message("neighborhoods.districts", language),
+            ui.bar_chart(cells, "district", pub, message("kpi.referrals", language), horizontal=True),
+            largest_group(pub.label(district_grain, shown_period), [pub.label("district", d) for d in cells["district"]],
+                          ui.series(cells, "district")[1], None, language) or "",
+            cells, pub, {"district": "District", "value": "Referrals"}, pub.table_id(table), "districts",
+        )
+
+
 def _focus_areas(pub, language: str) -> None:
     """List the community-suggested focus areas."""
     focus = pub.frame("focus_areas_by_neighborhood")
@@ -77,7 +108,6 @@ def _focus_areas(pub, language: str) -> None:
 
 
 def largest_line(pub, frame, grain, period, language) -> str:
-    from dashboard.summaries import largest_group
 
     total = pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}).value
     return largest_group(pub.label(grain, period), [pub.label("precinct", p) for p in frame["precinct"]],

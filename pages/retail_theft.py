@@ -18,10 +18,11 @@ def render() -> None:
     ui.as_of_line(pub, language)
     if ui.section(pub, "theft_referrals_by_month", language=language):
         _trend(pub, language)
-    if ui.section(pub, "theft_referrals_by_business_district_quarter", language=language):
-        _districts(pub, language)
-    if ui.section(pub, "theft_referrals_by_quarter_outcome", language=language):
-        _outcomes(pub, language)
+    period = _choose_period(pub, language)  # one choice drives the districts and the outcomes
+    if period and ui.section(pub, "theft_referrals_by_business_district_quarter", language=language):
+        _districts(pub, period, language)
+    if period and ui.section(pub, "theft_referrals_by_quarter_outcome", language=language):
+        _outcomes(pub, period, language)
     if ui.section(pub, "focus_areas_by_neighborhood", language=language):
         _business_focus(pub, language)
     ui.footnotes(pub, language)
@@ -41,13 +42,31 @@ def _trend(pub, language: str) -> None:
 
 
 
-def _districts(pub, language: str) -> None:
+def _choose_period(pub, language: str) -> str | None:
+    """Return the period chosen once for the page: a whole period of the coarser of its tables' grains."""
+    tables = [t for t in ("theft_referrals_by_business_district_quarter", "theft_referrals_by_quarter_outcome")
+              if pub.table(t) is not None]
+    if not tables:
+        return None
+    grain = "year" if any(pub.grain(t) == "year" for t in tables) else "quarter"
+    periods = sorted({p if grain == pub.grain(t) else p[:4] for t in tables for p in pub.periods(t, complete_only=True)})
+    if not periods:
+        return None
+    return ui.choose(message(f"common.{grain}", language), periods, grain, periods[-1], lambda p: pub.label(grain, p))
+
+
+def _in_grain(period: str, grain: str) -> str:
+    """Return the period of ``grain`` for the chosen ``period``: a quarter's year, or a year's last quarter."""
+    if grain == "year":
+        return period[:4]
+    return period if "-Q" in period else f"{period}-Q4"
+
+
+def _districts(pub, chosen: str, language: str) -> None:
     """Chart theft referrals by business district for the chosen period."""
     district_table = "theft_referrals_by_business_district_quarter"
     district_grain = pub.grain(district_table)
-    periods = pub.periods(district_table)
-    period = ui.choose(message(f"common.{district_grain}", language), periods, district_grain,
-                       pub.periods(district_table, complete_only=True)[-1], lambda p: pub.label(district_grain, p))
+    period = _in_grain(chosen, district_grain)
     districts = pub.frame(district_table)
     districts = districts[districts[district_grain] == period]
     ui.chart_with_table(
@@ -62,16 +81,16 @@ def _districts(pub, language: str) -> None:
 
 
 
-def _outcomes(pub, language: str) -> None:
-    """Chart what became of theft referrals in the latest whole period."""
+def _outcomes(pub, chosen: str, language: str) -> None:
+    """Chart what became of theft referrals in the chosen period."""
     outcome_table = "theft_referrals_by_quarter_outcome"
     outcome_grain = pub.grain(outcome_table)
-    outcome_periods = pub.periods(outcome_table, complete_only=True)
+    period = _in_grain(chosen, outcome_grain)
     outcomes = pub.frame(outcome_table)
-    latest = outcomes[outcomes[outcome_grain] == outcome_periods[-1]]
+    latest = outcomes[outcomes[outcome_grain] == period]
     ui.chart_with_table(
         message("retail.outcomes", language), ui.bar_chart(latest, "outcome", pub, message("kpi.referrals", language)),
-        largest_group(pub.label(outcome_grain, outcome_periods[-1]), [pub.label("outcome", o) for o in latest["outcome"]],
+        largest_group(pub.label(outcome_grain, period), [pub.label("outcome", o) for o in latest["outcome"]],
                       ui.series(latest, "outcome")[1], None, language) or "",
         latest, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id(outcome_table), "theft_outcomes",
     )

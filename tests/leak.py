@@ -57,6 +57,11 @@ def deck_numbers(spec: str) -> list[float]:
     found = []
     for layer in deck.get("layers", []):
         data = layer.get("data") or {}
+        if isinstance(data, list):  # a TextLayer's labels: every field but the position and colour
+            for item in data:
+                found += [n for k, v in item.items() if k not in ("position", "colour")
+                          for n in [_number(v)] if n is not None]
+            continue
         features = data.get("features", []) if isinstance(data, dict) else []
         for feature in features:
             for key, value in (feature.get("properties") or {}).items():

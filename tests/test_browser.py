@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PAGES = {"monthly": "", "neighborhoods": "neighborhoods", "resources": "resources", "retail-theft": "retail-theft",
+         "people": "people",
          "briefing": "briefing", "about": "about"}
 WAIT_MS = 60_000
 
@@ -185,6 +186,29 @@ def test_phone_width_and_print_layout(server, browser):
     context.close()
 
 
+def test_printed_pages_fit_the_paper_and_the_handout_names_the_program(server, browser):
+    """Printed at Letter width (816 px at 96 dpi): no chart wider than the paper; the briefing handout names
+    the program, the release, the web address and the contact, has its small chart, and hides the print tip."""
+    base, publication = server
+    context = browser.new_context(viewport={"width": 816, "height": 1056})
+    tab = context.new_page()
+    tab.emulate_media(media="print")
+    for path in ("", "retail-theft", "briefing"):
+        tab.goto(f"{base}/{path}")
+        tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+        _wait_until_rendered(tab)
+        widest = tab.evaluate("() => Math.max(...[...document.querySelectorAll('.js-plotly-plot')]"
+                              ".map(e => e.getBoundingClientRect().right))")
+        assert widest <= 816, f"/{path}: a chart ends at {widest} px, past the paper's width"
+    body = tab.inner_text("body")
+    for words in ("Law Enforcement Assisted Diversion (LEAD)", f"Release as of {publication['release']['as_of']}",
+                  "All figures, definitions and downloads: http", "Questions: data", "Referrals by quarter"):
+        assert words in body, words
+    assert tab.locator(".st-key-print_tip").count() == 1 and not tab.locator(".st-key-print_tip").is_visible()
+    tab.screenshot(path=str(ARTIFACTS / "briefing-print.png"), full_page=True)
+    context.close()
+
+
 def test_no_request_leaves_the_apps_origin(server, browser):
     """No third party sees the viewers: every request of every page goes to our server."""
     base, _ = server
@@ -273,3 +297,30 @@ def test_hostile_names_are_shown_as_text_everywhere(hostile_server, browser):
     assert "\u202e" not in shown and "\u2066" not in shown  # bidirectional controls are removed
     foreign = sorted({u for u in requests if not u.startswith((base, "data:", "blob:", "about:"))})
     assert not foreign, foreign
+
+
+def test_choosing_a_place_in_the_browser_answers_for_it(server, browser):
+    """The home page's place control, used as a reader would: every figure follows the place and names
+    the grouping it comes from; the URL keeps the choice; the district map draws."""
+    base, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(f"{base}/")
+    tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+    _wait_until_rendered(tab)
+    place = tab.locator("[data-testid='stSelectbox']").filter(has_text="Place").locator("input")
+    place.click()
+    tab.keyboard.type("Columbia City")
+    tab.keyboard.press("Enter")
+    tab.get_by_text("is counted with the rest of").first.wait_for(timeout=WAIT_MS)
+    _wait_until_rendered(tab)
+    assert "place=COLUMBIA" in tab.url
+    body = tab.inner_text("body")
+    assert "Referrals in the 12 months to" in body and "Columbia City" in body
+    tab.screenshot(path=str(ARTIFACTS / "monthly-place.png"), full_page=False)
+    tab.goto(f"{base}/neighborhoods?view=districts")
+    tab.wait_for_selector("canvas", timeout=WAIT_MS)
+    _wait_until_rendered(tab)
+    assert "Referrals by district" in tab.inner_text("body")
+    assert _drawn(tab.query_selector("canvas").screenshot()) > 20, "the district map is blank"
+    context.close()

@@ -4,11 +4,13 @@ and sends the browser nothing but published values, declared ratios and differen
 from __future__ import annotations
 
 import pytest
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from tests import leak
 
-PAGES = ["monthly", "neighborhoods", "resources", "retail_theft", "briefing", "about"]
+PAGES = ["monthly", "neighborhoods", "resources", "retail_theft", "people", "briefing", "about"]
 
 SCRIPT = """
 import streamlit as st
@@ -70,8 +72,9 @@ def test_monthly_shows_the_published_headline_figures(snapshot):
     at = run_page("monthly")
     referrals = next(m for m in at.metric if m.label == "Referrals")
     assert referrals.value == f"{published(snapshot, 'referrals_by_month', month=month):,}"
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(at.get("plotly_chart")) >= 3
     assert any("Referrals went from" in m.value for m in at.markdown)
+    assert len(at.metric) == 4 and not [m.label for m in at.metric if m.value in ("‡", "—")]  # each a number
 
 
 def test_url_parameters_choose_the_month_and_the_place(snapshot):
@@ -107,13 +110,32 @@ def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
     # fetch its default basemap from a third party: test_browser records that no request leaves the app.)
     assert deck.get("mapStyle") == "__MAP_STYLE__" and "mapbox" not in decks[0].proto.json.lower()
     features = next(l for l in deck["layers"] if l.get("id") == "neighborhoods")["data"]["features"]
-    year = at.selectbox(key="choice_year").value if at.selectbox else None
     withheld = [f for f in features if f["properties"]["shown"] == "‡"]
     assert withheld, "the demo should have small neighborhoods"
     for feature in withheld:
         assert set(feature["properties"]) == {"name", "shown", "fill"}
-        assert feature["properties"]["fill"][:3] == [190, 190, 190]
+        assert feature["properties"]["fill"][3] == 0  # unfilled: never a shade of the scale
+    shown = [f["properties"]["fill"] for f in features if f["properties"]["shown"] != "‡"]
+    assert shown and all(fill[3] > 0 for fill in shown)
+    labels = next(l for l in deck["layers"] if l.get("id") == "labels")["data"]
+    assert sorted(m["text"] for m in labels) == sorted(f["properties"]["shown"] for f in features)
     assert len(features) >= 55
+    legend = next(c.value for c in at.caption if c.value.startswith("Referrals: "))
+    assert "darkest blue" in legend and "withheld" in legend
+    for low, high in re.findall(r"([\d,]+) to ([\d,]+)", legend):  # every bound is a published figure
+        assert {float(low.replace(",", "")), float(high.replace(",", ""))} <= leak.Allowed(snapshot).values
+    view = deck["initialViewState"]  # the whole city in view: fitted to the boundaries, not a fixed centre
+    assert 47.4 < view["latitude"] < 47.8 and 9 <= view["zoom"] <= 12
+
+
+def test_districts_are_a_map_layer_of_their_own(snapshot):
+    import json
+
+    at = run_page("neighborhoods", view="districts")
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    features = next(l for l in deck["layers"] if l.get("id") == "neighborhoods")["data"]["features"]
+    assert {f["properties"]["name"] for f in features} >= {f"District {d}" for d in range(1, 8)}
+    assert not leak.disallowed(at, leak.Allowed(snapshot))
 
 
 def test_about_offers_every_table_and_the_whole_publication(snapshot):
@@ -189,8 +211,9 @@ def test_every_neighborhood_gets_a_number_names_its_level_and_leaks_nothing(snap
                  "city": "the whole city"}[level]
         captions = " ".join(c.value for c in at.caption)
         assert f"counted with the rest of {where}" in captions, (hood, captions)
-        for smaller_level, smaller_value in smaller:  # withheld there: never shown
-            assert f"rest of {names.get(smaller_level, {}).get(smaller_value, '?')}:" not in captions
+        assert metric.proto.help == f"Counted for {where}, the smallest area whose figure is published."
+        for smaller_level, smaller_value in smaller:  # withheld there: never the level of this figure
+            assert names.get(smaller_level, {}).get(smaller_value, "?") not in metric.proto.help
         bad = leak.disallowed(at, allowed)
         assert not bad, f"monthly?place={hood} sent unpublished numbers: {bad[:10]}"
     assert "district" in levels  # the demo's districts answer for most neighborhoods
@@ -269,8 +292,9 @@ def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot
 
     from dashboard.summaries import trend
 
-    sentence = trend("Referrals", ["2026-Q2", "2026-Q3", "2026-Q4"], [40, 50, 5], str, partial={"2026-Q4"})
-    assert "2026-Q4" not in sentence and "50 in 2026-Q3" in sentence
+    sentence = trend("Referrals", ["2026-Q2", "2026-Q3", "2026-Q4"], [40, 50, 5], lambda q: q.replace("-", " "),
+                     partial={"2026-Q4"})
+    assert "Q4" not in sentence and "50 in 2026 Q3" in sentence and "fewest" not in sentence
     assert snapshot["release"]["partial_periods"], "the demo snapshot ends mid-quarter"
     at = run_page("retail_theft")
     assert not [m.value for m in at.markdown if "to date" in m.value and " went from " in m.value]

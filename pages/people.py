@@ -1,0 +1,70 @@
+"""People served: who enrolls (gender, race and ethnicity, age, housing at intake) and who meets them
+(contacts by staff role), for accountability on cultural competency and peer outreach."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import components as ui
+from dashboard.catalog import message
+from dashboard.data import current_publication, settings
+from dashboard.summaries import largest_group, trend
+
+BREAKDOWNS = (  # (declared table, dimension, title message)
+    ("enrollments_by_year_gender", "gender", "people.by_gender"),
+    ("enrollments_by_year_race_ethnicity", "race_ethnicity", "people.by_race"),
+    ("enrollments_by_year_age_band", "age_band", "people.by_age"),
+    ("enrollments_by_year_housing", "housing_at_intake", "people.by_housing"),
+)
+
+
+def render() -> None:
+    language = settings().language
+    pub = current_publication()
+    st.title(message("people.title", language))
+    st.write(message("people.intro", language))
+    ui.as_of_line(pub, language)
+    if ui.section(pub, "enrollments_by_year", language=language):
+        years = pub.periods("enrollments_by_year", complete_only=True) or pub.periods("enrollments_by_year")
+        year = ui.choose(message("common.year", language), years, "year", years[-1], lambda y: pub.label("year", y))
+        total = pub.figure("enrollments_by_year", year=year).value
+        for table, dimension, title in BREAKDOWNS:
+            if ui.section(pub, table, language=language):
+                _breakdown(pub, table, dimension, title, year, total, language)
+    if ui.section(pub, "contacts_by_month_staff_role", language=language):
+        _contacts(pub, language)
+    ui.footnotes(pub, language)
+
+
+def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: float | None, language: str) -> None:
+    """Chart one year's enrollments by one characteristic, with the largest group in a sentence."""
+    cells = pub.frame(table)
+    cells = cells[cells["year"] == year]
+    ui.chart_with_table(
+        message(title, language),
+        ui.bar_chart(cells, dimension, pub, message("people.enrollments", language), horizontal=True),
+        largest_group(pub.label("year", year), [pub.label(dimension, v) for v in cells[dimension]],
+                      ui.series(cells, dimension)[1], total, language)
+        or message("summary.no_data", language, what=message(title, language)),
+        cells, pub, {dimension: message(title, language), "value": message("people.enrollments", language)},
+        pub.table_id(table), f"people_{dimension}",
+    )
+
+
+def _contacts(pub, language: str) -> None:
+    """Chart contacts by staff role over the last eight periods of the published grain."""
+    table = "contacts_by_month_staff_role"
+    grain = pub.grain(table)
+    periods = pub.periods(table, complete_only=True)[-8:]
+    cells = pub.frame(table)
+    cells = cells[cells[grain].isin(periods)]
+    peers = cells[cells["staff_role"] == "peer_outreach"]
+    ui.chart_with_table(
+        message("people.contacts", language),
+        ui.line_chart(cells, grain, "staff_role", pub, message("people.contacts_axis", language), kind="bar"),
+        trend(message("people.peer_contacts", language), list(peers[grain]), ui.series(peers, grain)[1],
+              lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
+        cells, pub, {grain: message(f"common.{grain}", language), "staff_role": message("people.role", language),
+                     "value": message("people.contacts_axis", language)},
+        pub.table_id(table), "contacts_by_role",
+    )
