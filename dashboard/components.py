@@ -390,10 +390,12 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
         ]}, id="city_outline", stroked=True, filled=False, get_line_color=[20, 20, 20, 255],
         line_width_min_pixels=2, pickable=False,
     )
+    # pydeck reads a bare string as an expression: literal strings are quoted ("'auto'" draws the symbol).
     text_layer = pdk.Layer("TextLayer", marks, id="labels", get_position="position", get_text="text",
-                           get_color="colour", get_size=13, size_units="pixels", pickable=False,
-                           font_family="sans-serif", character_set="auto")
-    view = pdk.data_utils.compute_view(points or [[0, 0]], view_proportion=1)  # the whole area in view
+                           get_color="colour", get_size=13, pickable=False, character_set="'auto'",
+                           font_family="'sans-serif'", font_weight=700)
+    view = pdk.data_utils.compute_view(points or [[0, 0]], view_proportion=1)  # the whole area in view,
+    view.zoom = round(view.zoom - 0.6, 1)  # with a margin for a 520 px tall map and a phone's width
     view.min_zoom, view.max_zoom = max(view.zoom - 3, 0), view.zoom + 5
     # No basemap: map_style left at pydeck's default sentinel, which Streamlit draws without any
     # style or tile request (map_style=None would make it fetch its default basemap from a third party).

@@ -125,7 +125,9 @@ def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
     for low, high in re.findall(r"([\d,]+) to ([\d,]+)", legend):  # every bound is a published figure
         assert {float(low.replace(",", "")), float(high.replace(",", ""))} <= leak.Allowed(snapshot).values
     view = deck["initialViewState"]  # the whole city in view: fitted to the boundaries, not a fixed centre
-    assert 47.4 < view["latitude"] < 47.8 and 9 <= view["zoom"] <= 12
+    assert 47.4 < view["latitude"] < 47.8 and 8.5 <= view["zoom"] <= 12
+    text_layer = next(l for l in deck["layers"] if l.get("id") == "labels")
+    assert text_layer["characterSet"] == "auto"  # a literal, not an expression: the symbol is drawn
 
 
 def test_districts_are_a_map_layer_of_their_own(snapshot):
