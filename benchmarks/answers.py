@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PAGES = ("monthly", "neighborhoods", "resources", "retail_theft", "briefing", "about")
+PAGES = ("monthly", "neighborhoods", "resources", "retail_theft", "people", "briefing", "about")
 BASELINE = "ebcda7f"  # the last commit before issue 10's work
 
 # Run in a subprocess with the tree under test first on sys.path; prints one JSON line.
@@ -135,6 +135,8 @@ def main() -> int:
         results = {"publish_seconds": seconds, "pages": {}, "neighborhoods": {}}
         for page in PAGES:
             for name, tree in trees.items():
+                if not (tree / "pages" / f"{page}.py").is_file():
+                    continue  # a page the baseline did not have
                 found = run_page(tree, work / f"pub-{name}", page, {})
                 results["pages"].setdefault(page, {})[name] = found
         hoods = [h for h in pubs["after"]["domains"]["neighborhood"] if h != "unknown"]
@@ -167,6 +169,9 @@ def report(results: dict) -> None:
     print(f"\n{'page':<14} {'':6} {'chart points shown / withheld':<34} {'table cells shown / withheld':<34} headline withheld")
     for page, found in results["pages"].items():
         for name in ("before", "after"):
+            if name not in found:
+                print(f"{page:<14} {name:<6} (no such page)")
+                continue
             r = found[name]
             headline = sum(v in ("‡", "—") for _, v in r["metrics"])
             print(f"{page:<14} {name:<6} {share(r['points']):<34} {share(r['cells']):<34} "

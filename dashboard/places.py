@@ -20,14 +20,13 @@ LEVELS = ("neighborhood", "district", "precinct", CITY)  # smallest first
 REFERRAL_TABLES = {
     "twelve_months": {"district": "referrals_by_district_12_months", "precinct": "referrals_by_precinct_12_months",
                       CITY: "referrals_by_12_months"},
-    "year": {"neighborhood": "referrals_by_neighborhood_quarter", "district": "referrals_by_district_quarter",
-             "precinct": "referrals_by_precinct_year", CITY: "referrals_by_year"},
+    "year": {"neighborhood": "referrals_by_neighborhood_quarter", "precinct": "referrals_by_precinct_year",
+             CITY: "referrals_by_year"},
 }
 SHARE_RATIOS = {
     "twelve_months": {"district": "district_share_of_referrals_12_months",
                       "precinct": "precinct_share_of_referrals_12_months"},
-    "year": {"neighborhood": "neighborhood_share_of_referrals_by_year", "district": "district_share_of_referrals_by_year",
-             "precinct": "precinct_share_of_referrals_by_year"},
+    "year": {"neighborhood": "neighborhood_share_of_referrals_by_year", "precinct": "precinct_share_of_referrals_by_year"},
 }
 
 

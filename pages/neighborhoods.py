@@ -31,13 +31,13 @@ def _places(pub, configured, language: str) -> None:
     periods = pub.periods(table)
     default = pub.periods(table, complete_only=True)[-1]
     period = ui.choose(message(f"common.{grain}", language), periods, grain, default, lambda p: pub.label(grain, p))
-    views = ["neighborhoods", *(["districts"] if pub.table("referrals_by_district_quarter") else []), "precincts"]
+    views = ["neighborhoods", *(["districts"] if pub.periods("referrals_by_district_12_months") else []), "precincts"]
     view = ui.choose(message("neighborhoods.view", language), views, "view", "neighborhoods",
                      lambda v: message(f"neighborhoods.by_{v[:-1]}", language), horizontal=True)
     cells = pub.frame(table)
     cells = cells[cells[grain] == period]
     if view == "districts":
-        _districts(pub, configured, grain, period, language)
+        _districts(pub, configured, language)
     elif view == "neighborhoods":
         values = {h: (None if s else float(v)) for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"])}
         labels = {h: pub.label("neighborhood", h) for h in values}
@@ -73,25 +73,24 @@ def _places(pub, configured, language: str) -> None:
         )
 
 
-def _districts(pub, configured, grain: str, period: str, language: str) -> None:
-    """Map the districts (a layer of their own polygons) for the period, with their ranked figures beside."""
-    table = "referrals_by_district_quarter"
-    district_grain = pub.grain(table)
-    shown_period = period if district_grain == grain else period[:4]
+def _districts(pub, configured, language: str) -> None:
+    """Map the districts (a layer of their own polygons) over the latest 12 months, their figures beside."""
+    table = "referrals_by_district_12_months"
+    window = pub.periods(table)[-1]
     cells = pub.frame(table)
-    cells = cells[cells[district_grain] == shown_period]
+    cells = cells[cells["twelve_months"] == window]
     values = {d: (None if s else float(v)) for d, v, s in zip(cells["district"], cells["value"], cells["suppressed"])}
     map_column, table_column = st.columns([3, 2])
     with map_column:
         ui.neighborhood_map(values, {d: pub.label("district", d) for d in values}, configured.district_boundaries,
                             "district", message("neighborhoods.map_caption", language,
-                                                period=pub.label(district_grain, shown_period)),
+                                                period=pub.label("twelve_months", window)),
                             element_key="district_map", language=language)
     with table_column:
         ui.chart_with_table(
             message("neighborhoods.districts", language),
             ui.bar_chart(cells, "district", pub, message("kpi.referrals", language), horizontal=True),
-            largest_group(pub.label(district_grain, shown_period), [pub.label("district", d) for d in cells["district"]],
+            largest_group(pub.label("twelve_months", window), [pub.label("district", d) for d in cells["district"]],
                           ui.series(cells, "district")[1], None, language) or "",
             cells, pub, {"district": "District", "value": "Referrals"}, pub.table_id(table), "districts",
         )

@@ -78,7 +78,7 @@ def test_an_archive_keeps_its_first_month(demo_database, tmp_path):
 
 WINDOW_TABLES = SMALL_TABLES + tuple(
     d for d in TABLES
-    if d.id in ("referrals_by_12_months", "referrals_by_district_12_months", "referrals_by_district_quarter"))
+    if d.id in ("referrals_by_12_months", "referrals_by_district_12_months"))
 
 
 def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_path):
