@@ -85,7 +85,7 @@ def test_settings_precedence_and_validation(tmp_path):
     assert load_settings({"LEAD_PUBLICATION": str(tmp_path)}, secrets).db_url is None
     archive = load_settings({"LEAD_ARCHIVE": str(tmp_path), "LEAD_DB_URL": "sqlite:///x.sqlite"}, secrets)
     assert archive.mode == "archive" and archive.db_url is None and archive.served_archive == tmp_path
-    assert load_settings({}, tmp_path / "absent.toml").served_archive.name == "demo-archive"
+    assert load_settings({}, tmp_path / "absent.toml").served_archive.name == "demo-2-archive"  # beside demo-2.sqlite
     for bad in ({"LEAD_THRESHOLD": "4"}, {"LEAD_THRESHOLD": "eleven"}, {"LEAD_RELEASE_CADENCE": "weekly"},
                 {"LEAD_PUBLICATION": str(tmp_path), "LEAD_ARCHIVE": str(tmp_path)}):
         try:
