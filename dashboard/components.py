@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard import text
 from dashboard.catalog import message
-from dashboard.published import SUPPRESSED, TIME_GRAINS as TIME_DIMENSIONS, Publication, format_number, short_month_label
+from dashboard.published import SUPPRESSED, TIME_GRAINS, Publication, format_number, short_month_label
 
 # Okabe-Ito: distinguishable with every common form of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -171,7 +171,7 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
     the chart, not of its table.
     """
     figure = go.Figure()
-    if x in TIME_DIMENSIONS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
+    if x in TIME_GRAINS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
         frame = frame[~frame[x].isin(publication.partial_periods)]
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
     for index, (name, part) in enumerate(groups):

@@ -61,8 +61,8 @@ def _place(pub, hood: str, language: str) -> None:
     name = pub.label("neighborhood", hood)
     st.header(name)
     columns = st.columns(3)
-    for column, grain in zip(columns, ("twelve_months", "year")):
-        found = places.smallest_published(pub, hood, grain)
+    found_by_grain = {grain: places.smallest_published(pub, hood, grain) for grain in ("twelve_months", "year")}
+    for column, (grain, found) in zip(columns, found_by_grain.items()):
         if found is None:
             continue
         where = places.grouping_name(pub, found.grouping, language)
@@ -70,9 +70,8 @@ def _place(pub, hood: str, language: str) -> None:
                       ui.format_number(found.figure.value), border=True,
                       help=message("place.level_help", language, where=where))
         column.caption(_level_sentence(pub, hood, found, language))
-    latest = places.smallest_published(pub, hood, "twelve_months") or places.smallest_published(pub, hood, "year")
+    grain, latest = next(((g, f) for g, f in found_by_grain.items() if f is not None), (None, None))
     if latest is not None and latest.grouping.level != places.CITY:
-        grain = "twelve_months" if "/" in latest.period else "year"
         share = places.share_of_city(pub, latest.grouping, grain, latest.period)
         if share is not None:
             columns[2].metric(message("place.share", language, where=places.grouping_name(pub, latest.grouping, language)),
