@@ -166,13 +166,26 @@ def _choose_grain(declaration: TableDeclaration, counts: Mapping[CountKey, pd.Da
     while chosen.pooled_fallback is not None and chosen.suppressed_by_rule and not chosen.statistic:
         cells = _restrict_domain(chosen, counts[count_key(chosen)], structure)
         reasons = primary_sensitivity(CountTable(chosen, cells), rule)
-        share = sum(r is not None for r in reasons) / max(len(reasons), 1)
+        share = would_be_suppressed(cells, [r is not None for r in reasons], chosen.dimensions) / max(len(reasons), 1)
         if share <= POOLING_SHARE:
             break
         pooled.append(f"{chosen.id} -> {chosen.pooled_fallback.id} ({share:.0%} of cells sensitive)")
         pooled_from = pooled_from or declaration.id
         chosen = chosen.pooled_fallback
     return chosen, pooled_from
+
+
+def would_be_suppressed(cells: pd.DataFrame, sensitive: list[bool], dimensions: tuple[str, ...]) -> int:
+    """Return an estimate (a lower bound where each period's total is published) of the cells protection
+    would withhold: every sensitive cell and, in a period whose breakdown holds exactly one, a partner (a lone
+    withheld cell is the period's total minus the others). Chooses grains only: never a safety check."""
+    time = [d for d in dimensions if d in TIME_DIMENSIONS]
+    breakdown = [d for d in dimensions if d not in TIME_DIMENSIONS]
+    if not time or not breakdown or not len(cells):
+        return sum(sensitive)
+    per_period = pd.Series(sensitive, index=cells.index).groupby([cells[d] for d in time]).agg(["sum", "size"])
+    return int(sum(min(size, total + 1) if total == 1 else total
+                   for total, size in zip(per_period["sum"], per_period["size"])))
 
 
 def without_periods(counts: Mapping, distributions: Mapping, structure: Structure,

@@ -48,6 +48,9 @@ CATALOGS: dict[str, dict[str, str]] = {
         "common.download_csv": "Download this table (CSV)",
         "common.city": "Whole city",
         "common.city_total": "All referrals",
+        "common.referrals": "referrals",
+        "common.enrollments": "new enrollments",
+        "common.theft_referrals": "shoplifting and other theft referrals",
         "common.not_published": "Not published for this period.",
         "common.not_in_release": "This part is not in the release you are viewing.",
         "chart.withheld": "{n} of {m} values in this chart are withheld ({symbol}) to protect privacy.",
@@ -55,6 +58,13 @@ CATALOGS: dict[str, dict[str, str]] = {
             "All {n} values of this chart are withheld to protect privacy; the totals for longer periods "
             "and larger areas on this page, and every table in About the data, are published."
         ),
+        "chart.mostly_withheld": (
+            "{n} of {m} values are withheld ({symbol}) to protect privacy, too many for a chart; the published ones "
+            "are in the table below. {coarser}"
+        ),
+        "chart.all_withheld_pointer": "All {n} values of this chart are withheld to protect privacy. {coarser}",
+        "coarser.total": "The figure for all of them together is published: {value} {what} in {period}.",
+        "coarser.total_withheld": "Only the figures for longer periods or the whole city are published ({where}).",
         "kpi.referrals": "Referrals",
         "kpi.enrollments": "New enrollments",
         "kpi.active": "People active",
@@ -130,6 +140,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "retail.intro": "Shoplifting and other theft referrals diverted to case management instead of jail.",
         "retail.by_period": "Shoplifting and other theft referrals",
         "retail.by_district": "By business district",
+        "retail.districts_together": "In the business districts, all together",
         "retail.outcomes": "What became of these referrals",
         "retail.focus": "Focus areas suggested by businesses",
         "people.title": "People served",

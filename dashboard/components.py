@@ -119,17 +119,23 @@ def table_download(frame: pd.DataFrame, table_id: str, key: str) -> None:
 
 
 def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: pd.DataFrame,
-                     publication: Publication, columns: dict[str, str], table_id: str, key: str) -> None:
+                     publication: Publication, columns: dict[str, str], table_id: str, key: str,
+                     coarser: str = "") -> None:
     """Show a chart with its one-sentence summary, and its numbers as a table with a download.
 
-    Says how many of the chart's values are withheld; a chart whose values are all withheld is
-    replaced by one sentence.
+    Says how many of the chart's values are withheld. A chart whose values are all withheld, or mostly
+    withheld where ``coarser`` points to the published figure for them together, is replaced by one
+    sentence (its published values stay in the table below).
     """
     st.subheader(title)
     st.write(summary)
     withheld = int(frame["suppressed"].sum()) if "suppressed" in frame.columns else 0
     if figure is not None and len(frame) and withheld == len(frame):
-        st.write(message("chart.all_withheld", n=withheld))
+        st.write(message("chart.all_withheld_pointer", n=withheld, coarser=coarser) if coarser
+                 else message("chart.all_withheld", n=withheld))
+        figure = None
+    elif figure is not None and coarser and 2 * withheld > len(frame):
+        st.write(message("chart.mostly_withheld", n=withheld, m=len(frame), symbol=SUPPRESSED, coarser=coarser))
         figure = None
     elif withheld:
         st.caption(message("chart.withheld", n=withheld, m=len(frame), symbol=SUPPRESSED))
@@ -138,6 +144,15 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
     with st.expander(message("common.show_table")):
         st.dataframe(display_table(frame, publication, columns), hide_index=True, key=f"table_{key}")
         table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}")
+
+
+def coarser_figure(publication: Publication, table_id: str, what: str, grain: str, period: str) -> str:
+    """Return the sentence pointing to the published total of ``table_id`` for ``period`` (empty when withheld)."""
+    figure = publication.figure(table_id, **{grain: period})
+    if figure.suppressed:
+        return ""
+    return message("coarser.total", value=format_number(figure.value), what=what,
+                   period=text.markdown(publication.label(grain, period)))
 
 
 # -- charts -----------------------------------------------------------------------

@@ -199,6 +199,13 @@ def quarter_label(key: str) -> str:
     return f"{quarter} {year}"
 
 
+def period_holding(month: str, grain: str) -> str:
+    """Return the period of ``grain`` that holds ``month`` (``2026-10`` is in ``2026-Q4`` and ``2026``)."""
+    if grain == "quarter":
+        return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+    return month[:4] if grain == "year" else month
+
+
 def previous_month(key: str) -> str:
     year, month = (int(x) for x in key.split("-"))
     return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"

@@ -9,7 +9,7 @@ from dashboard import components as ui, places, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import (
-    difference, month_label, previous_month, same_month_last_year, short_month_label,
+    difference, month_label, period_holding, previous_month, same_month_last_year, short_month_label,
 )
 from dashboard.summaries import largest_group, trend
 
@@ -19,7 +19,7 @@ KPIS = (
     ("kpi.active", "active_participants_by_month"),
     ("kpi.connected", "services_connected_by_month"),
 )
-WINDOW_MONTHS = 24
+PERIODS_SHOWN = {"month": 24, "quarter": 8, "year": 4}  # about two years at month and quarter grain
 
 
 def render() -> None:
@@ -140,25 +140,24 @@ def _headline(pub, month: str, language: str) -> None:
 
 
 def _pathways(pub, months: list[str], month: str, language: str) -> None:
-    """Chart referrals by pathway over the two years to the chosen month, with the city total."""
-    shown = [m for m in months if m <= month][-WINDOW_MONTHS:]
-    totals = pub.frame("referrals_by_month")
-    totals = totals[totals["month"].isin(shown)]
-    by_pathway = pub.frame("referrals_by_month_pathway")
+    """Chart referrals by pathway, with the city total, over two years to the chosen month at the grain
+    the table is published at (month, or a coarser one where months would be mostly withheld)."""
     grain = pub.grain("referrals_by_month_pathway")
-    if grain == "month":
-        by_pathway = by_pathway[by_pathway["month"].isin(shown)]
+    periods = sorted({period_holding(m, grain) for m in months if m <= month})
+    shown = [p for p in periods if p not in pub.partial_periods][-PERIODS_SHOWN[grain]:]
+    totals = pub.frame(f"referrals_by_{grain}")
+    totals = totals[totals[grain].isin(shown)]
+    by_pathway = pub.frame("referrals_by_month_pathway")
+    by_pathway = by_pathway[by_pathway[grain].isin(shown)]
     figure = ui.line_chart(by_pathway, grain, "pathway", pub, message("kpi.referrals", language))
-    if grain == "month":
-        ui.add_total_line(figure, totals, "month", pub, message("common.city_total", language))
+    ui.add_total_line(figure, totals, grain, pub, message("common.city_total", language))
     ui.chart_with_table(
         message("monthly.referrals_by_pathway", language), figure,
-        trend(message("kpi.referrals", language), list(totals["month"]), ui.series(totals, "month")[1],
-              month_label, language),
+        trend(message("kpi.referrals", language), list(totals[grain]), ui.series(totals, grain)[1],
+              lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
         by_pathway, pub, {grain: message(f"common.{grain}", language), "pathway": "Pathway", "value": "Referrals"},
         pub.table_id("referrals_by_month_pathway"), "pathway",
     )
-
 
 
 def _sources(pub, language: str) -> None:
@@ -169,8 +168,7 @@ def _sources(pub, language: str) -> None:
     recent = source_periods[-8:]
     sources_shown = sources[sources[source_grain].isin(recent)]
     latest = sources_shown[sources_shown[source_grain] == recent[-1]]
-    latest_total = pub.figure("referrals_by_quarter" if source_grain == "quarter" else "referrals_by_month",
-                              **{source_grain: recent[-1]}).value
+    latest_total = pub.figure(f"referrals_by_{source_grain}", **{source_grain: recent[-1]}).value
     ui.chart_with_table(
         message("monthly.referrals_by_source", language),
         ui.line_chart(sources_shown, source_grain, "source", pub, message("kpi.referrals", language), kind="bar"),
@@ -179,6 +177,8 @@ def _sources(pub, language: str) -> None:
         sources_shown, pub, {source_grain: message(f"common.{source_grain}", language), "source": "Source",
                              "value": "Referrals"},
         pub.table_id("referrals_by_month_source"), "source",
+        coarser=ui.coarser_figure(pub, f"referrals_by_{source_grain}", message("common.referrals", language),
+                                  source_grain, recent[-1]),
     )
 
 
@@ -187,10 +187,9 @@ def _funnel(pub, month: str, language: str) -> None:
     """Chart what happened to the period's referrals."""
     outcomes = pub.frame("referrals_by_month_outcome")
     outcome_grain = pub.grain("referrals_by_month_outcome")
-    period = month if outcome_grain == "month" else f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+    period = period_holding(month, outcome_grain)
     funnel = outcomes[outcomes[outcome_grain] == period]
-    total = pub.figure("referrals_by_month" if outcome_grain == "month" else "referrals_by_quarter",
-                       **{outcome_grain: period})
+    total = pub.figure(f"referrals_by_{outcome_grain}", **{outcome_grain: period})
     enrolled = pub.figure("referrals_by_month_outcome", **{outcome_grain: period, "outcome": "enrolled"})
     period_label = pub.label(outcome_grain, period)
     ui.chart_with_table(
@@ -199,5 +198,6 @@ def _funnel(pub, month: str, language: str) -> None:
         message("summary.funnel", language, total=ui.format_number(total.value), period=period_label,
                 enrolled=ui.format_number(enrolled.value)),
         funnel, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id("referrals_by_month_outcome"),
-        "funnel",
+        "funnel", coarser=ui.coarser_figure(pub, f"referrals_by_{outcome_grain}", message("common.referrals", language),
+                                            outcome_grain, period),
     )

@@ -48,6 +48,7 @@ def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: fl
         or message("summary.no_data", language, what=message(title, language)),
         cells, pub, {dimension: message(title, language), "value": message("people.enrollments", language)},
         pub.table_id(table), f"people_{dimension}",
+        coarser=ui.coarser_figure(pub, "enrollments_by_year", message("common.enrollments", language), "year", year),
     )
 
 

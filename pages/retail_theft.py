@@ -9,6 +9,8 @@ from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.summaries import largest_group, trend
 
+BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"
+
 
 def render() -> None:
     language = settings().language
@@ -18,6 +20,8 @@ def render() -> None:
     ui.as_of_line(pub, language)
     if ui.section(pub, "theft_referrals_by_month", language=language):
         _trend(pub, language)
+    if ui.section(pub, BUSINESS_DISTRICTS_TOGETHER, language=language):
+        _business_districts_trend(pub, language)
     period = _choose_period(pub, language)  # one choice drives the districts and the outcomes
     if period and ui.section(pub, "theft_referrals_by_business_district_quarter", language=language):
         _districts(pub, period, language)
@@ -40,6 +44,21 @@ def _trend(pub, language: str) -> None:
         cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"}, pub.table_id(table), "theft",
     )
 
+
+
+def _business_districts_trend(pub, language: str) -> None:
+    """Chart theft referrals in the business districts together, year by year: single districts are too small."""
+    grain = pub.grain(BUSINESS_DISTRICTS_TOGETHER)
+    cells = pub.frame(BUSINESS_DISTRICTS_TOGETHER)
+    cells = cells[~cells[grain].isin(pub.partial_periods)]
+    ui.chart_with_table(
+        message("retail.districts_together", language),
+        ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language), kind="bar"),
+        trend(message("retail.districts_together", language), list(cells[grain]), ui.series(cells, grain)[1],
+              lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
+        cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"},
+        pub.table_id(BUSINESS_DISTRICTS_TOGETHER), "theft_business_districts",
+    )
 
 
 def _choose_period(pub, language: str) -> str | None:
@@ -76,8 +95,17 @@ def _districts(pub, chosen: str, language: str) -> None:
                       ui.series(districts, "neighborhood")[1], None, language) or
         message("summary.no_data", language, what=message("retail.by_district", language)),
         districts, pub, {"neighborhood": "Business district", "value": "Referrals"}, pub.table_id(district_table),
-        "districts",
+        "districts", coarser=_districts_together(pub, period, district_grain, language),
     )
+
+
+def _districts_together(pub, period: str, grain: str, language: str) -> str:
+    """Point to the business districts' figure together for the period (or its year), where published."""
+    if pub.table(BUSINESS_DISTRICTS_TOGETHER) is None:
+        return ""
+    together = pub.grain(BUSINESS_DISTRICTS_TOGETHER)
+    return ui.coarser_figure(pub, BUSINESS_DISTRICTS_TOGETHER, message("common.theft_referrals", language), together,
+                             period if together == grain else period[:4])
 
 
 

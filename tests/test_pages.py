@@ -250,8 +250,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from dashboard.data import current_publication
 pub = current_publication()
+grain = pub.grain("referrals_by_month_pathway")
 frame = pub.frame("referrals_by_month_pathway")
-month = frame[frame["month"] == pub.last_month]
+month = frame[frame[grain] == frame[grain].max()]
 total_of_published = month["value"].sum()
 st.plotly_chart(go.Figure(go.Bar(x=["leak"], y=[total_of_published + 0.123])))
 st.metric("Leaked", f"{month['value'].sum() * 1000 + 0.25:,}")
@@ -276,7 +277,6 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
     for note in notes:
         n, m = map(int, re.match(r"(\d+) of (\d+) values", note).groups())
         assert 0 < n <= m
-    charts = len(at.get("plotly_chart"))
     # The same release with every outcome of every month withheld: the funnel chart becomes a sentence.
     hidden = json.loads(json.dumps(snapshot))
     table = next(t for t in hidden["tables"] if t["id"] in ("referrals_by_month_outcome", "referrals_by_quarter_outcome"))
@@ -285,8 +285,16 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
     write_publication(hidden, tmp_path / "hidden")
     monkeypatch.setenv("LEAD_PUBLICATION", str(tmp_path / "hidden"))
     at = run_page("monthly")
-    assert any(m.value.startswith("All ") and "values of this chart are withheld" in m.value for m in at.markdown)
-    assert len(at.get("plotly_chart")) == charts - 1
+    sentence = next(m.value for m in at.markdown
+                    if m.value.startswith("All ") and "values of this chart are withheld" in m.value)
+    assert "chart_funnel" not in [c.key for c in at.get("plotly_chart")]
+    # ... and points to the coarser figure: the published total of the same period
+    grain = next(d for d in table["dimensions"] if d in ("month", "quarter", "year"))
+    month = max(c["month"] for c in next(t for t in snapshot["tables"] if t["id"] == "referrals_by_month")["cells"])
+    period = {"month": month, "quarter": f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}", "year": month[:4]}[grain]
+    total = next(c["value"] for t in snapshot["tables"] if t["id"] == f"referrals_by_{grain}"
+                 for c in t["cells"] if c[grain] == period)
+    assert total is not None and f"is published: {total:,} referrals in " in sentence, sentence
 
 
 def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot):
@@ -303,3 +311,25 @@ def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot
     for chart in at.get("plotly_chart"):
         for trace in json_module.loads(chart.proto.spec)["data"]:
             assert not any("to date" in str(x) for x in trace.get("x", []) if isinstance(trace.get("x"), list))
+
+
+def test_a_mostly_withheld_chart_gives_way_to_the_figure_for_all_together(snapshot):
+    """Retail theft: single business districts are mostly withheld, so their chart becomes a sentence with
+    the published figure for the business districts together; that figure's own trend is charted."""
+    tables = {t.get("pooled_from") or t["id"]: t for t in snapshot["tables"]}
+    districts = tables["theft_referrals_by_business_district_quarter"]
+    grain = next(d for d in districts["dimensions"] if d in ("quarter", "year"))
+    together = tables["theft_referrals_in_business_districts_by_year"]
+    at = run_page("retail_theft")
+    chosen = at.selectbox[0].value
+    shown = [c for c in districts["cells"] if c[grain] == chosen]
+    withheld = sum(bool(c.get("suppressed")) for c in shown)
+    assert 2 * withheld > len(shown), "the demo's business districts are mostly withheld"
+    figure = next(c["value"] for c in together["cells"] if c["year"] == chosen[:4])
+    sentence = next(m.value for m in at.markdown if "too many for a chart" in m.value)
+    assert sentence.startswith(f"{withheld} of {len(shown)} values are withheld")
+    assert f"is published: {figure:,} shoplifting and other theft referrals in {chosen[:4]}" in sentence
+    titles = [h.value for h in at.subheader]
+    assert "In the business districts, all together" in titles
+    assert len(at.get("plotly_chart")) == len(titles) - 2  # the districts' chart and the focus list have none
+    assert not leak.disallowed(at, leak.Allowed(snapshot))
