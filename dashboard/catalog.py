@@ -103,6 +103,10 @@ CATALOGS: dict[str, dict[str, str]] = {
         "summary.latest_only": "{what}: {last} in {last_period}.",
         "summary.no_data": "{what}: every figure in this view is withheld to protect privacy.",
         "summary.largest_share": "In {period}, {largest} was the largest group ({value} of {total}).",
+        "summary.largest_published": (
+            "In {period}, {largest} had the largest published figure ({value}); {withheld} of the {m} figures are "
+            "withheld and may be larger."
+        ),
         "summary.largest": "In {period}, {largest} was the largest group ({value}).",
         "summary.funnel": "Of {total} referrals in {period}, {enrolled} enrolled.",
         "neighborhoods.title": "Neighborhoods",
@@ -141,6 +145,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         "retail.by_period": "Shoplifting and other theft referrals",
         "retail.by_district": "By business district",
         "retail.districts_together": "In the business districts, all together",
+        "retail.districts_together_what": "Theft referrals in the business districts",
         "retail.outcomes": "What became of these referrals",
         "retail.focus": "Focus areas suggested by businesses",
         "people.title": "People served",

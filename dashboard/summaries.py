@@ -54,6 +54,11 @@ def largest_group(period_label: str, labels: Sequence[str], values: Sequence[flo
         return None
     name, value = max(published, key=lambda item: item[1])
     name, period_label = markdown(name), markdown(period_label)
+    withheld = len(labels) - len(published)
+    if withheld and (total is None or value < total - sum(v for _, v in published)):
+        # a withheld figure may be larger: name the largest published one, and say so
+        return message("summary.largest_published", language, period=period_label, largest=name,
+                       value=format_number(value), withheld=withheld, m=len(labels))
     if total is None:
         return message("summary.largest", language, period=period_label, largest=name, value=format_number(value))
     return message("summary.largest_share", language, period=period_label, largest=name,

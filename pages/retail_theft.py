@@ -54,7 +54,7 @@ def _business_districts_trend(pub, language: str) -> None:
     ui.chart_with_table(
         message("retail.districts_together", language),
         ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language), kind="bar"),
-        trend(message("retail.districts_together", language), list(cells[grain]), ui.series(cells, grain)[1],
+        trend(message("retail.districts_together_what", language), list(cells[grain]), ui.series(cells, grain)[1],
               lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
         cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"},
         pub.table_id(BUSINESS_DISTRICTS_TOGETHER), "theft_business_districts",
@@ -92,11 +92,18 @@ def _districts(pub, chosen: str, language: str) -> None:
         message("retail.by_district", language),
         ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language), horizontal=True),
         largest_group(pub.label(district_grain, period), [pub.label("neighborhood", h) for h in districts["neighborhood"]],
-                      ui.series(districts, "neighborhood")[1], None, language) or
+                      ui.series(districts, "neighborhood")[1], _together_figure(pub, period), language) or
         message("summary.no_data", language, what=message("retail.by_district", language)),
         districts, pub, {"neighborhood": "Business district", "value": "Referrals"}, pub.table_id(district_table),
         "districts", coarser=_districts_together(pub, period, district_grain, language),
     )
+
+
+def _together_figure(pub, period: str) -> float | None:
+    """Return the published figure for the business districts together in ``period``, if it is a whole year."""
+    if pub.table(BUSINESS_DISTRICTS_TOGETHER) is None or "-Q" in period:
+        return None
+    return pub.figure(BUSINESS_DISTRICTS_TOGETHER, **{pub.grain(BUSINESS_DISTRICTS_TOGETHER): period}).value
 
 
 def _districts_together(pub, period: str, grain: str, language: str) -> str:

@@ -72,7 +72,8 @@ def test_monthly_shows_the_published_headline_figures(snapshot):
     at = run_page("monthly")
     referrals = next(m for m in at.metric if m.label == "Referrals")
     assert referrals.value == f"{published(snapshot, 'referrals_by_month', month=month):,}"
-    assert len(at.get("plotly_chart")) >= 3
+    replaced = [m.value for m in at.markdown if "too many for a chart" in m.value or "values of this chart are withheld" in m.value]
+    assert len(at.get("plotly_chart")) + len(replaced) == 3  # pathways, sources, the funnel: a chart or why not
     assert any("Referrals went from" in m.value for m in at.markdown)
     assert len(at.metric) == 4 and not [m.label for m in at.metric if m.value in ("‡", "—")]  # each a number
 
@@ -333,3 +334,17 @@ def test_a_mostly_withheld_chart_gives_way_to_the_figure_for_all_together(snapsh
     assert "In the business districts, all together" in titles
     assert len(at.get("plotly_chart")) == len(titles) - 2  # the districts' chart and the focus list have none
     assert not leak.disallowed(at, leak.Allowed(snapshot))
+
+
+def test_the_largest_group_is_claimed_only_when_no_withheld_figure_can_be_larger():
+    from dashboard.summaries import largest_group
+
+    # 40 in all, 30 + 5 published: the withheld figure is at most 5, so "a" is the largest group
+    assert largest_group("2025", ["a", "b", "c"], [30, 5, None], 40) == "In 2025, a was the largest group (30 of 40)."
+    # 55 in all, 11 published: a withheld figure may be up to 44, so no claim beyond "largest published"
+    sentence = largest_group("2025", ["a", "b", "c"], [11, None, None], 55)
+    assert "was the largest group" not in sentence and "largest published figure (11)" in sentence
+    assert "2 of the 3 figures are withheld" in sentence
+    # without a published total nothing bounds a withheld figure
+    assert "largest published figure" in largest_group("2025", ["a", "b"], [30, None], None)
+    assert largest_group("2025", ["a", "b"], [30, 12], None) == "In 2025, a was the largest group (30)."
