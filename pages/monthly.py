@@ -164,7 +164,7 @@ def _sources(pub, language: str) -> None:
     """Chart who referred people in the last eight periods."""
     sources = pub.frame("referrals_by_month_source")
     source_grain = pub.grain("referrals_by_month_source")
-    source_periods = pub.periods("referrals_by_month_source")
+    source_periods = pub.periods("referrals_by_month_source", complete_only=True) or pub.periods("referrals_by_month_source")
     recent = source_periods[-8:]
     sources_shown = sources[sources[source_grain].isin(recent)]
     latest = sources_shown[sources_shown[source_grain] == recent[-1]]
