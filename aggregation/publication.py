@@ -169,7 +169,7 @@ def _choose_grain(declaration: TableDeclaration, counts: Mapping[CountKey, pd.Da
         share = would_be_suppressed(cells, [r is not None for r in reasons], chosen.dimensions) / max(len(reasons), 1)
         if share <= POOLING_SHARE:
             break
-        pooled.append(f"{chosen.id} -> {chosen.pooled_fallback.id} ({share:.0%} of cells sensitive)")
+        pooled.append(f"{chosen.id} -> {chosen.pooled_fallback.id} ({share:.0%} of cells would be withheld)")
         pooled_from = pooled_from or declaration.id
         chosen = chosen.pooled_fallback
     return chosen, pooled_from

@@ -64,7 +64,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         ),
         "chart.all_withheld_pointer": "All {n} values of this chart are withheld to protect privacy. {coarser}",
         "coarser.total": "The figure for all of them together is published: {value} {what} in {period}.",
-        "coarser.total_withheld": "Only the figures for longer periods or the whole city are published ({where}).",
         "kpi.referrals": "Referrals",
         "kpi.enrollments": "New enrollments",
         "kpi.active": "People active",

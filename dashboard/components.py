@@ -349,10 +349,15 @@ def _class_of(value: float, ranges: list[tuple[float, float]]) -> int:
     return next((i for i, (_, high) in enumerate(ranges) if value <= high), len(ranges) - 1)
 
 
+def _outer_rings(geometry: dict) -> list[list]:
+    """Return the outer ring of each polygon of a Polygon or MultiPolygon."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [polygon[0] for polygon in polygons]
+
+
 def _centre(geometry: dict) -> list[float]:
     """Return the mean of the largest ring's points: where an area's label goes."""
-    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    ring = max((polygon[0] for polygon in polygons), key=len)
+    ring = max(_outer_rings(geometry), key=len)
     return [round(sum(p[0] for p in ring) / len(ring), 5), round(sum(p[1] for p in ring) / len(ring), 5)]
 
 
@@ -381,19 +386,19 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
             continue
         value = values[hood]
         shown = SUPPRESSED if value is None else f"{value:,.0f}"
+        shade = None if value is None else _class_of(value, ranges)
         features.append({
             "type": "Feature", "geometry": feature["geometry"],
             "properties": {
                 "name": labels.get(hood, hood), "shown": shown,
-                "fill": [255, 255, 255, 0] if value is None else RAMP[_class_of(value, ranges)] + [230],
+                "fill": [255, 255, 255, 0] if shade is None else RAMP[shade] + [230],
             },
         })
         marks.append({"position": _centre(feature["geometry"]), "text": shown,
-                      "colour": [20, 20, 20] if value is None or _class_of(value, ranges) < 2 else [255, 255, 255]})
-    for feature in geojson["features"]:
-        polygons = feature["geometry"]["coordinates"]
-        for polygon in (polygons if feature["geometry"]["type"] == "MultiPolygon" else [polygons]):
-            points += polygon[0]
+                      "colour": [20, 20, 20] if shade is None or shade < 2 else [255, 255, 255]})
+    for feature in geojson["features"]:  # every area, published or not, is in view
+        for ring in _outer_rings(feature["geometry"]):
+            points += ring
     layer = pdk.Layer(
         "GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="neighborhoods",
         pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",

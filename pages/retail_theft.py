@@ -9,7 +9,7 @@ from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.summaries import largest_group, trend
 
-BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"
+BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"  # declared by year only
 
 
 def render() -> None:
@@ -95,24 +95,14 @@ def _districts(pub, chosen: str, language: str) -> None:
                       ui.series(districts, "neighborhood")[1], _together_figure(pub, period), language) or
         message("summary.no_data", language, what=message("retail.by_district", language)),
         districts, pub, {"neighborhood": "Business district", "value": "Referrals"}, pub.table_id(district_table),
-        "districts", coarser=_districts_together(pub, period, district_grain, language),
+        "districts", coarser=ui.coarser_figure(pub, BUSINESS_DISTRICTS_TOGETHER,
+                                               message("common.theft_referrals", language), "year", period[:4]),
     )
 
 
 def _together_figure(pub, period: str) -> float | None:
     """Return the published figure for the business districts together in ``period``, if it is a whole year."""
-    if pub.table(BUSINESS_DISTRICTS_TOGETHER) is None or "-Q" in period:
-        return None
-    return pub.figure(BUSINESS_DISTRICTS_TOGETHER, **{pub.grain(BUSINESS_DISTRICTS_TOGETHER): period}).value
-
-
-def _districts_together(pub, period: str, grain: str, language: str) -> str:
-    """Point to the business districts' figure together for the period (or its year), where published."""
-    if pub.table(BUSINESS_DISTRICTS_TOGETHER) is None:
-        return ""
-    together = pub.grain(BUSINESS_DISTRICTS_TOGETHER)
-    return ui.coarser_figure(pub, BUSINESS_DISTRICTS_TOGETHER, message("common.theft_referrals", language), together,
-                             period if together == grain else period[:4])
+    return None if "-Q" in period else pub.figure(BUSINESS_DISTRICTS_TOGETHER, year=period).value
 
 
 
