@@ -145,10 +145,16 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
     if len(thresholds) > 1:
         problems.append(f"the releases use different thresholds {sorted(map(str, thresholds))}: "
                         "an archive keeps one threshold")
-    hierarchies = {repr(sorted((pub.get("hierarchies") or {}).items())) for _, pub in releases}
-    if len(hierarchies) > 1:
-        problems.append("the geography (neighborhoods, precincts, business districts) changed between releases "
-                        "without a revision")
+    # A hierarchy (the geography, a grouping of codes) may be added, never changed: cells of one release
+    # would not mean what the same cells of another mean.
+    definitions: dict[str, set[str]] = defaultdict(set)
+    for _, pub in releases:
+        for key, hierarchy in (pub.get("hierarchies") or {}).items():
+            definitions[str(key)].add(repr(sorted(hierarchy.items())) if isinstance(hierarchy, dict) else repr(hierarchy))
+    changed = sorted(key for key, seen in definitions.items() if len(seen) > 1)
+    if changed:
+        problems.append(f"the hierarchies {', '.join(changed)} (the geography, or a grouping of codes) changed "
+                        "between releases without a revision")
 
     union_defs: dict[str, dict] = {}  # table id -> the newest definition
     for _, pub in releases:

@@ -135,6 +135,8 @@ class Family:
             return TIME
         if dimension in GEOGRAPHY:
             return "neighborhood" if self.uses_neighborhood else "precinct"
+        if dimension in self.structure.groupings:  # a coarser grouping of codes is modelled on the codes
+            return self.structure.groupings[dimension][0]
         return dimension
 
     def _finest_domain(self, base: str) -> tuple[str, ...]:
@@ -153,6 +155,8 @@ class Family:
             return frozenset(positions[h] for h in self.structure.neighborhoods_matching(dimension, value))
         if base == "precinct" and dimension == "business_district":
             raise ValueError("business districts need the neighborhood dimension")
+        if dimension in self.structure.groupings:
+            return frozenset(positions[c] for c in self.structure.codes_in_group(dimension, value) if c in positions)
         return frozenset([positions[value]]) if value in positions else frozenset()
 
     def cell_sets(self, declaration: TableDeclaration, cell: dict[str, str],

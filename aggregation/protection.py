@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from .family_model import (
+    KEEP_PUBLISHED,
     KEEP_SUPPRESSED,
     CellHistory,
     ClosedFigureConflict,
@@ -28,6 +29,7 @@ from .family_model import (
     conditions_of,
     family_of,
 )
+from .registry import TableDeclaration
 from .rules import Rule
 from .structure import Structure
 
@@ -137,57 +139,98 @@ def protect(
         by_family_complements[family_of(table.declaration)].append(c)
 
     for key in sorted(families):
-        family = Family(key, families[key], structure)
-        model = FamilyModel(family, rule, reasons, by_family_complements.get(key, []))
-        implied_by = _zero_implied(model, reasons)
-        result.families.append(
-            f"{key}: {len(families[key])} tables, {len(model.rows)} cells, "
-            f"{len(model.cliques)} cliques, {model.num_variables} unknowns"
-        )
-        family_rows = len(result.families) - 1
-        conflicts = [model.rows[i] for i, row in enumerate(model.rows) if row.sensitive and model.locked_row(i)]
-        if conflicts:
-            named = ", ".join(f"{row.table_id} row {row.row} ({row.reason})" for row in conflicts[:5])
-            raise ClosedFigureConflict(f"{len(conflicts)} figure(s) published earlier are now sensitive: {named}")
-        queue = [i for i, row in enumerate(model.rows) if row.sensitive or row.status == KEEP_SUPPRESSED]
-        for i in queue:
-            if model.rows[i].complement is None:
-                model.suppress(i)
-        model.seed_witnesses(queue)
-        done = 0
-        position = 0
-        while position < len(queue) or (exposed := _zeros_no_longer_implied(model, implied_by, reasons)):
-            if position >= len(queue):
-                queue.extend(exposed)
+        members = families[key]
+        by_codes = [t for t in members if not _by_groups(t.declaration, structure)]
+        if by_codes and len(by_codes) < len(members):
+            # The tables by codes first, then the coarser groups fitted around them: a grouping never
+            # withholds more of the tables by codes (their cells keep the first pass's status).
+            # (A pass relieves zeros that a published zero implies, in ``reasons``: each pass starts afresh.)
+            original = {t.declaration.id: list(reasons[t.declaration.id]) for t in members}
+            _protect_family(key, by_codes, structure, rule, reasons, by_family_complements.get(key, []), result,
+                            progress)
+            reasons.update({i: list(r) for i, r in original.items()})
+            pinned = [_pinned(t, result.suppressed[t.declaration.id], original[t.declaration.id])
+                      if t in by_codes else t for t in members]
+            try:
+                _protect_family(key, pinned, structure, rule, reasons, by_family_complements.get(key, []), result,
+                                progress)
                 continue
-            index = queue[position]
-            position += 1
-            attempts = 0
-            while not model.protected(index) and (side := model.shortfall(index)) is not None:
-                attempts += 1
-                freed_any = []
-                for other in model.widen(index, side, integer=attempts > 1):
-                    freed_any += model.suppress(other)
-                if not freed_any:
-                    if attempts > 2:
-                        raise RuntimeError(f"cannot protect row {index} of {key}")
-                    continue
-                new_rows = [i for i in freed_any if not model.rows[i].sensitive]
-                model.seed_witnesses(new_rows)
-                queue.extend(new_rows)
-            done += 1
-            if progress:
-                progress(key, done, len(queue))
-        for t in families[key]:
-            rows = model.table_rows[t.declaration.id]
-            result.suppressed[t.declaration.id] = np.asarray([not model.rows[i].published for i in rows])
-        result.families[family_rows] += (
-            f", {model.solves} solves ({model.milp_solves} MILP): "
-            f"LP {model.seconds['lp']:.1f} s, MILP {model.seconds['milp']:.1f} s"
-        )
-        result.solves += model.solves
-        result.milp_solves += model.milp_solves
+            except (RuntimeError, ClosedFigureConflict):  # the first pass's figures leave a group cell exposed:
+                reasons.update({i: list(r) for i, r in original.items()})  # protect the family as a whole
+                result.families.append(f"{key}: the groups could not be fitted around the codes; protected together")
+        _protect_family(key, members, structure, rule, reasons, by_family_complements.get(key, []), result, progress)
     for t in tables:
         result.primary[t.declaration.id] = np.asarray([r is not None for r in reasons[t.declaration.id]])
     return result
 
+
+def _protect_family(key: str, members: list[CountTable], structure: Structure, rule: Rule,
+                    reasons: dict[str, list[str | None]], complements: list[Complement], result: ProtectionResult,
+                    progress: Callable[[str, int, int], None] | None) -> None:
+    """Choose the suppressed cells of one family's tables; record them and the solver figures in ``result``."""
+    family = Family(key, members, structure)
+    family_ids = {t.declaration.id for t in members}
+    model = FamilyModel(family, rule, reasons, [c for c in complements if c.table_id in family_ids])
+    implied_by = _zero_implied(model, reasons)
+    result.families.append(
+        f"{key}: {len(members)} tables, {len(model.rows)} cells, "
+        f"{len(model.cliques)} cliques, {model.num_variables} unknowns"
+    )
+    family_rows = len(result.families) - 1
+    conflicts = [model.rows[i] for i, row in enumerate(model.rows) if row.sensitive and model.locked_row(i)]
+    if conflicts:
+        named = ", ".join(f"{row.table_id} row {row.row} ({row.reason})" for row in conflicts[:5])
+        raise ClosedFigureConflict(f"{len(conflicts)} figure(s) published earlier are now sensitive: {named}")
+    queue = [i for i, row in enumerate(model.rows) if row.sensitive or row.status == KEEP_SUPPRESSED]
+    for i in queue:
+        if model.rows[i].complement is None:
+            model.suppress(i)
+    model.seed_witnesses(queue)
+    done = 0
+    position = 0
+    while position < len(queue) or (exposed := _zeros_no_longer_implied(model, implied_by, reasons)):
+        if position >= len(queue):
+            queue.extend(exposed)
+            continue
+        index = queue[position]
+        position += 1
+        attempts = 0
+        while not model.protected(index) and (side := model.shortfall(index)) is not None:
+            attempts += 1
+            freed_any = []
+            for other in model.widen(index, side, integer=attempts > 1):
+                freed_any += model.suppress(other)
+            if not freed_any:
+                if attempts > 2:
+                    raise RuntimeError(f"cannot protect row {index} of {key}")
+                continue
+            new_rows = [i for i in freed_any if not model.rows[i].sensitive]
+            model.seed_witnesses(new_rows)
+            queue.extend(new_rows)
+        done += 1
+        if progress:
+            progress(key, done, len(queue))
+    for t in members:
+        rows = model.table_rows[t.declaration.id]
+        result.suppressed[t.declaration.id] = np.asarray([not model.rows[i].published for i in rows])
+    result.families[family_rows] += (
+        f", {model.solves} solves ({model.milp_solves} MILP): "
+        f"LP {model.seconds['lp']:.1f} s, MILP {model.seconds['milp']:.1f} s"
+    )
+    result.solves += model.solves
+    result.milp_solves += model.milp_solves
+
+
+def _by_groups(declaration: TableDeclaration, structure: Structure) -> bool:
+    """Return whether a table is broken down or filtered by a coarser grouping of codes."""
+    return any(d in structure.groupings for d in (*declaration.dimensions, *declaration.filters))
+
+
+def _pinned(table: CountTable, suppressed: np.ndarray, reasons: list[str | None]) -> CountTable:
+    """Return the table with each cell's status fixed to ``suppressed``: a withheld cell stays withheld, a
+    published one stays published, except zeros (withholding one loses no value, and may be needed: zeros
+    published beside each other can imply a zero group)."""
+    history = table.history or CellHistory.free(len(table.cells))
+    keep = np.asarray([r is None for r in reasons]) & (table.cells["value"].to_numpy() != 0)
+    status = np.where(suppressed, KEEP_SUPPRESSED, np.where(keep, KEEP_PUBLISHED, history.status))
+    return replace(table, history=replace(history, status=status.astype(np.int8)))

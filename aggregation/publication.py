@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -206,7 +206,7 @@ def without_periods(counts: Mapping, distributions: Mapping, structure: Structur
                for d, values in structure.domains.items()}
     return ({key: keep(frame) for key, frame in counts.items()},
             {key: keep(frame) for key, frame in distributions.items()},
-            Structure(domains, structure.precinct_of, structure.business_of, structure.district_of))
+            replace(structure, domains=domains))
 
 
 def _statistic_cells(table: CountTable, records: list[dict], distributions, rule: Rule,
@@ -424,6 +424,10 @@ def build_publication(
     if structure.domains.get("district"):  # a second grouping beside precincts (DESIGN section 3)
         hierarchies["district"] = {"child": "neighborhood", "parent": "district",
                                    "members": {h: structure.district(h) for h in hoods}}
+    for grouping, (base, _) in structure.groupings.items():  # coarser groupings of codes
+        if structure.domains.get(grouping):
+            hierarchies[grouping] = {"child": base, "parent": grouping,
+                                     "members": {c: structure.group_of_code(grouping, c) for c in structure.domains[base]}}
     publication = {
         "format": FORMAT,
         "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},

@@ -62,6 +62,18 @@ class Structure:
     precinct_of: Mapping[str, str] = field(default_factory=dict)  # neighborhood -> precinct
     business_of: Mapping[str, str] = field(default_factory=dict)  # neighborhood -> 'true' / 'false'
     district_of: Mapping[str, str] = field(default_factory=dict)  # neighborhood -> district (when the column exists)
+    # Coarser groupings of codes: group dimension -> (the code dimension it groups, {code: group}).
+    # A code the mapping does not list (unknown, none) is a group of its own.
+    groupings: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
+
+    def group_of_code(self, dimension: str, code: str) -> str:
+        """Return the group of ``dimension`` (a grouping) that the code ``code`` of its base falls in."""
+        return self.groupings[dimension][1].get(code, code)
+
+    def codes_in_group(self, dimension: str, group: str) -> set[str]:
+        """Return the codes of the grouped dimension that the group ``group`` of ``dimension`` holds."""
+        base, _ = self.groupings[dimension]
+        return {c for c in self.domains[base] if self.group_of_code(dimension, c) == group}
 
     def precinct(self, neighborhood: str) -> str:
         return self.precinct_of.get(neighborhood, UNKNOWN)

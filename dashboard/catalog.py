@@ -63,6 +63,10 @@ CATALOGS: dict[str, dict[str, str]] = {
             "are in the table below. {coarser}"
         ),
         "chart.all_withheld_pointer": "All {n} values of this chart are withheld to protect privacy. {coarser}",
+        "coarser.groups": (
+            "Smaller categories are counted together here, so that each group has a published figure; "
+            "the single categories are in the table {table} (About the data, downloads)."
+        ),
         "coarser.total": "The figure for all of them together is published: {value} {what} in {period}.",
         "kpi.referrals": "Referrals",
         "kpi.enrollments": "New enrollments",

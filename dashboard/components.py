@@ -120,8 +120,9 @@ def table_download(frame: pd.DataFrame, table_id: str, key: str) -> None:
 
 def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: pd.DataFrame,
                      publication: Publication, columns: dict[str, str], table_id: str, key: str,
-                     coarser: str = "") -> None:
-    """Show a chart with its one-sentence summary, and its numbers as a table with a download.
+                     coarser: str = "", note: str = "") -> None:
+    """Show a chart with its one-sentence summary (and ``note`` under it), and its numbers as a table with
+    a download.
 
     Says how many of the chart's values are withheld. A chart whose values are all withheld, or mostly
     withheld where ``coarser`` points to the published figure for them together, is replaced by one
@@ -129,6 +130,8 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
     """
     st.subheader(title)
     st.write(summary)
+    if note:
+        st.caption(note)
     withheld = int(frame["suppressed"].sum()) if "suppressed" in frame.columns else 0
     if figure is not None and len(frame) and withheld == len(frame):
         st.write(message("chart.all_withheld_pointer", n=withheld, coarser=coarser) if coarser
@@ -144,6 +147,12 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
     with st.expander(message("common.show_table")):
         st.dataframe(display_table(frame, publication, columns), hide_index=True, key=f"table_{key}")
         table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}")
+
+
+def grouped_note(publication: Publication, codes_table: str) -> str:
+    """Return the note for a chart drawn by coarser groups: where the single categories are published."""
+    table = publication.table(codes_table)
+    return message("coarser.groups", table=text.markdown(table["title"])) if table else ""
 
 
 def coarser_figure(publication: Publication, table_id: str, what: str, grain: str, period: str) -> str:

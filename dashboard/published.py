@@ -90,6 +90,25 @@ class Publication:
             return None
         return next((d for d in table["dimensions"] if d in TIME_GRAINS), None)
 
+    def breakdown(self, declared_id: str) -> str | None:
+        """Return the first dimension of a table that is not time (what its chart is broken down by)."""
+        table = self.table(declared_id)
+        return next((d for d in table["dimensions"] if d not in TIME_GRAINS), None) if table else None
+
+    def least_withheld(self, *declared_ids: str, **where: str | list[str]) -> str:
+        """Return, of tables listed finest first (codes, then their coarser groups), the first with the smallest
+        share of withheld cells where the dimensions have the values ``where`` (a period, or a list of
+        periods): the finest that answers."""
+        def withheld(declared_id: str) -> float:
+            frame = self.frame(declared_id)
+            for dimension, value in where.items():
+                if dimension not in frame.columns:
+                    return math.inf
+                frame = frame[frame[dimension].isin(value if isinstance(value, list) else [value])]
+            return math.inf if frame.empty else float(frame["suppressed"].mean())
+
+        return min(declared_ids, key=withheld)
+
     def figure(self, declared_id: str, **cell: str) -> Figure:
         """Return one cell of a table (``Figure(None, ...)`` when suppressed or absent)."""
         table = self.table(declared_id)

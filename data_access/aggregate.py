@@ -146,6 +146,7 @@ def available_dimensions(measure: Measure) -> tuple[str, ...]:
         names += PARTICIPANT_DIMENSIONS
     if "neighborhood_id" in table.c:
         names += PLACE_DIMENSIONS
+    names += [grouping for grouping, (base, _) in schema.CODE_GROUPS.items() if base in names]
     return tuple(names)
 
 
@@ -161,6 +162,9 @@ def dimension_domain(
         return BOOLEAN_VALUES + (schema.UNKNOWN,)
     if dimension == "age_band":
         return AGE_BANDS
+    if dimension in schema.CODE_GROUPS:
+        base = dimension_domain(measure, schema.CODE_GROUPS[dimension][0], window, reference)
+        return tuple(dict.fromkeys(schema.code_group(dimension, code) for code in base))
     if (measure.table.name, dimension) in BOOLEAN_COLUMNS or (measure.table.name, dimension) in DERIVED_FLAGS:
         return BOOLEAN_VALUES
     if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
@@ -191,6 +195,7 @@ class _Sources:
         else:
             self.table = measure.table
             self.conditions = conditions
+        needed = needed | {schema.CODE_GROUPS[d][0] for d in needed if d in schema.CODE_GROUPS}
         needs_person = bool(needed & set(PARTICIPANT_DIMENSIONS)) and measure.table is not schema.participants
         needs_place = bool(needed & set(PLACE_DIMENSIONS))
         self.people = schema.participants.alias("person") if needs_person else self.table
@@ -266,6 +271,11 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
         if sources.calendar is not None:
             return sources.calendar.c.period
         return period_key(dimension, t.c[m.date_column])
+    if dimension in schema.CODE_GROUPS:  # a coarser grouping: the codes' expression, mapped to groups
+        base, groups = schema.CODE_GROUPS[dimension]
+        codes = _dimension_expression(base, sources)
+        return case(*((codes.in_(list(members)), literal(group, String)) for group, members in groups.items()),
+                    else_=codes)
     if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
         codes = schema.CODE_COLUMNS[("participants", dimension)]
         return _code(sources.people.c[dimension], codes)

@@ -111,6 +111,8 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
     def value_of(row, dimension, on, period_key):
         if dimension in ("month", "quarter", "year", "twelve_months"):
             return period_key
+        if dimension in schema.CODE_GROUPS:
+            return schema.code_group(dimension, value_of(row, schema.CODE_GROUPS[dimension][0], on, period_key))
         if dimension in ("gender", "race_ethnicity", "housing_at_intake", "age_band"):
             person = row if table == "participants" else people.get(row.get("participant_id"), {})
             if dimension == "age_band":

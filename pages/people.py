@@ -10,11 +10,11 @@ from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.summaries import largest_group, trend
 
-BREAKDOWNS = (  # (declared table, dimension, title message)
-    ("enrollments_by_year_gender", "gender", "people.by_gender"),
-    ("enrollments_by_year_race_ethnicity", "race_ethnicity", "people.by_race"),
-    ("enrollments_by_year_age_band", "age_band", "people.by_age"),
-    ("enrollments_by_year_housing", "housing_at_intake", "people.by_housing"),
+BREAKDOWNS = (  # (declared tables, codes first and then their coarser groups; title message)
+    (("enrollments_by_year_gender", "enrollments_by_year_gender_group"), "people.by_gender"),
+    (("enrollments_by_year_race_ethnicity", "enrollments_by_year_race_ethnicity_group"), "people.by_race"),
+    (("enrollments_by_year_age_band",), "people.by_age"),
+    (("enrollments_by_year_housing",), "people.by_housing"),
 )
 
 
@@ -28,16 +28,20 @@ def render() -> None:
         years = pub.periods("enrollments_by_year", complete_only=True) or pub.periods("enrollments_by_year")
         year = ui.choose(message("common.year", language), years, "year", years[-1], lambda y: pub.label("year", y))
         total = pub.figure("enrollments_by_year", year=year).value
-        for table, dimension, title in BREAKDOWNS:
-            if ui.section(pub, table, language=language):
-                _breakdown(pub, table, dimension, title, year, total, language)
+        for tables, title in BREAKDOWNS:
+            if ui.section(pub, tables[0], language=language):
+                table = pub.least_withheld(*tables, year=year)
+                _breakdown(pub, table, pub.breakdown(table), title, year, total, language,
+                           note=ui.grouped_note(pub, tables[0]) if table != tables[0] else "")
     if ui.section(pub, "contacts_by_month_staff_role", language=language):
         _contacts(pub, language)
     ui.footnotes(pub, language)
 
 
-def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: float | None, language: str) -> None:
-    """Chart one year's enrollments by one characteristic, with the largest group in a sentence."""
+def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: float | None, language: str,
+               note: str = "") -> None:
+    """Chart one year's enrollments by one characteristic (``note``: the note when by coarser groups),
+    with the largest group in a sentence."""
     cells = pub.frame(table)
     cells = cells[cells["year"] == year]
     ui.chart_with_table(
@@ -49,6 +53,7 @@ def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: fl
         cells, pub, {dimension: message(title, language), "value": message("people.enrollments", language)},
         pub.table_id(table), f"people_{dimension}",
         coarser=ui.coarser_figure(pub, "enrollments_by_year", message("common.enrollments", language), "year", year),
+        note=note,
     )
 
 

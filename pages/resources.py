@@ -14,6 +14,12 @@ from dashboard.summaries import largest_group
 REQUESTED, CONNECTED = "services_requested_by_quarter_type", "services_connected_by_quarter_type"
 MEDIANS = "median_days_to_connection_by_year_type"
 OBSTACLES, OPEN, WAITING = "obstacles_reported_by_quarter_type", "obstacles_open_by_month_type", "services_waiting_by_quarter_type"
+GROUPED = {  # each table by codes -> the same by coarser groups of the codes (DESIGN section 4, "Code groupings")
+    REQUESTED: "services_requested_by_quarter_service_group", CONNECTED: "services_connected_by_quarter_service_group",
+    MEDIANS: "median_days_to_connection_by_year_service_group",
+    OBSTACLES: "obstacles_reported_by_quarter_obstacle_group", OPEN: "obstacles_open_by_month_obstacle_group",
+    WAITING: "services_waiting_by_quarter_service_group",
+}
 
 
 def render() -> None:
@@ -47,67 +53,79 @@ def render() -> None:
 
 
 def _services(pub, period: str, language: str) -> None:
-    """Chart services requested and connected in the chosen period, by type."""
+    """Chart services requested and connected in the chosen period, by type (or by group of types)."""
     grain = pub.grain(REQUESTED)
-    requested = pub.frame(REQUESTED)
+    requested_id = pub.least_withheld(REQUESTED, GROUPED[REQUESTED], **{grain: period})
+    connected_id = CONNECTED if requested_id == REQUESTED else GROUPED[CONNECTED]
+    dimension = pub.breakdown(requested_id)
+    requested = pub.frame(requested_id)
     requested = requested[requested[grain] == period]
     parts = [requested.assign(kind="requested")]
-    connected = pub.frame(CONNECTED)
-    if pub.grain(CONNECTED) == grain:
+    connected = pub.frame(connected_id)
+    if pub.grain(connected_id) == grain:
         parts.append(connected[connected[grain] == period].assign(kind="connected"))
     both = pd.concat(parts, ignore_index=True)
-    values = ui.series(requested, "service_type")[1]
+    values = ui.series(requested, dimension)[1]
     ui.chart_with_table(
         message("resources.requested_connected", language),
-        ui.line_chart(both, "service_type", "kind", pub, "Services", kind="bar"),
-        largest_group(pub.label(grain, period), [pub.label("service_type", s) for s in requested["service_type"]],
+        ui.line_chart(both, dimension, "kind", pub, "Services", kind="bar"),
+        largest_group(pub.label(grain, period), [pub.label(dimension, s) for s in requested[dimension]],
                       values, None, language) or "",
-        both, pub, {"service_type": "Service", "kind": "Requested or connected", "value": "Services"},
-        pub.table_id(REQUESTED), "services",
+        both, pub, {dimension: "Service", "kind": "Requested or connected", "value": "Services"},
+        pub.table_id(requested_id), "services", note=_grouped(pub, REQUESTED, requested_id),
     )
+
+
+def _grouped(pub, codes_table: str, shown: str) -> str:
+    """Return the note for a chart drawn by groups of codes (empty when drawn by the codes)."""
+    return ui.grouped_note(pub, codes_table) if shown != codes_table else ""
 
 
 def _medians(pub, language: str) -> str | None:
     """Chart median days to connection in the latest whole year; return the bottleneck sentence."""
-    medians = pub.frame(MEDIANS)
     years = pub.periods(MEDIANS, complete_only=True)
     if not years:
         return None
+    table = pub.least_withheld(MEDIANS, GROUPED[MEDIANS], year=years[-1])
+    dimension = pub.breakdown(table)
+    medians = pub.frame(table)
     latest = medians[medians["year"] == years[-1]]
     published = latest.dropna(subset=["value"])
     sentence = None
     if not published.empty:
-        slowest = published.sort_values(["value", "service_type"], ascending=[False, True]).iloc[0]
+        slowest = published.sort_values(["value", dimension], ascending=[False, True]).iloc[0]
         sentence = message("resources.bottleneck_wait", language,
-                           service=pub.label("service_type", slowest["service_type"]).lower(),
+                           service=pub.label(dimension, slowest[dimension]).lower(),
                            days=format_number(slowest["value"]), year=years[-1])
     ui.chart_with_table(
         message("resources.median_days", language),
-        ui.bar_chart(latest, "service_type", pub, "Days", horizontal=True),
+        ui.bar_chart(latest, dimension, pub, "Days", horizontal=True),
         sentence or message("summary.no_data", language, what=message("resources.median_days", language)),
-        latest, pub, {"year": "Year", "service_type": "Service", "value": "Median days"},
-        pub.table_id(MEDIANS), "median",
+        latest, pub, {"year": "Year", dimension: "Service", "value": "Median days"},
+        pub.table_id(table), "median", note=_grouped(pub, MEDIANS, table),
     )
     return sentence
 
 
 def _obstacles(pub, period: str | None, language: str) -> str | None:
     """Chart obstacles reported in the chosen (or latest) period; return the bottleneck sentence."""
-    obstacles = pub.frame(OBSTACLES)
     grain = pub.grain(OBSTACLES)
     shown_period = period if period in pub.periods(OBSTACLES) else pub.periods(OBSTACLES)[-1]
+    table = pub.least_withheld(OBSTACLES, GROUPED[OBSTACLES], **{grain: shown_period})
+    dimension = pub.breakdown(table)
+    obstacles = pub.frame(table)
     shown = obstacles[obstacles[grain] == shown_period]
     published = shown.dropna(subset=["value"])
     sentence = None
     if not published.empty:
-        top = published.sort_values(["value", "obstacle_type"], ascending=[False, True]).iloc[0]
+        top = published.sort_values(["value", dimension], ascending=[False, True]).iloc[0]
         sentence = message("resources.bottleneck_obstacle", language, period=pub.label(grain, shown_period),
-                           obstacle=pub.label("obstacle_type", top["obstacle_type"]).lower(),
+                           obstacle=pub.label(dimension, top[dimension]).lower(),
                            value=format_number(top["value"]))
     ui.chart_with_table(
-        message("resources.obstacles", language), ui.bar_chart(shown, "obstacle_type", pub, "Obstacles", horizontal=True),
-        sentence or "", shown, pub, {"obstacle_type": "Obstacle", "value": "Obstacles"},
-        pub.table_id(OBSTACLES), "obstacles",
+        message("resources.obstacles", language), ui.bar_chart(shown, dimension, pub, "Obstacles", horizontal=True),
+        sentence or "", shown, pub, {dimension: "Obstacle", "value": "Obstacles"},
+        pub.table_id(table), "obstacles", note=_grouped(pub, OBSTACLES, table),
     )
     return sentence
 
@@ -115,33 +133,38 @@ def _obstacles(pub, period: str | None, language: str) -> str | None:
 def _open_obstacles(pub, language: str) -> None:
     """Chart obstacles still open over the last two years."""
     grain = pub.grain(OPEN)
-    cells = pub.frame(OPEN)
     recent = pub.periods(OPEN)[-24:]
+    table = pub.least_withheld(OPEN, GROUPED[OPEN], **{grain: recent})
+    dimension = pub.breakdown(table)
+    cells = pub.frame(table)
     cells = cells[cells[grain].isin(recent)]
     ui.chart_with_table(
         message("resources.obstacles_open", language),
-        ui.line_chart(cells, grain, "obstacle_type", pub, "Open obstacles"),
-        "", cells, pub, {grain: message(f"common.{grain}", language), "obstacle_type": "Obstacle", "value": "Open"},
-        pub.table_id(OPEN), "open",
+        ui.line_chart(cells, grain, dimension, pub, "Open obstacles"),
+        "", cells, pub, {grain: message(f"common.{grain}", language), dimension: "Obstacle", "value": "Open"},
+        pub.table_id(table), "open", note=_grouped(pub, OPEN, table),
     )
 
 
 def _waiting(pub, language: str) -> str | None:
     """Chart services on a wait list at the end of the latest period; return the bottleneck sentence."""
     grain = pub.grain(WAITING)
-    waiting = pub.frame(WAITING)
     period = pub.periods(WAITING)[-1]
+    table = pub.least_withheld(WAITING, GROUPED[WAITING], **{grain: period})
+    dimension = pub.breakdown(table)
+    waiting = pub.frame(table)
     waiting = waiting[waiting[grain] == period]
     published = waiting.dropna(subset=["value"])
     sentence = None
     if not published.empty:
-        top = published.sort_values(["value", "service_type"], ascending=[False, True]).iloc[0]
+        top = published.sort_values(["value", dimension], ascending=[False, True]).iloc[0]
         sentence = message("resources.bottleneck_waiting", language, period=pub.label(grain, period),
                            value=format_number(top["value"]),
-                           service=pub.label("service_type", top["service_type"]).lower())
+                           service=pub.label(dimension, top[dimension]).lower())
     ui.chart_with_table(
-        message("resources.waiting", language), ui.bar_chart(waiting, "service_type", pub, "Waiting", horizontal=True),
-        sentence or "", waiting, pub, {"service_type": "Service", "value": "Waiting"}, pub.table_id(WAITING), "waiting",
+        message("resources.waiting", language), ui.bar_chart(waiting, dimension, pub, "Waiting", horizontal=True),
+        sentence or "", waiting, pub, {dimension: "Service", "value": "Waiting"}, pub.table_id(table), "waiting",
+        note=_grouped(pub, WAITING, table),
     )
     return sentence
 

@@ -34,7 +34,7 @@ ALL_DIMENSIONS = (
     "pathway", "source",
     "offense_category", "outcome", "gender", "race_ethnicity", "housing_at_intake", "age_band", "staff_role",
     "substantive", "service_type", "status", "obstacle_type", "suggested_by", "topic",
-    "handoff_within_30_min", "intake_within_7_days",
+    "handoff_within_30_min", "intake_within_7_days", *schema.CODE_GROUPS,
 )
 # Which measure's table knows each dimension's domain.
 DOMAIN_SOURCE = {
@@ -45,7 +45,10 @@ DOMAIN_SOURCE = {
     "obstacle_type": "obstacles_reported",
     "suggested_by": "focus_areas",
     "topic": "focus_areas",
+    "service_group": "services_requested",
+    "obstacle_group": "obstacles_reported",
 }
+PERSON_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band", "gender_group", "race_ethnicity_group")
 
 
 def _request(key: CountKey) -> CountRequest:
@@ -69,13 +72,15 @@ def read_structure(connection, window: ReleaseWindow):
     domains = {}
     for dimension in ALL_DIMENSIONS:
         measure = MEASURES[DOMAIN_SOURCE.get(dimension, "referrals")]
-        if dimension in ("gender", "race_ethnicity", "housing_at_intake", "age_band"):
+        if dimension in PERSON_DIMENSIONS:
             measure = MEASURES["enrollments"]
         domains[dimension] = dimension_domain(measure, dimension, window, reference)
     domains["status"] = tuple(dict.fromkeys(
         domains["status"] + dimension_domain(MEASURES["focus_areas"], "status", window, reference)
     ))
-    return Structure(domains, precinct_of, business_of, district_of), reference, names
+    groupings = {grouping: (base, {code: schema.code_group(grouping, code) for code in domains[base]})
+                 for grouping, (base, _) in schema.CODE_GROUPS.items()}
+    return Structure(domains, precinct_of, business_of, district_of, groupings), reference, names
 
 
 def publishable(declarations, structure: Structure) -> tuple:
@@ -172,7 +177,7 @@ def build_from_database(
     publication, report = build_publication(
         counts, distributions, structure, Rule(threshold=threshold), release, names, progress=progress,
         declarations=tuple(declarations), ratio_declarations=tuple(ratio_declarations),
-        history=history, revision=revision,
+        history=history, revision=revision, code_labels=schema.CODE_GROUP_LABELS,
     )
     return publication, report, time.perf_counter() - started
 

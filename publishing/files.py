@@ -59,11 +59,23 @@ DIMENSION_NOTES = {
 }
 
 
+def _dimension_notes(publication: dict) -> dict[str, str]:
+    """Return each dimension's note: the fixed ones, and one per grouping of codes the hierarchies declare."""
+    notes = dict(DIMENSION_NOTES)
+    for key, hierarchy in (publication.get("hierarchies") or {}).items():
+        child, parent = hierarchy.get("child", key), hierarchy.get("parent")
+        if parent and parent not in notes and child != "neighborhood":
+            notes[parent] = (f"a coarser grouping of the {child} codes; the publication's hierarchy "
+                             f"{key!r} lists the group of each code")
+    return notes
+
+
 def datapackage(publication: dict) -> dict:
     """Return a Frictionless data package describing every table's CSV."""
     resources = []
+    notes = _dimension_notes(publication)
     for table in publication["tables"]:
-        fields = [{"name": d, "type": "string", **({"description": DIMENSION_NOTES[d]} if d in DIMENSION_NOTES else {})}
+        fields = [{"name": d, "type": "string", **({"description": notes[d]} if d in notes else {})}
                   for d in table["dimensions"]]
         fields.append({"name": "value", "type": "number" if table.get("statistic") else "integer",
                        "description": f"{table['unit']}; empty when suppressed"})

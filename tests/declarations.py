@@ -37,6 +37,15 @@ COVERING_DECLARATIONS = [
     C("intakes_within_7_days", ("quarter",)),
     C("referrals", ("quarter",), {"pathway": "arrest_diversion"}),
 ]
+COVERING_DECLARATIONS += [  # coarser groupings of codes (a CASE over the codes' expression)
+    C("enrollments", ("year", "gender_group")),
+    C("enrollments", ("year", "race_ethnicity_group")),
+    C("referrals", ("quarter", "race_ethnicity_group")),
+    C("services_requested", ("quarter", "service_group")),
+    C("services_waiting", ("quarter", "service_group")),
+    C("obstacles_open", ("month", "obstacle_group")),
+    C("obstacles_reported", ("quarter",), {"obstacle_group": "other_obstacles"}),
+]
 COVERING_DECLARATIONS += [
     C("referrals", ("quarter", "pathway", "handoff_within_30_min")),
     C("referrals", ("month",), {"intake_within_7_days": "true"}),

@@ -22,6 +22,9 @@ def declaration(id, dimensions, filters=None, measure="referrals", fallback=None
                             MappingProxyType(filters), fallback)
 
 
+PATHWAY_GROUP = {"a": "ab", "b": "ab"}  # a coarser grouping of the pathway codes: a and b together
+
+
 def structure(months, neighborhoods=None, pathways=("a", "b", "c", "unknown"), offenses=("theft", "drugs", "none"),
               districts=None):
     """Return a Structure over a few months, neighborhoods (id -> (precinct, business)), districts that cross
@@ -40,10 +43,12 @@ def structure(months, neighborhoods=None, pathways=("a", "b", "c", "unknown"), o
             "district": tuple(sorted(set(districts.values()))) + ("unknown",),
             "business_district": ("true", "false", "unknown"),
             "pathway": tuple(pathways), "offense_category": tuple(offenses),
+            "pathway_group": tuple(dict.fromkeys(PATHWAY_GROUP.get(p, p) for p in pathways)),
         },
         precinct_of={h: p for h, (p, _) in neighborhoods.items()} | {"unknown": "unknown"},
         business_of={h: b for h, (_, b) in neighborhoods.items()},
         district_of=dict(districts) | {"unknown": "unknown"},
+        groupings={"pathway_group": ("pathway", {p: PATHWAY_GROUP.get(p, p) for p in pathways})},
     )
 
 
@@ -56,6 +61,8 @@ def unit_value(units: pd.DataFrame, dimension: str, s: Structure) -> pd.Series:
         return units["neighborhood"].map(s.district)
     if dimension == "business_district":
         return units["neighborhood"].map(s.business)
+    if dimension in s.groupings:
+        return units[s.groupings[dimension][0]].map(lambda code: s.group_of_code(dimension, code))
     return units[dimension]
 
 

@@ -348,3 +348,50 @@ def test_the_largest_group_is_claimed_only_when_no_withheld_figure_can_be_larger
     # without a published total nothing bounds a withheld figure
     assert "largest published figure" in largest_group("2025", ["a", "b"], [30, None], None)
     assert largest_group("2025", ["a", "b"], [30, 12], None) == "In 2025, a was the largest group (30)."
+
+
+def test_a_chart_is_drawn_by_coarser_groups_only_when_they_withhold_a_smaller_share(snapshot):
+    """People: each breakdown is charted from the table by codes or by groups of codes, whichever withholds
+    the smaller share of the chosen year's values (the codes on a tie); a chart by groups says so."""
+    from dashboard.published import Publication
+    from dashboard.text import markdown
+    from pages.people import BREAKDOWNS
+
+    pub = Publication(snapshot)
+    at = run_page("people")
+    year = at.selectbox[0].value
+    captions = [c.value for c in at.caption]
+    expected_notes = 0
+    for tables, _ in BREAKDOWNS:
+        shares = []
+        for table in tables:
+            cells = [c for c in pub.table(table)["cells"] if c["year"] == year]
+            shares.append(sum(bool(c.get("suppressed")) for c in cells) / len(cells))
+        chosen = tables[shares.index(min(shares))]
+        assert pub.least_withheld(*tables, year=year) == chosen
+        if chosen != tables[0]:
+            expected_notes += 1
+            title = markdown(pub.table(tables[0])["title"])  # the note names the table by codes
+            assert any("counted together" in c and title in c for c in captions), (title, captions)
+    assert expected_notes >= 1, "the demo charts at least one breakdown by groups"
+    assert sum("counted together" in c for c in captions) == expected_notes
+    assert not leak.disallowed(at, leak.Allowed(snapshot))
+
+
+def test_the_least_withheld_table_is_the_finest_on_a_tie():
+    from dashboard.published import Publication
+
+    def table(id, dimension, values):
+        return {"id": id, "title": id, "dimensions": ["year", dimension], "filters": {}, "measure": "enrollments",
+                "cells": [{"year": "2025", dimension: f"v{i}", "value": v, **({"suppressed": True} if v is None else {})}
+                          for i, v in enumerate(values)]}
+
+    def pub(codes, groups):
+        return Publication({"release": {"threshold": 11}, "tables": [table("codes", "gender", codes),
+                                                                     table("groups", "gender_group", groups)]})
+
+    assert pub([20, None, None, 30], [20, 30, 15]).least_withheld("codes", "groups", year="2025") == "groups"
+    assert pub([20, None, 15, 30], [20, None, 45]).least_withheld("codes", "groups", year="2025") == "codes"
+    assert pub([20, None, 30], [None, 20, 30]).least_withheld("codes", "groups", year="2025") == "codes"  # a tie
+    assert pub([20, 30], [50]).least_withheld("codes", "groups", year="2024") == "codes"  # no such year
+    assert pub([20, 30], [50]).breakdown("groups") == "gender_group"
