@@ -29,7 +29,6 @@ from .family_model import (
     conditions_of,
     family_of,
 )
-from .registry import TableDeclaration
 from .rules import Rule
 from .structure import Structure
 
@@ -140,24 +139,25 @@ def protect(
 
     for key in sorted(families):
         members = families[key]
-        by_codes = [t for t in members if not _by_groups(t.declaration, structure)]
-        if by_codes and len(by_codes) < len(members):
-            # The tables by codes first, then the coarser groups fitted around them: a grouping never
-            # withholds more of the tables by codes (their cells keep the first pass's status).
+        core = [t for t in members if not t.declaration.supplement]
+        if core and len(core) < len(members):
+            # The family's tables first, then its supplements fitted around them: a supplement never
+            # withholds more of the others (their cells keep the first pass's status).
             # (A pass relieves zeros that a published zero implies, in ``reasons``: each pass starts afresh.)
             original = {t.declaration.id: list(reasons[t.declaration.id]) for t in members}
-            _protect_family(key, by_codes, structure, rule, reasons, by_family_complements.get(key, []), result,
+            _protect_family(key, core, structure, rule, reasons, by_family_complements.get(key, []), result,
                             progress)
             reasons.update({i: list(r) for i, r in original.items()})
             pinned = [_pinned(t, result.suppressed[t.declaration.id], original[t.declaration.id])
-                      if t in by_codes else t for t in members]
+                      if t in core else t for t in members]
             try:
                 _protect_family(key, pinned, structure, rule, reasons, by_family_complements.get(key, []), result,
                                 progress)
                 continue
-            except (RuntimeError, ClosedFigureConflict):  # the first pass's figures leave a group cell exposed:
-                reasons.update({i: list(r) for i, r in original.items()})  # protect the family as a whole
-                result.families.append(f"{key}: the groups could not be fitted around the codes; protected together")
+            except (RuntimeError, ClosedFigureConflict):  # the first pass's figures leave a supplement's cell
+                reasons.update({i: list(r) for i, r in original.items()})  # exposed: protect the family as a whole
+                result.families.append(f"{key}: the supplements could not be fitted around the other tables; "
+                                       "protected together")
         _protect_family(key, members, structure, rule, reasons, by_family_complements.get(key, []), result, progress)
     for t in tables:
         result.primary[t.declaration.id] = np.asarray([r is not None for r in reasons[t.declaration.id]])
@@ -219,11 +219,6 @@ def _protect_family(key: str, members: list[CountTable], structure: Structure, r
     )
     result.solves += model.solves
     result.milp_solves += model.milp_solves
-
-
-def _by_groups(declaration: TableDeclaration, structure: Structure) -> bool:
-    """Return whether a table is broken down or filtered by a coarser grouping of codes."""
-    return any(d in structure.groupings for d in (*declaration.dimensions, *declaration.filters))
 
 
 def _pinned(table: CountTable, suppressed: np.ndarray, reasons: list[str | None]) -> CountTable:

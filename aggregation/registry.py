@@ -7,7 +7,7 @@ Declarations only: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
@@ -39,6 +39,10 @@ class TableDeclaration:
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     pooled_fallback: "TableDeclaration | None" = None
     statistic: str | None = None  # e.g. "median_days_to_connection": cells hold a statistic, not a count
+    # A supplement pools small areas or categories so they get a figure (12-month windows, districts, groups
+    # of codes). It is protected after the other tables of its family, around their figures: adding it never
+    # withholds more of them.
+    supplement: bool = False
 
     @property
     def additive(self) -> bool:
@@ -66,9 +70,18 @@ class RatioDeclaration:
     per: int = 100  # 100: a percentage; 1: a plain ratio (e.g. people per case manager)
 
 
-def _t(id, title, measure, dimensions, unit, filters=None, fallback=None, statistic=None):
+def _t(id, title, measure, dimensions, unit, filters=None, fallback=None, statistic=None, supplement=False):
     filters = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in (filters or {}).items()}
-    return TableDeclaration(id, title, measure, tuple(dimensions), unit, MappingProxyType(filters), fallback, statistic)
+    return TableDeclaration(id, title, measure, tuple(dimensions), unit, MappingProxyType(filters), fallback, statistic,
+                            supplement)
+
+
+def _supplement(*args, **kwargs) -> TableDeclaration:
+    """Declare a supplement (see ``TableDeclaration.supplement``), its fallback a supplement too."""
+    declaration = _t(*args, **kwargs, supplement=True)
+    if declaration.pooled_fallback is not None:
+        declaration = replace(declaration, pooled_fallback=replace(declaration.pooled_fallback, supplement=True))
+    return declaration
 
 
 THEFT_FILTER = {"offense_category": THEFT}
@@ -114,12 +127,13 @@ TABLES: tuple[TableDeclaration, ...] = (
     _t("referrals_by_precinct_year", "Referrals by precinct and year", "referrals", ["precinct", "year"],
        "referrals"),
     # Districts (an optional second grouping) and rolling 12-month windows: pooled so small areas get figures.
-    # (Districts by quarter or year were tried: they made existing tables withhold more, 6.76% of their value
-    # against 6.58%, so districts are published by 12-month window only; benchmarks/README.md.)
-    _t("referrals_by_12_months", "Referrals in each 12 months", "referrals", ["twelve_months"], "referrals"),
-    _t("referrals_by_precinct_12_months", "Referrals by precinct in each 12 months", "referrals",
+    # (Districts by quarter or year were tried before supplements existed: they made existing tables withhold
+    # more, 6.76% of their value against 6.58%, so districts are published by 12-month window only;
+    # benchmarks/README.md.)
+    _supplement("referrals_by_12_months", "Referrals in each 12 months", "referrals", ["twelve_months"], "referrals"),
+    _supplement("referrals_by_precinct_12_months", "Referrals by precinct in each 12 months", "referrals",
        ["precinct", "twelve_months"], "referrals"),
-    _t("referrals_by_district_12_months", "Referrals by district in each 12 months", "referrals",
+    _supplement("referrals_by_district_12_months", "Referrals by district in each 12 months", "referrals",
        ["district", "twelve_months"], "referrals"),
     # Retail theft, for business associations.
     _t("theft_referrals_by_month", "Shoplifting and other theft referrals by month", "referrals", ["month"],
@@ -132,7 +146,7 @@ TABLES: tuple[TableDeclaration, ...] = (
        fallback=_t("theft_referrals_by_business_district_year",
                    "Shoplifting and other theft referrals by business district and year", "referrals",
                    ["neighborhood", "year"], "referrals", {**THEFT_FILTER, "business_district": "true"})),
-    _t("theft_referrals_in_business_districts_by_year",
+    _supplement("theft_referrals_in_business_districts_by_year",
        "Shoplifting and other theft referrals in business districts (all together) by year", "referrals",
        ["year"], "referrals", {**THEFT_FILTER, "business_district": "true"}),
     _t("theft_referrals_by_quarter_outcome", "What became of shoplifting and other theft referrals, by quarter",
@@ -158,9 +172,9 @@ TABLES: tuple[TableDeclaration, ...] = (
     _t("enrollments_by_year_housing", "New enrollments by year and housing at intake", "enrollments",
        ["year", "housing_at_intake"], "participants"),
     # The same, by coarser groups of the codes (DESIGN section 4, "Code groupings"): small groups get a figure.
-    _t("enrollments_by_year_gender_group", "New enrollments by year and gender group", "enrollments",
+    _supplement("enrollments_by_year_gender_group", "New enrollments by year and gender group", "enrollments",
        ["year", "gender_group"], "participants"),
-    _t("enrollments_by_year_race_ethnicity_group", "New enrollments by year and race/ethnicity group", "enrollments",
+    _supplement("enrollments_by_year_race_ethnicity_group", "New enrollments by year and race/ethnicity group", "enrollments",
        ["year", "race_ethnicity_group"], "participants"),
     _t("active_participants_by_month", "People active in the program by month", "active_participants", ["month"],
        "participants"),
@@ -188,21 +202,21 @@ TABLES: tuple[TableDeclaration, ...] = (
                    "services_waiting", ["year", "service_type"], "services")),
     _t("median_days_to_connection_by_year_type", "Median days from request to connection, by year and service type",
        "services_connected", ["year", "service_type"], "days", statistic="median_days_to_connection"),
-    _t("services_requested_by_quarter_service_group", "Services requested by quarter and service group",
+    _supplement("services_requested_by_quarter_service_group", "Services requested by quarter and service group",
        "services_requested", ["quarter", "service_group"], "services",
        fallback=_t("services_requested_by_year_service_group", "Services requested by year and service group",
                    "services_requested", ["year", "service_group"], "services")),
-    _t("services_connected_by_quarter_service_group", "Services connected by quarter and service group",
+    _supplement("services_connected_by_quarter_service_group", "Services connected by quarter and service group",
        "services_connected", ["quarter", "service_group"], "services",
        fallback=_t("services_connected_by_year_service_group", "Services connected by year and service group",
                    "services_connected", ["year", "service_group"], "services")),
-    _t("services_waiting_by_quarter_service_group",
+    _supplement("services_waiting_by_quarter_service_group",
        "Services on a wait list at the end of each quarter, by service group", "services_waiting",
        ["quarter", "service_group"], "services",
        fallback=_t("services_waiting_by_year_service_group",
                    "Services on a wait list at the end of each year, by service group", "services_waiting",
                    ["year", "service_group"], "services")),
-    _t("median_days_to_connection_by_year_service_group",
+    _supplement("median_days_to_connection_by_year_service_group",
        "Median days from request to connection, by year and service group", "services_connected",
        ["year", "service_group"], "days", statistic="median_days_to_connection"),
     # Obstacles.
@@ -214,11 +228,11 @@ TABLES: tuple[TableDeclaration, ...] = (
        ["month", "obstacle_type"], "obstacles",
        fallback=_t("obstacles_open_by_quarter_type", "Obstacles still open at the end of each quarter, by type",
                    "obstacles_open", ["quarter", "obstacle_type"], "obstacles")),
-    _t("obstacles_reported_by_quarter_obstacle_group", "Obstacles reported by quarter and obstacle group",
+    _supplement("obstacles_reported_by_quarter_obstacle_group", "Obstacles reported by quarter and obstacle group",
        "obstacles_reported", ["quarter", "obstacle_group"], "obstacles",
        fallback=_t("obstacles_reported_by_year_obstacle_group", "Obstacles reported by year and obstacle group",
                    "obstacles_reported", ["year", "obstacle_group"], "obstacles")),
-    _t("obstacles_open_by_month_obstacle_group", "Obstacles still open at the end of each month, by obstacle group",
+    _supplement("obstacles_open_by_month_obstacle_group", "Obstacles still open at the end of each month, by obstacle group",
        "obstacles_open", ["month", "obstacle_group"], "obstacles",
        fallback=_t("obstacles_open_by_quarter_obstacle_group",
                    "Obstacles still open at the end of each quarter, by obstacle group", "obstacles_open",

@@ -15,11 +15,11 @@ from aggregation.structure import Structure, time_parent
 from types import MappingProxyType
 
 
-def declaration(id, dimensions, filters=None, measure="referrals", fallback=None):
+def declaration(id, dimensions, filters=None, measure="referrals", fallback=None, supplement=False):
     """Return a table declaration for tests."""
     filters = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in (filters or {}).items()}
     return TableDeclaration(id, id.replace("_", " "), measure, tuple(dimensions), "referrals",
-                            MappingProxyType(filters), fallback)
+                            MappingProxyType(filters), fallback, supplement=supplement)
 
 
 PATHWAY_GROUP = {"a": "ab", "b": "ab"}  # a coarser grouping of the pathway codes: a and b together
