@@ -9,7 +9,6 @@ declaration in plain Python, independently of the SQL.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 

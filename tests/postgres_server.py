@@ -101,7 +101,7 @@ def postgres_admin_url() -> Iterator[str]:
     configured = os.environ.get("LEAD_TEST_POSTGRES_URL")
     if configured:
         if not _reachable(configured):
-            raise PostgresUnavailable(f"LEAD_TEST_POSTGRES_URL is set but unreachable")
+            raise PostgresUnavailable("LEAD_TEST_POSTGRES_URL is set but unreachable")
         yield configured
         return
     try:

@@ -132,7 +132,7 @@ def test_each_page_loads_and_draws(server, page, name):
         page.wait_for_timeout(3000)
         assert _drawn(canvas.screenshot()) > 20, "the map canvas is blank"
     elif name not in ("about", "briefing"):
-        chart = page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
         first_chart = time.monotonic() - started
         print(f"{name}: first chart after {first_chart:.1f} s")
         page.wait_for_timeout(1000)

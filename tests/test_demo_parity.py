@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from data_access.aggregate import CountRequest, aggregate
 from data_access.demo import build_demo_database
