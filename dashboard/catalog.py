@@ -67,6 +67,7 @@ CATALOGS: dict[str, dict[str, str]] = {
             "Smaller categories are counted together here, so that each group has a published figure; "
             "the single categories are in the table {table} (About the data, downloads)."
         ),
+        "coarser.group_members": "{group}: {codes}.",
         "coarser.total": "The figure for all of them together is published: {value} {what} in {period}.",
         "kpi.referrals": "Referrals",
         "kpi.enrollments": "New enrollments",

@@ -149,10 +149,22 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
         table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}")
 
 
-def grouped_note(publication: Publication, codes_table: str) -> str:
-    """Return the note for a chart drawn by coarser groups: where the single categories are published."""
+def grouped_note(publication: Publication, codes_table: str, shown_table: str) -> str:
+    """Return the note for a chart drawn from ``shown_table`` rather than ``codes_table``: which codes each
+    group holds (the publication's hierarchy) and where the single categories are published; empty when
+    the chart is drawn by the codes."""
     table = publication.table(codes_table)
-    return message("coarser.groups", table=text.markdown(table["title"])) if table else ""
+    if shown_table == codes_table or table is None:
+        return ""
+    codes, grouping = publication.breakdown(codes_table), publication.breakdown(shown_table)
+    members = (publication.document.get("hierarchies") or {}).get(grouping, {}).get("members", {})
+    held: dict[str, list[str]] = {}
+    for code, group in members.items():
+        held.setdefault(group, []).append(code)
+    parts = [message("coarser.group_members", group=text.markdown(publication.label(grouping, group)),
+                     codes=", ".join(text.markdown(publication.label(codes, c).lower()) for c in held[group]))
+             for group in held if len(held[group]) > 1]
+    return " ".join([message("coarser.groups", table=text.markdown(table["title"])), *parts])
 
 
 def coarser_figure(publication: Publication, table_id: str, what: str, grain: str, period: str) -> str:
@@ -274,10 +286,10 @@ def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_ti
     shown = ["" if y is None else f"{y:,.0f}" for y in ys]  # a withheld bar gets its mark on the axis
     if horizontal:
         bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=shown, textposition="outside",
-                     hovertemplate="%{x:,}<extra></extra>", cliponaxis=False)
+                     hovertemplate="%{x:,}<extra></extra>", cliponaxis=False, showlegend=False)
     else:
         bar = go.Bar(x=labels, y=ys, marker_color=PALETTE[0], text=shown, textposition="outside",
-                     hovertemplate="%{y:,}<extra></extra>", cliponaxis=False)
+                     hovertemplate="%{y:,}<extra></extra>", cliponaxis=False, showlegend=False)
     figure = go.Figure(bar)
     mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=horizontal)
     figure = _layout(figure, y_title, height=max(320, 28 * len(labels)) if horizontal else 360)

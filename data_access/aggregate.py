@@ -164,7 +164,8 @@ def dimension_domain(
         return AGE_BANDS
     if dimension in schema.CODE_GROUPS:
         base = dimension_domain(measure, schema.CODE_GROUPS[dimension][0], window, reference)
-        return tuple(dict.fromkeys(schema.code_group(dimension, code) for code in base))
+        found = {schema.code_group(dimension, code) for code in base}  # in the grouping's order, then the rest
+        return tuple(g for g in dict.fromkeys([*schema.CODE_GROUPS[dimension][1], *base]) if g in found)
     if (measure.table.name, dimension) in BOOLEAN_COLUMNS or (measure.table.name, dimension) in DERIVED_FLAGS:
         return BOOLEAN_VALUES
     if dimension in ("gender", "race_ethnicity", "housing_at_intake"):

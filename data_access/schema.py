@@ -235,15 +235,12 @@ CODE_GROUPS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
     }),
 }
 # How each group reads (the default, the capitalised code, does not read well for these).
-CODE_GROUP_LABELS: dict[str, dict[str, str]] = {
+CODE_GROUP_LABELS: dict[str, dict[str, str]] = {  # short: they label chart axes (the codes are in the hierarchies)
     "gender_group": {"another_gender_or_unknown": "Another gender, or not recorded"},
     "race_ethnicity_group": {"hispanic_latino": "Hispanic or Latino",
-                             "another_or_unknown": "Another race or ethnicity (Asian, Pacific Islander, American "
-                                                   "Indian, multiracial, other), or not recorded"},
-    "service_group": {"other_services": "Other services (ID, benefits, legal, work, learning, child care, "
-                                        "transportation, other)"},
-    "obstacle_group": {"other_obstacles": "Other obstacles (eligibility rules, transportation, cost, legal "
-                                          "barriers, staffing, other)"},
+                             "another_or_unknown": "Another race or ethnicity, or not recorded"},
+    "service_group": {"other_services": "Other services"},
+    "obstacle_group": {"other_obstacles": "Other obstacles"},
 }
 
 

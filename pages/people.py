@@ -32,7 +32,7 @@ def render() -> None:
             if ui.section(pub, tables[0], language=language):
                 table = pub.least_withheld(*tables, year=year)
                 _breakdown(pub, table, pub.breakdown(table), title, year, total, language,
-                           note=ui.grouped_note(pub, tables[0]) if table != tables[0] else "")
+                           note=ui.grouped_note(pub, tables[0], table))
     if ui.section(pub, "contacts_by_month_staff_role", language=language):
         _contacts(pub, language)
     ui.footnotes(pub, language)

@@ -72,13 +72,8 @@ def _services(pub, period: str, language: str) -> None:
         largest_group(pub.label(grain, period), [pub.label(dimension, s) for s in requested[dimension]],
                       values, None, language) or "",
         both, pub, {dimension: "Service", "kind": "Requested or connected", "value": "Services"},
-        pub.table_id(requested_id), "services", note=_grouped(pub, REQUESTED, requested_id),
+        pub.table_id(requested_id), "services", note=ui.grouped_note(pub, REQUESTED, requested_id),
     )
-
-
-def _grouped(pub, codes_table: str, shown: str) -> str:
-    """Return the note for a chart drawn by groups of codes (empty when drawn by the codes)."""
-    return ui.grouped_note(pub, codes_table) if shown != codes_table else ""
 
 
 def _medians(pub, language: str) -> str | None:
@@ -102,7 +97,7 @@ def _medians(pub, language: str) -> str | None:
         ui.bar_chart(latest, dimension, pub, "Days", horizontal=True),
         sentence or message("summary.no_data", language, what=message("resources.median_days", language)),
         latest, pub, {"year": "Year", dimension: "Service", "value": "Median days"},
-        pub.table_id(table), "median", note=_grouped(pub, MEDIANS, table),
+        pub.table_id(table), "median", note=ui.grouped_note(pub, MEDIANS, table),
     )
     return sentence
 
@@ -125,7 +120,7 @@ def _obstacles(pub, period: str | None, language: str) -> str | None:
     ui.chart_with_table(
         message("resources.obstacles", language), ui.bar_chart(shown, dimension, pub, "Obstacles", horizontal=True),
         sentence or "", shown, pub, {dimension: "Obstacle", "value": "Obstacles"},
-        pub.table_id(table), "obstacles", note=_grouped(pub, OBSTACLES, table),
+        pub.table_id(table), "obstacles", note=ui.grouped_note(pub, OBSTACLES, table),
     )
     return sentence
 
@@ -142,7 +137,7 @@ def _open_obstacles(pub, language: str) -> None:
         message("resources.obstacles_open", language),
         ui.line_chart(cells, grain, dimension, pub, "Open obstacles"),
         "", cells, pub, {grain: message(f"common.{grain}", language), dimension: "Obstacle", "value": "Open"},
-        pub.table_id(table), "open", note=_grouped(pub, OPEN, table),
+        pub.table_id(table), "open", note=ui.grouped_note(pub, OPEN, table),
     )
 
 
@@ -164,7 +159,7 @@ def _waiting(pub, language: str) -> str | None:
     ui.chart_with_table(
         message("resources.waiting", language), ui.bar_chart(waiting, dimension, pub, "Waiting", horizontal=True),
         sentence or "", waiting, pub, {dimension: "Service", "value": "Waiting"}, pub.table_id(table), "waiting",
-        note=_grouped(pub, WAITING, table),
+        note=ui.grouped_note(pub, WAITING, table),
     )
     return sentence
 

@@ -45,10 +45,8 @@ DOMAIN_SOURCE = {
     "obstacle_type": "obstacles_reported",
     "suggested_by": "focus_areas",
     "topic": "focus_areas",
-    "service_group": "services_requested",
-    "obstacle_group": "obstacles_reported",
 }
-PERSON_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band", "gender_group", "race_ethnicity_group")
+PERSON_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band")  # their domain: enrollments
 
 
 def _request(key: CountKey) -> CountRequest:
@@ -71,8 +69,9 @@ def read_structure(connection, window: ReleaseWindow):
                        for i, d in connection.execute(select(cast(n.c.neighborhood_id, String), cast(n.c.district, String)))}
     domains = {}
     for dimension in ALL_DIMENSIONS:
-        measure = MEASURES[DOMAIN_SOURCE.get(dimension, "referrals")]
-        if dimension in PERSON_DIMENSIONS:
+        codes = schema.CODE_GROUPS[dimension][0] if dimension in schema.CODE_GROUPS else dimension  # a grouping's
+        measure = MEASURES[DOMAIN_SOURCE.get(codes, "referrals")]                                # are its codes'
+        if codes in PERSON_DIMENSIONS:
             measure = MEASURES["enrollments"]
         domains[dimension] = dimension_domain(measure, dimension, window, reference)
     domains["status"] = tuple(dict.fromkeys(

@@ -372,7 +372,14 @@ def test_a_chart_is_drawn_by_coarser_groups_only_when_they_withhold_a_smaller_sh
         if chosen != tables[0]:
             expected_notes += 1
             title = markdown(pub.table(tables[0])["title"])  # the note names the table by codes
-            assert any("counted together" in c and title in c for c in captions), (title, captions)
+            note = next((c for c in captions if "counted together" in c and title in c), None)
+            assert note is not None, (title, captions)
+            grouping = pub.breakdown(chosen)
+            members = snapshot["hierarchies"][grouping]["members"]
+            for group in set(members.values()):  # and says which codes each group of several holds
+                codes = [markdown(pub.label(pub.breakdown(tables[0]), c).lower()) for c, g in members.items() if g == group]
+                if len(codes) > 1:
+                    assert f"{markdown(pub.label(grouping, group))}: {', '.join(codes)}." in note, (group, note)
     assert expected_notes >= 1, "the demo charts at least one breakdown by groups"
     assert sum("counted together" in c for c in captions) == expected_notes
     assert not leak.disallowed(at, leak.Allowed(snapshot))
