@@ -129,7 +129,7 @@ def run_demo_archive(args) -> int:
     if len(have) >= wanted:
         return EXIT_OK
     started = time.perf_counter()
-    print(f"building the demo archive in {archive} (first run only; about a minute per release on two cores)")
+    print(f"building the demo archive in {archive} (first run only; about four minutes per release on two cores)")
     url = f"sqlite:///{ensure_demo_database(settings).resolve()}"
     from data_access.periods import month_ends
 
