@@ -16,14 +16,20 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 
 from dashboard.catalog import message  # noqa: E402
+from dashboard.components import language_switch, reader_language  # noqa: E402
+from dashboard.data import settings  # noqa: E402
 from dashboard.style import apply_style  # noqa: E402
 from pages import about, briefing, monthly, neighborhoods, people, resources, retail_theft  # noqa: E402
 
 st.set_page_config(page_title=message("app.title"), layout="wide", initial_sidebar_state="auto")
+language = reader_language(settings().language)  # first: every text below is in the reader's language
 apply_style()
 
 PAGES = [
-    st.Page(monthly.render, title=message("nav.monthly"), url_path="monthly", default=True),
+    # The home page answers at the site's root and at its own path, /monthly, which links and shared
+    # URLs use; the second entry is hidden from the menu by dashboard/style.py.
+    st.Page(monthly.render, title=message("nav.monthly"), url_path="home", default=True),
+    st.Page(monthly.render, title=message("nav.monthly"), url_path="monthly"),
     st.Page(neighborhoods.render, title=message("nav.neighborhoods"), url_path="neighborhoods"),
     st.Page(resources.render, title=message("nav.resources"), url_path="resources"),
     st.Page(retail_theft.render, title=message("nav.retail"), url_path="retail-theft"),
@@ -32,4 +38,6 @@ PAGES = [
     st.Page(about.render, title=message("nav.about"), url_path="about"),
 ]
 
-st.navigation(PAGES, position="top").run()
+current = st.navigation(PAGES, position="top")
+language_switch(current, language)
+current.run()

@@ -6,6 +6,9 @@ Templates use ``str.format`` fields. Must not import Streamlit or data layers.
 
 from __future__ import annotations
 
+from dashboard import labels_es, locale
+from dashboard.catalog_es import SPANISH
+
 CATALOGS: dict[str, dict[str, str]] = {
     "en": {
         "app.title": "LEAD public dashboard",
@@ -178,6 +181,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "briefing.released": "Release as of {as_of}, published {generated}.",
         "briefing.trend": "Referrals by quarter, {first} to {last}",
         "briefing.more": "All figures, definitions and downloads: {url}. Questions: {contact}.",
+        "briefing.share_line": "**{what}**: {now} in {period}{note}; {then} in {earlier}.",
+        "briefing.waiting_line": "{value} {service} requests on a wait list at the end of {period}.",
         "briefing.print_hint": "Tip: print this page (Ctrl+P or ⌘P) for a one- or two-page handout.",
         "about.title": "About the data",
         "about.what": "What each figure means",
@@ -231,12 +236,146 @@ CATALOGS: dict[str, dict[str, str]] = {
         "about.no_neighborhood": "Polygons without a neighborhood: {names}.",
         "pooled.note": "Published by {grain} rather than as declared: finer figures would be mostly withheld.",
         "ratio.unstable": "unstable: fewer than 20",
+        "period.to_date": "{period} (to date)",
+        "period.twelve_months": "the 12 months to {month}",
+        "period.range": "{first} to {last}",
+        "lang.label": "Language",
+        "url.unknown_choice": "The address asked for a {what} that this page does not have; showing {shown} instead.",
+        "url.unknown_language": "The address asked for a language that this dashboard is not written in; showing English.",
+        "common.show_table_for": "Show the numbers: {title}",
+        "common.download_csv_for": "Download {title} (CSV)",
+        "chart.image_source": "{source}. Release as of {as_of}.",
+        "chart.described": "Chart: {summary}",
+        "column.pathway": "Pathway",
+        "column.source": "Source",
+        "column.outcome": "Outcome",
+        "column.referrals": "Referrals",
+        "column.district": "District",
+        "column.business_district": "Business district",
+        "column.topic": "Topic",
+        "column.suggested_by": "Suggested by",
+        "column.status": "Status",
+        "column.focus_areas": "Focus areas",
+        "column.service": "Service",
+        "column.service_group": "Group of services",
+        "column.kind": "Requested or connected",
+        "column.services": "Services",
+        "column.median_days": "Median days",
+        "column.obstacle": "Obstacle",
+        "column.obstacle_group": "Group of obstacles",
+        "column.obstacles": "Obstacles",
+        "column.open": "Open",
+        "column.waiting": "Waiting",
+        "column.people_active": "People active",
+        "column.case_managers": "Case managers",
+        "column.per_case_manager": "People per case manager",
+        "column.release": "Release",
+        "column.months": "Months",
+        "column.release_kind": "Kind",
+        "column.revised_figures": "Revised figures",
+        "column.withdrawn": "Withdrawn",
+        "column.table": "Table",
+        "column.cell": "Cell",
+        "column.before": "Before",
+        "column.now": "Now",
+        "column.counts": "Counts",
+        "column.by": "By",
+        "column.note": "Note",
+        "column.where": "Where",
+        "column.what": "What",
+        "column.figure": "Figure",
+        "column.unit": "Unit",
+        "column.citation": "Source",
+        "release.revision": "revision",
+        "release.regular": "regular",
+        "axis.services": "Services",
+        "axis.days": "Days",
+        "axis.open_obstacles": "Open obstacles",
+        "resources.bottlenecks": "Where the bottlenecks are",
+        "map.shade_0": "lightest blue",
+        "map.shade_1": "light blue",
+        "map.shade_2": "blue",
+        "map.shade_3": "darkest blue",
+        "place.district": "District {number}",
+        "compass.N": "North",
+        "compass.NE": "Northeast",
+        "compass.E": "East",
+        "compass.SE": "Southeast",
+        "compass.S": "South",
+        "compass.SW": "Southwest",
+        "compass.W": "West",
+        "compass.NW": "Northwest",
+        "about.glossary": "Words used here",
+        "glossary.pathway": "**Pathway**: how a person came to LEAD. There are three pathways: an arrest diversion, a social contact and a community referral.",
+        "glossary.arrest_diversion": "**Arrest diversion**: a police officer who could have arrested someone for a low-level offence offers LEAD instead, and a case manager takes over.",
+        "glossary.social_contact": "**Social contact**: a police officer refers someone known to have needs, without any arrest.",
+        "glossary.community_referral": "**Community referral**: a neighbor, business or service provider refers someone, without the police.",
+        "glossary.intake": "**Intake**: the first meeting in which a person and a case manager agree to work together; an intake makes an enrollment.",
+        "glossary.precinct": "**Precinct**: one of the police department's geographic divisions ({precincts}).",
+        "glossary.district": "**Council district**: one of the city council's voting districts; small neighborhoods are counted with the rest of theirs.",
+        "glossary.median": "**Median**: the middle value: half the waits were shorter and half were longer. One very long wait does not move it.",
+        "glossary.to_date": "**To date**: a quarter or a year that is not over yet: its figure counts the months so far.",
+        "glossary.suppressed": "**{symbol}**: a figure withheld to protect privacy: it is below {k}, or would let such a figure be worked out.",
+        "glossary.case_manager": "**Case manager**: the program staff member who works with a participant on what they need.",
+        "glossary.peer_outreach": "**Peer outreach worker**: a staff member with lived experience of what participants go through.",
     },
 }
 
+CATALOGS["es"] = SPANISH
+# Names of codes and tables in each language other than the publication's own (English).
+CODE_LABELS: dict[str, dict[str, dict[str, str]]] = {"es": labels_es.CODE_LABELS}
+TABLE_TITLES: dict[str, dict[str, str]] = {"es": labels_es.TABLE_TITLES}
+UNITS: dict[str, dict[str, str]] = {"es": labels_es.UNITS}
+DIMENSION_NAMES: dict[str, dict[str, str]] = labels_es.DIMENSION_NAMES
+RESEARCH_METRICS: dict[str, dict[str, str]] = labels_es.RESEARCH_METRICS
+RESEARCH_UNITS: dict[str, dict[str, str]] = {"es": labels_es.RESEARCH_UNITS}
+RESEARCH_VALUES: dict[str, dict[str, str]] = {"es": labels_es.RESEARCH_VALUES}
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")  # precinct codes that are directions get spelled out
 
-def message(key: str, language: str = "en", **fields) -> str:
-    """Return the text of message ``key`` in ``language`` (English when missing), with ``fields`` filled in."""
-    catalog = CATALOGS.get(language, CATALOGS["en"])
+
+def message(key: str, language: str | None = None, **fields) -> str:
+    """Return the text of message ``key`` in ``language`` (the page's language when None), with ``fields``."""
+    catalog = CATALOGS.get(language or locale.current(), CATALOGS["en"])
     template = catalog.get(key, CATALOGS["en"][key])
     return template.format(**fields) if fields else template
+
+
+def code_label(dimension: str, code: str, language: str | None = None) -> str | None:
+    """Return a code's name in ``language`` where the catalog has one (None: use the publication's label).
+
+    Precincts named by a direction ("SW") and numbered council districts are spelled out in every language.
+    """
+    language = language or locale.current()
+    if dimension == "precinct" and code in COMPASS:
+        return message(f"compass.{code}", language)
+    if dimension == "district" and code.isdigit():
+        return message("place.district", language, number=code)
+    return CODE_LABELS.get(language, {}).get(dimension, {}).get(code)
+
+
+def unit_name(unit: str, language: str | None = None) -> str:
+    return UNITS.get(language or locale.current(), {}).get(unit, unit)
+
+
+def research_metric(metric: str, language: str | None = None) -> str:
+    names = RESEARCH_METRICS.get(language or locale.current(), RESEARCH_METRICS["en"])
+    return names.get(metric, RESEARCH_METRICS["en"].get(metric, metric.replace("_", " ")))
+
+
+def research_unit(unit: str, language: str | None = None) -> str:
+    return RESEARCH_UNITS.get(language or locale.current(), {}).get(unit, unit)
+
+
+def research_value(value: object, language: str | None = None) -> object:
+    """Return a research figure that is a word in ``language`` (numbers unchanged)."""
+    return RESEARCH_VALUES.get(language or locale.current(), {}).get(str(value), value)
+
+
+def dimension_name(dimension: str, language: str | None = None) -> str:
+    names = DIMENSION_NAMES.get(language or locale.current(), DIMENSION_NAMES["en"])
+    return names.get(dimension, DIMENSION_NAMES["en"].get(dimension, dimension.replace("_", " ")))
+
+
+def table_title(table_id: str, english: str, language: str | None = None) -> str:
+    """Return a table's title in ``language`` (the publication's own, English, title when there is none)."""
+    return TABLE_TITLES.get(language or locale.current(), {}).get(table_id, english)

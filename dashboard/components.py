@@ -19,13 +19,86 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import text
-from dashboard.catalog import message
+from dashboard import locale, text
+from dashboard.catalog import message, table_title
 from dashboard.published import SUPPRESSED, TIME_GRAINS, Publication, format_number, short_month_label
 
-# Okabe-Ito: distinguishable with every common form of colour blindness.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
+# Okabe-Ito's hues, darkened where needed so that every line and bar is at least 3:1 against white; each
+# series also has its own dash, marker or bar pattern, so that none is told apart by colour alone.
+PALETTE = ["#0072B2", "#D55E00", "#007D5C", "#B0529A", "#8A6500", "#000000"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+MARKERS = ["circle", "square", "diamond", "triangle-up", "x", "star"]
+PATTERNS = ["", "/", ".", "x", "-", "+"]
+MAX_SERIES = len(PALETTE)
+TEXT_COLOUR = "#262730"  # chart text: axis titles, ticks, legends (15:1 against white)
+# The chart's toolbar keeps one button, the image download (its file carries the title, source and release);
+# dashboard/style.py takes the toolbar out of the Tab order: the table under the chart is the keyboard's way in.
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage"]], "responsive": True,
+                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+# -- the reader's language ----------------------------------------------------------
+
+
+def reader_language(default: str) -> str:
+    """Set this run's language from ``?lang=`` (``default`` when absent) and return it; an unknown language
+    in the URL falls back to ``default`` with a visible note."""
+    wanted = st.query_params.get("lang")
+    fallback = default if locale.supported(default) else locale.DEFAULT
+    # Moving to another page drops the URL's choices: the session remembers the language, the URL shows it.
+    language = (wanted if locale.supported(wanted) else fallback if wanted is not None
+                else st.session_state.get("reader_language", fallback))
+    locale.use(language)
+    st.session_state["reader_language"] = language
+    if wanted is not None and not locale.supported(wanted):
+        st.info(message("url.unknown_language"))
+    if wanted is not None or language != fallback:
+        st.query_params["lang"] = language
+    return language
+
+
+def language_switch(page, language: str) -> None:
+    """Offer the page in the other language(s): one link each, to this page with every other choice kept;
+    and mark the page's ``<html lang>`` for screen readers."""
+    kept = {key: st.query_params.get(key) for key in st.query_params}
+    with st.container(key="language", horizontal=True, horizontal_alignment="right"):
+        for other, name in locale.LANGUAGES.items():
+            if other != language:
+                st.page_link(page, label=name, query_params={**kept, "lang": other})
+    # A fixed script (the language code is one of LANGUAGES), no data.
+    st.html(f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
+            + _A11Y_SCRIPT, unsafe_allow_javascript=True)
+
+
+# Static: names each chart by its summary sentence (aria-labelledby, so that no text is copied) and keeps the
+# chart toolbar out of the Tab order. It reads only the page's own structure, never data.
+_A11Y_SCRIPT = """<script>
+(() => {
+  if (window.__leadA11y) return; window.__leadA11y = true;
+  const fix = () => {
+    // The skip link's target takes focus from the link only, not as a Tab stop of its own.
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (main && main.getAttribute('tabindex') === '0') main.setAttribute('tabindex', '-1');
+    document.querySelectorAll('[class*="st-key-figure_"]').forEach(box => {
+      const key = [...box.classList].find(c => c.startsWith('st-key-figure_')).slice(14);
+      const summary = box.querySelector('.st-key-summary_' + CSS.escape(key));
+      const chart = box.querySelector('[data-testid="stPlotlyChart"]');
+      if (!chart) return;
+      chart.querySelectorAll('.modebar-btn, a, [tabindex]').forEach(b => {
+        if (b.getAttribute('tabindex') !== '-1') b.setAttribute('tabindex', '-1'); });
+      const svgs = chart.querySelectorAll('svg.main-svg');
+      svgs.forEach((svg, i) => {
+        if (i === 0 && summary) {
+          summary.id = 'summary-' + key;
+          if (svg.getAttribute('aria-labelledby') !== summary.id) {
+            svg.setAttribute('role', 'img'); svg.setAttribute('aria-labelledby', summary.id); }
+        } else if (svg.getAttribute('aria-hidden') !== 'true') svg.setAttribute('aria-hidden', 'true');
+      });
+    });
+  };
+  fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
+})();
+</script>"""
 
 
 # -- URL-backed choices ------------------------------------------------------------
@@ -37,9 +110,10 @@ def choose(label: str, options: Sequence[str], param: str, default: str,
     options = list(options)
     if not options:
         return default
-    wanted = st.query_params.get(param)
-    if wanted not in options:
-        wanted = default if default in options else options[-1]
+    asked = st.query_params.get(param)
+    wanted = asked if asked in options else (default if default in options else options[-1])
+    if asked is not None and asked not in options:  # a stale or mistyped link: say so, never silently
+        st.info(message("url.unknown_choice", what=label.lower(), shown=text.markdown(format_func(wanted))))
     key = f"choice_{param}"
     if st.session_state.get(key) not in options:
         st.session_state[key] = wanted
@@ -107,46 +181,72 @@ def display_table(frame: pd.DataFrame, publication: Publication, columns: dict[s
     return shown
 
 
-def table_download(frame: pd.DataFrame, table_id: str, key: str) -> None:
-    """Offer the published cells of a table as CSV (withheld cells empty, with a ``suppressed`` column)."""
+def table_download(frame: pd.DataFrame, table_id: str, key: str, title: str = "") -> None:
+    """Offer the published cells of a table as CSV (withheld cells empty, with a ``suppressed`` column).
+
+    The file keeps its codes and English column names in every language: it is data (About explains them).
+    """
     data = frame.copy()
     data["value"] = [None if math.isnan(v) else int(v) if float(v).is_integer() else v for v in data["value"]]
     for column in data.columns:
         if column != "value":
             data[column] = [text.csv_cell(v) for v in data[column]]
-    st.download_button(message("common.download_csv"), data.to_csv(index=False).encode(), f"{table_id}.csv",
+    label = message("common.download_csv_for", title=_lower_first(title)) if title else message("common.download_csv")
+    st.download_button(label, data.to_csv(index=False).encode(), f"{table_id}.csv",
                        "text/csv", key=key, on_click="ignore")
+
+
+def _lower_first(title: str) -> str:
+    """Return a title as it reads inside a sentence ("Referrals by pathway" -> "referrals by pathway")."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
 def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: pd.DataFrame,
                      publication: Publication, columns: dict[str, str], table_id: str, key: str,
-                     coarser: str = "", note: str = "") -> None:
-    """Show a chart with its one-sentence summary (and ``note`` under it), and its numbers as a table with
-    a download.
+                     coarser: str = "", note: str = "", heading: int = 2) -> None:
+    """Show a chart under its heading with its one-sentence summary (and ``note`` under it), and its numbers as
+    a table with a download, both named after the chart.
 
+    The chart is announced by its summary; its image download carries the title, the source and the release.
     Says how many of the chart's values are withheld. A chart whose values are all withheld, or mostly
     withheld where ``coarser`` points to the published figure for them together, is replaced by one
     sentence (its published values stay in the table below).
     """
-    st.subheader(title)
-    st.write(summary)
-    if note:
-        st.caption(note)
-    withheld = int(frame["suppressed"].sum()) if "suppressed" in frame.columns else 0
-    if figure is not None and len(frame) and withheld == len(frame):
-        st.write(message("chart.all_withheld_pointer", n=withheld, coarser=coarser) if coarser
-                 else message("chart.all_withheld", n=withheld))
-        figure = None
-    elif figure is not None and coarser and 2 * withheld > len(frame):
-        st.write(message("chart.mostly_withheld", n=withheld, m=len(frame), symbol=SUPPRESSED, coarser=coarser))
-        figure = None
-    elif withheld:
-        st.caption(message("chart.withheld", n=withheld, m=len(frame), symbol=SUPPRESSED))
-    if figure is not None:
-        st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}")
-    with st.expander(message("common.show_table")):
+    with st.container(key=f"figure_{key}"):
+        (st.header if heading == 2 else st.subheader)(text.markdown(title), anchor=False)
+        with st.container(key=f"summary_{key}"):
+            st.write(summary or title)
+        if note:
+            st.caption(note)
+        withheld = int(frame["suppressed"].sum()) if "suppressed" in frame.columns else 0
+        if figure is not None and len(frame) and withheld == len(frame):
+            st.write(message("chart.all_withheld_pointer", n=withheld, coarser=coarser) if coarser
+                     else message("chart.all_withheld", n=withheld))
+            figure = None
+        elif figure is not None and coarser and 2 * withheld > len(frame):
+            st.write(message("chart.mostly_withheld", n=withheld, m=len(frame), symbol=SUPPRESSED, coarser=coarser))
+            figure = None
+        elif withheld:
+            st.caption(message("chart.withheld", n=withheld, m=len(frame), symbol=SUPPRESSED))
+        if figure is not None:
+            _for_the_image(figure, title, publication)
+            config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
+                                                                "filename": table_id}}
+            st.plotly_chart(figure, config=config, key=f"chart_{key}", theme=None)
+    with st.expander(message("common.show_table_for", title=_lower_first(title))):
         st.dataframe(display_table(frame, publication, columns), hide_index=True, key=f"table_{key}")
-        table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}")
+        table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}", title=title)
+
+
+def _for_the_image(figure: go.Figure, title: str, publication: Publication) -> None:
+    """Put the title and, under it, the source and release date into the figure, so that a downloaded image
+    says what it is and where it is from; on the page the heading above says it (dashboard/style.py hides
+    this title there)."""
+    source = message("chart.image_source", source=message("app.title"), as_of=publication.release["as_of"])
+    figure.update_layout(title=dict(text=text.chart(title), x=0.01, xanchor="left", y=0.98, yanchor="top",
+                                    font=dict(size=15, color=TEXT_COLOUR),
+                                    subtitle=dict(text=text.chart(source), font=dict(size=11, color=TEXT_COLOUR))),
+                         margin=dict(t=48))
 
 
 def grouped_note(publication: Publication, codes_table: str, shown_table: str) -> str:
@@ -164,7 +264,8 @@ def grouped_note(publication: Publication, codes_table: str, shown_table: str) -
     parts = [message("coarser.group_members", group=text.markdown(publication.label(grouping, group)),
                      codes=", ".join(text.markdown(publication.label(codes, c).lower()) for c in held[group]))
              for group in held if len(held[group]) > 1]
-    return " ".join([message("coarser.groups", table=text.markdown(table["title"])), *parts])
+    return " ".join([message("coarser.groups", table=text.markdown(table_title(table["id"], table["title"]))),
+                     *parts])
 
 
 def coarser_figure(publication: Publication, table_id: str, what: str, grain: str, period: str) -> str:
@@ -181,10 +282,12 @@ def coarser_figure(publication: Publication, table_id: str, what: str, grain: st
 
 def _layout(figure: go.Figure, y_title: str, height: int = 360) -> go.Figure:
     figure.update_layout(
-        height=height, margin=dict(l=8, r=8, t=8, b=8), legend=dict(orientation="h", y=-0.2),
-        yaxis_title=y_title, hovermode="x unified", font=dict(size=14), colorway=PALETTE,
+        height=height, margin=dict(l=8, r=8, t=8, b=8), legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),
+        yaxis_title=y_title, hovermode="x unified", font=dict(size=14, color=TEXT_COLOUR), colorway=PALETTE,
+        plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF",
     )
-    figure.update_yaxes(rangemode="tozero")
+    figure.update_xaxes(automargin=True, linecolor="#595959", tickcolor="#595959")
+    figure.update_yaxes(rangemode="tozero", automargin=True, gridcolor="#E5E5E5", linecolor="#595959")
     return figure
 
 
@@ -200,7 +303,7 @@ def axis_label(publication: Publication, dimension: str, value: str) -> str:
 
 
 def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,
-               kind: str = "line") -> go.Figure:
+               kind: str = "line") -> go.Figure | None:
     """Return a line (or grouped bar) chart of published cells; withheld cells leave gaps.
 
     A breakdown series with no published value above zero (often ``unknown``) is left out of
@@ -210,25 +313,40 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
     if x in TIME_GRAINS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
         frame = frame[~frame[x].isin(publication.partial_periods)]
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
-    for index, (name, part) in enumerate(groups):
+    drawn = [(name, part) for name, part in groups if color is None or any(y for y in series(part, x)[1])]
+    if len(drawn) > MAX_SERIES:  # too many to tell apart: the page charts a coarser table, never sums cells
+        return None                # itself; an old release without one gets its table only
+    across = kind == "bar" and x not in TIME_GRAINS  # long category names: horizontal bars, one row each
+    for index, (name, part) in enumerate(drawn):
         xs, ys = series(part, x)
-        if color is not None and not any(y for y in ys):
-            continue
         labels = [axis_label(publication, x, v) for v in xs]
         trace_name = text.chart(publication.label(color, name)) if color else y_title
-        colour = PALETTE[index % len(PALETTE)]
-        if kind == "bar":
+        colour = PALETTE[index]
+        if across:
+            figure.add_trace(go.Bar(y=labels, x=ys, orientation="h", name=trace_name, marker_color=colour,
+                                    marker_pattern_shape=PATTERNS[index], marker_pattern_fgcolor="#FFFFFF",
+                                    hovertemplate="%{x:,}<extra>" + trace_name + "</extra>"))
+        elif kind == "bar":
             figure.add_trace(go.Bar(x=labels, y=ys, name=trace_name, marker_color=colour,
+                                    marker_pattern_shape=PATTERNS[index], marker_pattern_fgcolor="#FFFFFF",
                                     hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
         else:
             figure.add_trace(go.Scatter(x=labels, y=ys, name=trace_name, mode="lines+markers",
-                                        line=dict(color=colour, width=3), connectgaps=False,
+                                        line=dict(color=colour, width=3, dash=DASHES[index]),
+                                        marker=dict(symbol=MARKERS[index], size=8), connectgaps=False,
                                         hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
-        mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], colour)
+        mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=across)
+    if across:
+        rows = len({label for trace in figure.data for label in (trace.y or ())})
+        figure = _layout(figure, y_title, height=max(320, 22 * rows * max(1, len(drawn)) + 80))
+        figure.update_yaxes(autorange="reversed")
+        figure.update_layout(xaxis_title=y_title, yaxis_title=None, hovermode="closest")
+        figure.update_xaxes(rangemode="tozero")
+        return figure
     return _layout(figure, y_title)
 
 
-def mark_withheld(figure: go.Figure, labels: list[str], colour: str = "#000000", horizontal: bool = False) -> None:
+def mark_withheld(figure: go.Figure, labels: list[str], colour: str = TEXT_COLOUR, horizontal: bool = False) -> None:
     """Put the symbol on the axis at each withheld point or bar: its place shows, no value does."""
     if not labels:
         return
@@ -244,7 +362,7 @@ def add_total_line(figure: go.Figure, frame: pd.DataFrame, x: str, publication: 
     """Add the published total as a dark line above its breakdown."""
     xs, ys = series(frame, x)
     figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, name=name, mode="lines+markers",
-                                line=dict(color=PALETTE[7], width=3, dash="dot"), connectgaps=False,
+                                line=dict(color=PALETTE[-1], width=3, dash="dot"), connectgaps=False,
                                 hovertemplate="%{y:,}<extra>" + name + "</extra>"))
 
 
@@ -258,7 +376,8 @@ def part_against_whole(part: pd.DataFrame, whole: pd.DataFrame, x: str, publicat
     wx, wy = series(whole, x)
     figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in wx], y=wy, name=text.chart(whole_name),
                                 yaxis="y2",
-                                mode="lines+markers", line=dict(color=PALETTE[1], width=3),
+                                mode="lines+markers", line=dict(color=PALETTE[1], width=3, dash="dash"),
+                                marker=dict(symbol="square", size=8),
                                 hovertemplate="%{y:,}<extra></extra>"))
     figure.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False))
     return _layout(figure, y_title)
@@ -271,7 +390,7 @@ def ratio_chart(frame: pd.DataFrame, x: str, ratio: str, publication: Publicatio
     figure = go.Figure(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, mode="lines+markers",
                                   name=name, line=dict(color=PALETTE[0], width=3), connectgaps=False,
                                   hovertemplate="%{y:.1f}<extra></extra>"))
-    mark_withheld(figure, [axis_label(publication, x, v) for v, y in zip(xs, ys) if y is None], PALETTE[0])
+    mark_withheld(figure, [axis_label(publication, x, v) for v, y in zip(xs, ys) if y is None])
     if band is not None:
         figure.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE[2], opacity=0.15, line_width=0,
                          annotation_text=band_label, annotation_position="top left")
@@ -279,7 +398,7 @@ def ratio_chart(frame: pd.DataFrame, x: str, ratio: str, publication: Publicatio
 
 
 def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_title: str,
-              horizontal: bool = False) -> go.Figure:
+              horizontal: bool = True) -> go.Figure:
     """Return one bar per category in the table's own order; withheld bars are absent, marked with the symbol."""
     labels = [text.chart(publication.label(category, v)) for v in frame[category]]
     _, ys = series(frame, category)
@@ -345,8 +464,8 @@ def boundary_keys(path: Path, key: str) -> set[str]:
 
 # A blue ramp from light to dark (colour-blind safe, prints in grey); withheld areas get no fill at all,
 # a dark outline and the symbol, so that they can never read as "low".
-RAMP = ([198, 219, 239], [107, 174, 214], [33, 113, 181], [8, 48, 107])
-RAMP_NAMES = ("lightest blue", "light blue", "blue", "darkest blue")
+RAMP = ([79, 134, 184], [47, 99, 153], [26, 74, 128], [8, 48, 107])  # each at least 3:1 against white
+RAMP_NAMES = tuple(f"map.shade_{i}" for i in range(len(RAMP)))  # message ids: the legend names each shade
 
 
 def value_classes(values: list[float], classes: int = len(RAMP)) -> list[tuple[float, float]]:
@@ -384,8 +503,8 @@ def _centre(geometry: dict) -> list[float]:
 
 def map_legend(ranges: list[tuple[float, float]], language: str = "en") -> str:
     """Return the legend in words: each shade with its range of published figures, and the withheld style."""
-    parts = [message("map.legend_class", language, shade=RAMP_NAMES[i], low=format_number(low), high=format_number(high))
-             if low != high else message("map.legend_single", language, shade=RAMP_NAMES[i], value=format_number(low))
+    parts = [message("map.legend_class", language, shade=message(RAMP_NAMES[i], language), low=format_number(low), high=format_number(high))
+             if low != high else message("map.legend_single", language, shade=message(RAMP_NAMES[i], language), value=format_number(low))
              for i, (low, high) in enumerate(ranges)]
     return message("map.legend", language, classes="; ".join(parts), symbol=SUPPRESSED)
 
@@ -416,7 +535,7 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
             },
         })
         marks.append({"position": _centre(feature["geometry"]), "text": shown,
-                      "colour": [20, 20, 20] if shade is None or shade < 2 else [255, 255, 255]})
+                      "colour": [20, 20, 20] if shade is None else [255, 255, 255]})
     for feature in geojson["features"]:  # every area, published or not, is in view
         for ring in _outer_rings(feature["geometry"]):
             points += ring
@@ -434,7 +553,8 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
     # pydeck reads a bare string as an expression: literal strings are quoted ("'auto'" draws the symbol).
     text_layer = pdk.Layer("TextLayer", marks, id="labels", get_position="position", get_text="text",
                            get_color="colour", get_size=13, pickable=False, character_set="'auto'",
-                           font_family="'sans-serif'", font_weight=700)
+                           font_family="'sans-serif'", font_weight=700, font_settings={"sdf": True},
+                           outline_width=2, outline_color=[0, 0, 0, 255])
     view = pdk.data_utils.compute_view(points or [[0, 0]], view_proportion=1)  # the whole area in view,
     view.zoom = round(view.zoom - 0.6, 1)  # with a margin for a 520 px tall map and a phone's width
     view.min_zoom, view.max_zoom = max(view.zoom - 3, 0), view.zoom + 5

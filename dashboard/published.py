@@ -13,9 +13,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from dashboard import locale
+from dashboard.catalog import code_label, message
 from dashboard.text import clean
 
-SUPPRESSED = "‡"
+SUPPRESSED = locale.SUPPRESSED
 TIME_GRAINS = ("month", "quarter", "year", "twelve_months")  # twelve_months: rolling windows "first/last"
 
 
@@ -145,13 +147,13 @@ class Publication:
         """Return the display name of a dimension value as the publication gives it."""
         if dimension == "month":
             return month_label(value)
-        if dimension == "quarter":
-            return quarter_label(value) + (" (to date)" if value in self.partial_periods else "")
-        if dimension == "year":
-            return value + (" (to date)" if value in self.partial_periods else "")
+        if dimension in ("quarter", "year"):
+            name = quarter_label(value) if dimension == "quarter" else value
+            return message("period.to_date", period=name) if value in self.partial_periods else name
         if dimension == "twelve_months":
             return window_label(value)
-        return self.labels.get(dimension, {}).get(value, value.replace("_", " ").capitalize())
+        return code_label(dimension, value) or self.labels.get(dimension, {}).get(
+            value, value.replace("_", " ").capitalize())
 
     @cached_property
     def partial_periods(self) -> set[str]:
@@ -193,29 +195,23 @@ class Publication:
 
 
 def month_label(key: str) -> str:
-    """Return ``October 2026`` for ``2026-10``."""
-    import calendar
-
-    year, month = key.split("-")
-    return f"{calendar.month_name[int(month)]} {year}"
+    """Return ``October 2026`` for ``2026-10``, in the reader's language."""
+    return locale.month(key)
 
 
 def short_month_label(key: str) -> str:
-    import calendar
-
-    year, month = key.split("-")
-    return f"{calendar.month_abbr[int(month)]} {year}"
+    """Return ``Oct '26`` for ``2026-10``, in the reader's language."""
+    return locale.short_month(key)
 
 
 def window_label(key: str) -> str:
     """Return ``the 12 months to September 2026`` for ``2025-10/2026-09``."""
-    return f"the 12 months to {month_label(key.split('/')[1])}"
+    return message("period.twelve_months", month=month_label(key.split("/")[1]))
 
 
 def quarter_label(key: str) -> str:
-    """Return ``Q3 2026`` for ``2026-Q3``."""
-    year, quarter = key.split("-")
-    return f"{quarter} {year}"
+    """Return ``Q3 2026`` for ``2026-Q3``, in the reader's language."""
+    return locale.quarter(key)
 
 
 def period_holding(month: str, grain: str) -> str:
@@ -244,6 +240,4 @@ def difference(current: Figure, earlier: Figure) -> float | None:
 
 def format_number(value: float | None, decimals: int = 0) -> str:
     """Return a figure for display: thousands separators, the suppression symbol when withheld."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return SUPPRESSED
-    return f"{value:,.{decimals}f}"
+    return locale.number(value, decimals)

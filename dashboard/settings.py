@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from dashboard.locale import LANGUAGES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 BUNDLED_BOUNDARIES = PROJECT_ROOT / "data_access" / "seattle" / "mcpp-areas.geojson"
@@ -85,7 +87,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "threshold", "LEAD_THRESHOLD", "lead.threshold",
         11, "Suppression threshold k: counts 1 to k-1 are protected. Never below 5.", int,
     ),
-    SettingSpec("language", "LEAD_LANGUAGE", "lead.language", "en", "Language of the dashboard's text."),
+    SettingSpec("language", "LEAD_LANGUAGE", "lead.language", "en",
+                "The site's default language: en (English) or es (Spanish); a reader's ?lang= overrides it."),
     SettingSpec(
         "boundaries", "LEAD_BOUNDARIES", "lead.boundaries",
         BUNDLED_BOUNDARIES, "GeoJSON file of neighborhood polygons for the map.", Path,
@@ -241,6 +244,8 @@ def load_settings(environ: dict[str, str] | None = None, secrets_path: Path | No
                             "LEAD_STALE_GRACE_DAYS not negative")
     if values["release_cadence"] not in ("monthly", "quarterly"):
         raise SettingsError(f"LEAD_RELEASE_CADENCE must be monthly or quarterly, got {values['release_cadence']!r}")
+    if values["language"] not in LANGUAGES:
+        raise SettingsError(f"LEAD_LANGUAGE must be one of {', '.join(LANGUAGES)}, got {values['language']!r}")
     first = values["first_month"]
     if first is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(first)):
         raise SettingsError(f"LEAD_FIRST_MONTH must be a month YYYY-MM, got {first!r}")

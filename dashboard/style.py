@@ -11,8 +11,27 @@ CSS = """
 <style>
 html { font-size: 17px; }
 [data-testid="stMetricValue"] { font-size: 2.2rem; }
+/* Grey text at least 4.5:1 against white: captions, metric labels and help text. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, [data-testid="stMetricLabel"] * {
+  color: #4A4A57 !important; opacity: 1 !important; }
+/* Section and chart headings are h2 (after the page's h1, in order), at a size that reads as a subheading. */
+[data-testid="stHeading"] h2, [data-testid="stMarkdownContainer"] h2 { font-size: 1.5rem; padding-top: 0.6rem; }
+/* A visible focus on everything the keyboard reaches. */
+a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, [role="radio"]:focus-visible,
+[tabindex]:focus-visible { outline: 3px solid #0B5CAD !important; outline-offset: 2px; }
+/* The home page's second address (/monthly) is not a second menu entry. */
+[data-testid="stTopNavLinkContainer"]:has(a[href$="/monthly"]), [data-testid="stSidebarNavLinkContainer"]:has(a[href$="/monthly"]),
+[data-testid="stTopNavDropdownLink"][href$="/monthly"] { display: none !important; }
+/* A chart's title and source are in the figure for its downloaded image; on the page its heading says it. */
+.js-plotly-plot .gtitle, .js-plotly-plot .gtitle-subtitle { display: none; }
+/* Compact top: on a 1280x720 projector the headline figures and the first chart start on the first screen. */
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; }
+h1 { font-size: 2.1rem !important; padding-top: 0.2rem !important; }
+.st-key-language { margin-bottom: -2.6rem; position: relative; z-index: 2; }
+.stElementContainer:has(> .stHtml), .stElementContainer:has(> [data-testid="stHtml"]) { display: none; }
 @media (max-width: 640px) {
   html { font-size: 15px; }
+  .st-key-language { margin-bottom: 0; }
   [data-testid="stMetricValue"] { font-size: 1.6rem; }
   .block-container { padding-left: 0.6rem; padding-right: 0.6rem; }
 }

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, text
-from dashboard.catalog import message
+from dashboard import components as ui, locale, text
+from dashboard.catalog import dimension_name, message, research_metric, research_unit, research_value, table_title, unit_name
 from dashboard.data import current, settings
-from dashboard.published import Publication
+from dashboard.published import SUPPRESSED, Publication
 from dashboard.published import month_label
 
 RELEASE_QUERY = "release"
@@ -48,7 +48,7 @@ def _releases(served, language: str, k: int) -> None:
     from dashboard.data import load_release_document
     from dashboard.releases import changes, previous_entry
 
-    st.header(message("about.releases", language))
+    st.header(message("about.releases", language), anchor=False)
     st.write(message("about.releases_text", language))
     entry = served.choice.entry
     st.write(message("about.release_viewing", language, id=entry["id"]))
@@ -56,13 +56,14 @@ def _releases(served, language: str, k: int) -> None:
     for item in reversed(served.index["releases"]):
         withdrawn = item.get("withdrawn") or {}
         rows.append({
-            "Release": item["id"],
-            "Months": f"{month_label(item['first_month'])} to {month_label(item['last_month'])}",
-            "Kind": "revision" if item.get("revision") else "regular",
-            "Revised figures": sum(r.get("cells", 0) for r in item.get("revised", [])),
-            "Withdrawn": f"{withdrawn.get('on', '')}: {withdrawn.get('reason', '')}" if withdrawn else "",
+            message("column.release"): item["id"],
+            message("column.months"): message("period.range", first=month_label(item["first_month"]),
+                                              last=month_label(item["last_month"])),
+            message("column.release_kind"): message("release.revision" if item.get("revision") else "release.regular"),
+            message("column.revised_figures"): sum(r.get("cells", 0) for r in item.get("revised", [])),
+            message("column.withdrawn"): f"{withdrawn.get('on', '')}: {withdrawn.get('reason', '')}" if withdrawn else "",
         })
-    st.subheader(message("about.release_list", language))
+    st.subheader(message("about.release_list", language), anchor=False)
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="releases")
     for item in reversed(served.index["releases"]):
         if not item.get("withdrawn") and item["id"] != entry["id"]:
@@ -72,7 +73,7 @@ def _releases(served, language: str, k: int) -> None:
     if previous is None:
         st.write(message("about.first_release", language))
     else:
-        st.subheader(message("about.changed", language, previous=previous["id"]))
+        st.subheader(message("about.changed", language, previous=previous["id"]), anchor=False)
         periods, revised = changes(load_release_document(served.archive, previous), served.document)
         if periods:
             shown = Publication(served.document)
@@ -80,62 +81,84 @@ def _releases(served, language: str, k: int) -> None:
                              periods=", ".join(shown.label(grain, key) for grain, key in periods)))
         if revised:
             st.write(message("about.changed_revised", language))
-            st.dataframe(pd.DataFrame([{"Table": r.table_title, "Cell": r.cell, "Before": r.old, "Now": r.new}
+            st.dataframe(pd.DataFrame([{message("column.table"): r.table_title, message("column.cell"): r.cell,
+                                        message("column.before"): r.old, message("column.now"): r.new}
                                        for r in revised]), hide_index=True, key="revised")
         else:
             st.write(message("about.changed_none", language))
-    st.subheader(message("about.revision_policy", language))
+    st.subheader(message("about.revision_policy", language), anchor=False)
     st.write(message("about.revision_policy_text", language, k_minus_1=k - 1))
+
+
+def _glossary(pub) -> None:
+    """Explain the words readers stumble on, with the precincts spelled out."""
+    st.header(message("about.glossary"), anchor=False)
+    precincts = [p for p in pub.document.get("domains", {}).get("precinct", []) if p != "unknown"]
+    named = ", ".join(text.markdown(f"{pub.label('precinct', p)} ({p})" if pub.label("precinct", p) != p
+                                    else pub.label("precinct", p)) for p in precincts)
+    for word in ("pathway", "arrest_diversion", "social_contact", "community_referral", "intake", "case_manager",
+                 "peer_outreach", "precinct", "district", "median", "to_date", "suppressed"):
+        st.markdown("- " + message(f"glossary.{word}", precincts=named or "—", symbol=SUPPRESSED, k=pub.threshold))
 
 
 def render() -> None:
     configured = settings()
-    language = configured.language
+    language = locale.current()
     served = current()
     pub = Publication(served.document)
     release = pub.release
-    st.title(message("about.title", language))
+    st.title(message("about.title", language), anchor=False)
 
-    st.header(message("about.protection", language))
+    _glossary(pub)
+
+    st.header(message("about.protection", language), anchor=False)
     k = pub.threshold
     st.write(message("about.protection_text", language, k=k, k_minus_1=k - 1))
     ui.footnotes(pub, language)
 
-    st.header(message("about.coverage", language))
+    st.header(message("about.coverage", language), anchor=False)
     st.write(message("about.coverage_text", language, as_of=release["as_of"], first=month_label(release["first_month"]),
                      last=month_label(release["last_month"])))
 
     if served.index is not None:
         _releases(served, language, k)
 
-    st.header(message("about.what", language))
-    rows = [{"Table": t["title"], "Counts": t["unit"], "By": ", ".join(t["dimensions"]) or "—",
-             "Note": message("pooled.note", language, grain=" and ".join(t["dimensions"])) if t.get("pooled_from") else ""}
+    st.header(message("about.what", language), anchor=False)
+    rows = [{message("column.table"): table_title(t["id"], t["title"]), message("column.counts"): unit_name(t["unit"]),
+             message("column.by"): ", ".join(dimension_name(d) for d in t["dimensions"]) or "—",
+             message("column.note"): message("pooled.note", language, grain=", ".join(dimension_name(d) for d in
+                                                                                  t["dimensions"]))
+             if t.get("pooled_from") else ""}
             for t in pub.tables]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="definitions")
 
-    st.header(message("about.research", language))
+    st.header(message("about.research", language), anchor=False)
     st.caption(message("about.research_note", language))
     try:
         research = pd.read_csv(RESEARCH)
-        shown = research[["site", "metric", "value", "unit", "source_citation"]].rename(columns={
-            "site": "Where", "metric": "What", "value": "Figure", "unit": "Unit", "source_citation": "Source"})
-        shown["What"] = shown["What"].str.replace("_", " ")
+        shown = pd.DataFrame({
+            message("column.where"): research["site"],
+            message("column.what"): [research_metric(m) for m in research["metric"]],
+            message("column.figure"): [research_value(v) for v in research["value"]],
+            message("column.unit"): [research_unit(u) for u in research["unit"]],
+            message("column.citation"): research["source_citation"],  # titles of published studies, as published
+        })
         st.dataframe(shown, hide_index=True, key="research")
     except (OSError, KeyError, ValueError):
         st.caption(message("app.unavailable", language))
 
-    st.header(message("about.downloads", language))
+    st.header(message("about.downloads", language), anchor=False)
     st.download_button(message("about.download_all", language), _archive(pub), "lead-publication.zip",
                        "application/zip", key="download_all", on_click="ignore")
     st.download_button(message("about.dictionary", language), _dictionary(pub), "data-dictionary.csv", "text/csv",
                        key="download_dictionary", on_click="ignore")
     for table in pub.tables:
         frame = pub.frame(table["id"]).map(text.csv_cell)
-        st.download_button(f"{table['title']} (CSV)", frame.to_csv(index=False).encode(), f"{table['id']}.csv",
+        st.download_button(message("common.download_csv_for", title=table_title(table["id"], table["title"])),
+                           frame.to_csv(index=False).encode(), f"{table['id']}.csv",
                            "text/csv", key=f"download_{table['id']}", on_click="ignore")
 
-    st.header(message("about.boundaries", language))
+    st.header(message("about.boundaries", language), anchor=False)
     keys = ui.boundary_keys(configured.boundaries, configured.neighborhood_key)
     hoods = {h for h in pub.document["domains"]["neighborhood"] if h != "unknown"}
     missing, extra = sorted(hoods - keys), sorted(keys - hoods)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui, text
+from dashboard import components as ui, locale, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import Figure, difference, format_number
@@ -15,7 +15,7 @@ def _year_before(period: str) -> str:
 
 
 def render() -> None:
-    language = settings().language
+    language = locale.current()
     pub = current_publication()
     if not ui.section(pub, "referrals_by_quarter", language=language):
         return
@@ -24,7 +24,7 @@ def render() -> None:
                        lambda q: pub.label("quarter", q))
     label = pub.label("quarter", period)
     configured = settings()
-    st.title(f"{message('briefing.title', language)}: {label}")
+    st.title(f"{message('briefing.title', language)}: {label}", anchor=False)
     st.markdown(f"**{text.markdown(configured.program_name)}**"
                 + (f" · {text.markdown(configured.city)}" if configured.city else "")
                 + (f" · {message('briefing.demo', language)}" if pub.release.get("source") == "demo" else ""))
@@ -33,7 +33,7 @@ def render() -> None:
                        generated=str(pub.release.get("generated_at", ""))[:10]))
     ui.as_of_line(pub, language)
 
-    st.subheader(message("briefing.headline", language))
+    st.header(message("briefing.headline", language), anchor=False)
     earlier = _year_before(period)
     rows = [
         (message("kpi.referrals", language), pub.figure("referrals_by_quarter", quarter=period),
@@ -50,23 +50,23 @@ def render() -> None:
 
     _small_trend(pub, period, language)
 
-    st.subheader(message("briefing.comparisons", language))
+    st.header(message("briefing.comparisons", language), anchor=False)
     for ratio_id, sentence in (("handoff_within_30_min_share", "briefing.handoff"),
                                ("intake_within_7_days_share", "briefing.intake")):
         now, before = pub.ratio(ratio_id, quarter=period), pub.ratio(ratio_id, quarter=earlier)
-        shown = "‡" if now is None else f"{now.value:.0f}%"
-        then = "‡" if before is None else f"{before.value:.0f}%"
         note = f" ({message('ratio.unstable', language)})" if now is not None and now.unstable else ""
-        st.markdown(f"- **{message(sentence, language)}**: {shown} in {label}{note}; {then} in {pub.label('quarter', earlier)}.")
+        st.markdown("- " + message("briefing.share_line", what=message(sentence, language),
+                                   now=locale.percent(now and now.value), period=label, note=note,
+                                   then=locale.percent(before and before.value), earlier=pub.label("quarter", earlier)))
 
-    st.subheader(message("briefing.fixable", language))
+    st.header(message("briefing.fixable", language), anchor=False)
     if pub.table("services_waiting_by_quarter_type") is not None:
         _waiting_lists(pub, period)
     last_month = f"{period[:4]}-{int(period[-1]) * 3:02d}"
     caseload = pub.ratio("participants_per_case_manager", month=last_month)
     if caseload is not None:
         key = "resources.bottleneck_caseload_over" if caseload.value > 25 else "resources.bottleneck_caseload_ok"
-        st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=f"{caseload.value:.1f}"))
+        st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=locale.number(caseload.value, 1)))
     ui.footnotes(pub, language, unstable=True)
     address = configured.public_url or _opened_at()
     st.markdown(message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact)))
@@ -87,8 +87,12 @@ def _small_trend(pub, period: str, language: str) -> None:
     frame = frame[frame["quarter"].isin(quarters)]
     figure = ui.line_chart(frame, "quarter", None, pub, message("kpi.referrals", language))
     figure.update_layout(height=220, showlegend=False)
-    st.markdown(f"**{message('briefing.trend', language, first=pub.label('quarter', quarters[0]), last=pub.label('quarter', quarters[-1]))}**")
-    st.plotly_chart(figure, config=ui.PLOTLY_CONFIG, key="briefing_trend")
+    title = message("briefing.trend", language, first=pub.label("quarter", quarters[0]),
+                    last=pub.label("quarter", quarters[-1]))
+    with st.container(key="figure_briefing_trend"):
+        with st.container(key="summary_briefing_trend"):
+            st.markdown(f"**{text.markdown(title)}**")
+        st.plotly_chart(figure, config=ui.PLOTLY_CONFIG, key="briefing_trend", theme=None)
 
 
 def _waiting_lists(pub, period: str) -> None:
@@ -99,9 +103,9 @@ def _waiting_lists(pub, period: str) -> None:
     waiting = waiting[(waiting[waiting_grain] == waiting_period)].dropna(subset=["value"])
     waiting = waiting[waiting["value"] > 0]
     for _, row in waiting.sort_values(["value", "service_type"], ascending=[False, True]).head(3).iterrows():
-        st.markdown(f"- {format_number(row['value'])} "
-                    f"{text.markdown(pub.label('service_type', row['service_type']).lower())} "
-                    f"requests on a wait list at the end of {text.markdown(pub.label(waiting_grain, waiting_period))}.")
+        st.markdown("- " + message("briefing.waiting_line", value=format_number(row["value"]),
+                                   service=text.markdown(pub.label("service_type", row["service_type"]).lower()),
+                                   period=text.markdown(pub.label(waiting_grain, waiting_period))))
 
 
 def _quarter_or_none(pub, table: str, quarter: str) -> Figure:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, places, text
+from dashboard import components as ui, locale, places, text
 from dashboard.catalog import message
-from dashboard.data import current_publication, settings
+from dashboard.data import current_publication
 from dashboard.published import (
     difference, month_label, period_holding, previous_month, same_month_last_year, short_month_label,
 )
@@ -23,18 +23,21 @@ PERIODS_SHOWN = {"month": 24, "quarter": 8, "year": 4}  # about two years at mon
 
 
 def render() -> None:
-    language = settings().language
+    language = locale.current()
     pub = current_publication()
-    st.title(message("monthly.title", language))
+    st.title(message("monthly.title", language), anchor=False)
     if not ui.section(pub, "referrals_by_month", language=language):
         return
-    place = _choose_place(pub, language)
+    place_column, month_column = st.columns(2)  # side by side on a wide screen, stacked on a phone
+    with place_column:
+        place = _choose_place(pub, language)
     months = pub.periods("referrals_by_month")
-    month = ui.choose(message("monthly.choose_month", language), months, "month", months[-1], month_label)
+    with month_column:
+        month = ui.choose(message("monthly.choose_month", language), months, "month", months[-1], month_label)
     ui.as_of_line(pub, language)
     if place != places.CITY:
         _place(pub, place, language)
-        st.header(message("monthly.city_header", language))
+        st.header(message("monthly.city_header", language), anchor=False)
         st.write(message("monthly.city_only", language))
     st.write(message("monthly.intro", language, month=month_label(month)))
     _headline(pub, month, language)
@@ -59,7 +62,7 @@ def _choose_place(pub, language: str) -> str:
 def _place(pub, hood: str, language: str) -> None:
     """Write the chosen neighborhood's figures, each from the smallest published grouping that holds it."""
     name = pub.label("neighborhood", hood)
-    st.header(name)
+    st.header(text.markdown(name), anchor=False)
     columns = st.columns(3)
     found_by_grain = {grain: places.smallest_published(pub, hood, grain) for grain in ("twelve_months", "year")}
     for column, (grain, found) in zip(columns, found_by_grain.items()):
@@ -75,7 +78,7 @@ def _place(pub, hood: str, language: str) -> None:
         share = places.share_of_city(pub, latest.grouping, grain, latest.period)
         if share is not None:
             columns[2].metric(message("place.share", language, where=places.grouping_name(pub, latest.grouping, language)),
-                              f"{share.value:.0f}%", border=True)
+                              locale.percent(share.value), border=True)
     _share_trend(pub, hood, language)
 
 
@@ -104,8 +107,8 @@ def _share_trend(pub, hood: str, language: str) -> None:
     figure = ui.ratio_chart(frame, "year", "share", pub, message("place.share_axis", language))
     shown = frame.dropna(subset=["share"])
     summary = message("place.share_summary", language, where=text.markdown(where),
-                      first=f"{shown['share'].iloc[0]:.0f}%", first_period=shown["year"].iloc[0],
-                      last=f"{shown['share'].iloc[-1]:.0f}%", last_period=shown["year"].iloc[-1]) if len(shown) else ""
+                      first=locale.percent(shown['share'].iloc[0]), first_period=shown["year"].iloc[0],
+                      last=locale.percent(shown['share'].iloc[-1]), last_period=shown["year"].iloc[-1]) if len(shown) else ""
     ui.chart_with_table(message("place.share_title", language, where=where), figure, summary,
                         frame.rename(columns={"share": "value"}), pub,
                         {"year": message("common.year", language), "value": message("place.share_axis", language)},
@@ -155,7 +158,7 @@ def _pathways(pub, months: list[str], month: str, language: str) -> None:
         message("monthly.referrals_by_pathway", language), figure,
         trend(message("kpi.referrals", language), list(totals[grain]), ui.series(totals, grain)[1],
               lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
-        by_pathway, pub, {grain: message(f"common.{grain}", language), "pathway": "Pathway", "value": "Referrals"},
+        by_pathway, pub, {grain: message(f"common.{grain}", language), "pathway": message("column.pathway"), "value": message("column.referrals")},
         pub.table_id("referrals_by_month_pathway"), "pathway",
     )
 
@@ -174,8 +177,8 @@ def _sources(pub, language: str) -> None:
         ui.line_chart(sources_shown, source_grain, "source", pub, message("kpi.referrals", language), kind="bar"),
         largest_group(pub.label(source_grain, recent[-1]), [pub.label("source", s) for s in latest["source"]],
                       ui.series(latest, "source")[1], latest_total, language) or "",
-        sources_shown, pub, {source_grain: message(f"common.{source_grain}", language), "source": "Source",
-                             "value": "Referrals"},
+        sources_shown, pub, {source_grain: message(f"common.{source_grain}", language), "source": message("column.source"),
+                             "value": message("column.referrals")},
         pub.table_id("referrals_by_month_source"), "source",
         coarser=ui.coarser_figure(pub, f"referrals_by_{source_grain}", message("common.referrals", language),
                                   source_grain, recent[-1]),
@@ -197,7 +200,7 @@ def _funnel(pub, month: str, language: str) -> None:
         ui.bar_chart(funnel, "outcome", pub, message("kpi.referrals", language)),
         message("summary.funnel", language, total=ui.format_number(total.value), period=period_label,
                 enrolled=ui.format_number(enrolled.value)),
-        funnel, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id("referrals_by_month_outcome"),
+        funnel, pub, {"outcome": message("column.outcome"), "value": message("column.referrals")}, pub.table_id("referrals_by_month_outcome"),
         "funnel", coarser=ui.coarser_figure(pub, f"referrals_by_{outcome_grain}", message("common.referrals", language),
                                             outcome_grain, period),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, locale
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.summaries import largest_group
@@ -12,9 +12,9 @@ from dashboard.summaries import largest_group
 
 def render() -> None:
     configured = settings()
-    language = configured.language
+    language = locale.current()
     pub = current_publication()
-    st.title(message("neighborhoods.title", language))
+    st.title(message("neighborhoods.title", language), anchor=False)
     st.write(message("neighborhoods.intro", language))
     if ui.section(pub, "referrals_by_neighborhood_quarter", "referrals_by_quarter", "referrals_by_year",
                   language=language):
@@ -57,7 +57,7 @@ def _places(pub, configured, language: str) -> None:
                         last=ui.format_number(pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter",
                                                          **{grain: period}).value),
                         last_period=pub.label(grain, period)),
-                ranked, pub, {"neighborhood": "Neighborhood", "value": "Referrals"}, pub.table_id(table), "ranked",
+                ranked, pub, {"neighborhood": message("common.neighborhood"), "value": message("column.referrals")}, pub.table_id(table), "ranked",
             )
     else:
         precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
@@ -69,7 +69,7 @@ def _places(pub, configured, language: str) -> None:
             message("neighborhoods.precincts", language),
             ui.bar_chart(precincts, "precinct", pub, message("kpi.referrals", language)),
             largest_line(pub, precincts, grain, period, language),
-            precincts, pub, {"precinct": "Precinct", "value": "Referrals"}, pub.table_id(precinct_table), "precincts",
+            precincts, pub, {"precinct": message("common.precinct"), "value": message("column.referrals")}, pub.table_id(precinct_table), "precincts",
         )
 
 
@@ -89,10 +89,10 @@ def _districts(pub, configured, language: str) -> None:
     with table_column:
         ui.chart_with_table(
             message("neighborhoods.districts", language),
-            ui.bar_chart(cells, "district", pub, message("kpi.referrals", language), horizontal=True),
+            ui.bar_chart(cells, "district", pub, message("kpi.referrals", language)),
             largest_group(pub.label("twelve_months", window), [pub.label("district", d) for d in cells["district"]],
                           ui.series(cells, "district")[1], None, language) or "",
-            cells, pub, {"district": "District", "value": "Referrals"}, pub.table_id(table), "districts",
+            cells, pub, {"district": message("column.district"), "value": message("column.referrals")}, pub.table_id(table), "districts",
         )
 
 
@@ -100,10 +100,10 @@ def _focus_areas(pub, language: str) -> None:
     """List the community-suggested focus areas."""
     focus = pub.frame("focus_areas_by_neighborhood")
     focus = focus[focus["value"] > 0]
-    st.subheader(message("neighborhoods.focus", language))
-    st.dataframe(ui.display_table(focus, pub, {"neighborhood": "Neighborhood", "topic": "Topic",
-                                               "suggested_by": "Suggested by", "status": "Status",
-                                               "value": "Focus areas"}), hide_index=True, key="focus")
+    st.header(message("neighborhoods.focus", language), anchor=False)
+    st.dataframe(ui.display_table(focus, pub, {"neighborhood": message("common.neighborhood"), "topic": message("column.topic"),
+                                               "suggested_by": message("column.suggested_by"), "status": message("column.status"),
+                                               "value": message("column.focus_areas")}), hide_index=True, key="focus")
 
 
 def largest_line(pub, frame, grain, period, language) -> str:

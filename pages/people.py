@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, locale
 from dashboard.catalog import message
-from dashboard.data import current_publication, settings
+from dashboard.data import current_publication
 from dashboard.summaries import largest_group, trend
 
 BREAKDOWNS = (  # (declared tables, codes first and then their coarser groups; title message)
@@ -19,9 +19,9 @@ BREAKDOWNS = (  # (declared tables, codes first and then their coarser groups; t
 
 
 def render() -> None:
-    language = settings().language
+    language = locale.current()
     pub = current_publication()
-    st.title(message("people.title", language))
+    st.title(message("people.title", language), anchor=False)
     st.write(message("people.intro", language))
     ui.as_of_line(pub, language)
     if ui.section(pub, "enrollments_by_year", language=language):
@@ -46,7 +46,7 @@ def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: fl
     cells = cells[cells["year"] == year]
     ui.chart_with_table(
         message(title, language),
-        ui.bar_chart(cells, dimension, pub, message("people.enrollments", language), horizontal=True),
+        ui.bar_chart(cells, dimension, pub, message("people.enrollments", language)),
         largest_group(pub.label("year", year), [pub.label(dimension, v) for v in cells[dimension]],
                       ui.series(cells, dimension)[1], total, language)
         or message("summary.no_data", language, what=message(title, language)),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, locale
 from dashboard.catalog import message
-from dashboard.data import current_publication, settings
+from dashboard.data import current_publication
 from dashboard.published import format_number, month_label
 from dashboard.summaries import largest_group
 
@@ -23,9 +23,9 @@ GROUPED = {  # each table by codes -> the same by coarser groups of the codes (D
 
 
 def render() -> None:
-    language = settings().language
+    language = locale.current()
     pub = current_publication()
-    st.title(message("resources.title", language))
+    st.title(message("resources.title", language), anchor=False)
     st.write(message("resources.intro", language))
     bottlenecks: list[str | None] = []
     period = None
@@ -46,7 +46,7 @@ def render() -> None:
         bottlenecks.append(_caseload(pub, language))
     bottlenecks = [b for b in bottlenecks if b]
     if bottlenecks:
-        st.subheader("Where the bottlenecks are")
+        st.header(message("resources.bottlenecks"), anchor=False)
         for sentence in bottlenecks:
             st.markdown(f"- {sentence}")
     ui.footnotes(pub, language)
@@ -68,10 +68,10 @@ def _services(pub, period: str, language: str) -> None:
     values = ui.series(requested, dimension)[1]
     ui.chart_with_table(
         message("resources.requested_connected", language),
-        ui.line_chart(both, dimension, "kind", pub, "Services", kind="bar"),
+        ui.line_chart(both, dimension, "kind", pub, message("axis.services"), kind="bar"),
         largest_group(pub.label(grain, period), [pub.label(dimension, s) for s in requested[dimension]],
                       values, None, language) or "",
-        both, pub, {dimension: "Service", "kind": "Requested or connected", "value": "Services"},
+        both, pub, {dimension: message("column.service"), "kind": message("column.kind"), "value": message("column.services")},
         pub.table_id(requested_id), "services", note=ui.grouped_note(pub, REQUESTED, requested_id),
     )
 
@@ -94,9 +94,9 @@ def _medians(pub, language: str) -> str | None:
                            days=format_number(slowest["value"]), year=years[-1])
     ui.chart_with_table(
         message("resources.median_days", language),
-        ui.bar_chart(latest, dimension, pub, "Days", horizontal=True),
+        ui.bar_chart(latest, dimension, pub, message("axis.days")),
         sentence or message("summary.no_data", language, what=message("resources.median_days", language)),
-        latest, pub, {"year": "Year", dimension: "Service", "value": "Median days"},
+        latest, pub, {"year": message("common.year"), dimension: message("column.service"), "value": message("column.median_days")},
         pub.table_id(table), "median", note=ui.grouped_note(pub, MEDIANS, table),
     )
     return sentence
@@ -118,8 +118,8 @@ def _obstacles(pub, period: str | None, language: str) -> str | None:
                            obstacle=pub.label(dimension, top[dimension]).lower(),
                            value=format_number(top["value"]))
     ui.chart_with_table(
-        message("resources.obstacles", language), ui.bar_chart(shown, dimension, pub, "Obstacles", horizontal=True),
-        sentence or "", shown, pub, {dimension: "Obstacle", "value": "Obstacles"},
+        message("resources.obstacles", language), ui.bar_chart(shown, dimension, pub, message("column.obstacles")),
+        sentence or "", shown, pub, {dimension: message("column.obstacle"), "value": message("column.obstacles")},
         pub.table_id(table), "obstacles", note=ui.grouped_note(pub, OBSTACLES, table),
     )
     return sentence
@@ -130,13 +130,16 @@ def _open_obstacles(pub, language: str) -> None:
     grain = pub.grain(OPEN)
     recent = pub.periods(OPEN)[-24:]
     table = pub.least_withheld(OPEN, GROUPED[OPEN], **{grain: recent})
+    codes = set(pub.frame(OPEN)[pub.breakdown(OPEN)])
+    if table == OPEN and pub.table(GROUPED[OPEN]) is not None and len(codes) > ui.MAX_SERIES:
+        table = GROUPED[OPEN]  # more types than a chart can tell apart: their groups
     dimension = pub.breakdown(table)
     cells = pub.frame(table)
     cells = cells[cells[grain].isin(recent)]
     ui.chart_with_table(
         message("resources.obstacles_open", language),
-        ui.line_chart(cells, grain, dimension, pub, "Open obstacles"),
-        "", cells, pub, {grain: message(f"common.{grain}", language), dimension: "Obstacle", "value": "Open"},
+        ui.line_chart(cells, grain, dimension, pub, message("axis.open_obstacles")),
+        "", cells, pub, {grain: message(f"common.{grain}", language), dimension: message("column.obstacle"), "value": message("column.open")},
         pub.table_id(table), "open", note=ui.grouped_note(pub, OPEN, table),
     )
 
@@ -157,8 +160,8 @@ def _waiting(pub, language: str) -> str | None:
                            value=format_number(top["value"]),
                            service=pub.label(dimension, top[dimension]).lower())
     ui.chart_with_table(
-        message("resources.waiting", language), ui.bar_chart(waiting, dimension, pub, "Waiting", horizontal=True),
-        sentence or "", waiting, pub, {dimension: "Service", "value": "Waiting"}, pub.table_id(table), "waiting",
+        message("resources.waiting", language), ui.bar_chart(waiting, dimension, pub, message("column.waiting")),
+        sentence or "", waiting, pub, {dimension: message("column.service"), "value": message("column.waiting")}, pub.table_id(table), "waiting",
         note=ui.grouped_note(pub, WAITING, table),
     )
     return sentence
@@ -179,9 +182,9 @@ def _caseload(pub, language: str) -> str | None:
     sentence = None
     if latest:
         key = "resources.bottleneck_caseload_over" if latest[1].value > 25 else "resources.bottleneck_caseload_ok"
-        sentence = message(key, language, month=month_label(latest[0]), value=f"{latest[1].value:.1f}")
+        sentence = message(key, language, month=month_label(latest[0]), value=locale.number(latest[1].value, 1))
     ui.chart_with_table(message("resources.caseload", language), figure, sentence or "",
-                        caseload, pub, {"month": "Month", "value": "People active", "case_managers": "Case managers",
+                        caseload, pub, {"month": message("common.month"), "value": message("column.people_active"), "case_managers": message("column.case_managers"),
                                         "per_case_manager": message("resources.caseload", language)},
                         pub.table_id("case_managers_by_month"), "caseload")
     return sentence

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui
+from dashboard import components as ui, locale
 from dashboard.catalog import message
-from dashboard.data import current_publication, settings
+from dashboard.data import current_publication
 from dashboard.summaries import largest_group, trend
 
 BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"  # declared by year only
 
 
 def render() -> None:
-    language = settings().language
+    language = locale.current()
     pub = current_publication()
-    st.title(message("retail.title", language))
+    st.title(message("retail.title", language), anchor=False)
     st.write(message("retail.intro", language))
+    period = _choose_period(pub, language)  # one choice, at the top, drives the districts and the outcomes
     ui.as_of_line(pub, language)
     if ui.section(pub, "theft_referrals_by_month", language=language):
         _trend(pub, language)
     if ui.section(pub, BUSINESS_DISTRICTS_TOGETHER, language=language):
         _business_districts_trend(pub, language)
-    period = _choose_period(pub, language)  # one choice drives the districts and the outcomes
     if period and ui.section(pub, "theft_referrals_by_business_district_quarter", language=language):
         _districts(pub, period, language)
     if period and ui.section(pub, "theft_referrals_by_quarter_outcome", language=language):
@@ -41,7 +41,7 @@ def _trend(pub, language: str) -> None:
         message("retail.by_period", language), ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language)),
         trend(message("retail.by_period", language), list(cells[grain]), ui.series(cells, grain)[1],
               lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
-        cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"}, pub.table_id(table), "theft",
+        cells, pub, {grain: message(f"common.{grain}", language), "value": message("column.referrals")}, pub.table_id(table), "theft",
     )
 
 
@@ -56,7 +56,7 @@ def _business_districts_trend(pub, language: str) -> None:
         ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language), kind="bar"),
         trend(message("retail.districts_together_what", language), list(cells[grain]), ui.series(cells, grain)[1],
               lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
-        cells, pub, {grain: message(f"common.{grain}", language), "value": "Referrals"},
+        cells, pub, {grain: message(f"common.{grain}", language), "value": message("column.referrals")},
         pub.table_id(BUSINESS_DISTRICTS_TOGETHER), "theft_business_districts",
     )
 
@@ -90,11 +90,11 @@ def _districts(pub, chosen: str, language: str) -> None:
     districts = districts[districts[district_grain] == period]
     ui.chart_with_table(
         message("retail.by_district", language),
-        ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language), horizontal=True),
+        ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language)),
         largest_group(pub.label(district_grain, period), [pub.label("neighborhood", h) for h in districts["neighborhood"]],
                       ui.series(districts, "neighborhood")[1], _together_figure(pub, period), language) or
         message("summary.no_data", language, what=message("retail.by_district", language)),
-        districts, pub, {"neighborhood": "Business district", "value": "Referrals"}, pub.table_id(district_table),
+        districts, pub, {"neighborhood": message("column.business_district"), "value": message("column.referrals")}, pub.table_id(district_table),
         "districts", coarser=ui.coarser_figure(pub, BUSINESS_DISTRICTS_TOGETHER,
                                                message("common.theft_referrals", language), "year", period[:4]),
     )
@@ -117,7 +117,7 @@ def _outcomes(pub, chosen: str, language: str) -> None:
         message("retail.outcomes", language), ui.bar_chart(latest, "outcome", pub, message("kpi.referrals", language)),
         largest_group(pub.label(outcome_grain, period), [pub.label("outcome", o) for o in latest["outcome"]],
                       ui.series(latest, "outcome")[1], None, language) or "",
-        latest, pub, {"outcome": "Outcome", "value": "Referrals"}, pub.table_id(outcome_table), "theft_outcomes",
+        latest, pub, {"outcome": message("column.outcome"), "value": message("column.referrals")}, pub.table_id(outcome_table), "theft_outcomes",
     )
 
 
@@ -126,6 +126,6 @@ def _business_focus(pub, language: str) -> None:
     """List the focus areas businesses suggested."""
     focus = pub.frame("focus_areas_by_neighborhood")
     focus = focus[(focus["suggested_by"] == "business") & (focus["value"] > 0)]
-    st.subheader(message("retail.focus", language))
-    st.dataframe(ui.display_table(focus, pub, {"neighborhood": "Neighborhood", "topic": "Topic", "status": "Status",
-                                               "value": "Focus areas"}), hide_index=True, key="business_focus")
+    st.header(message("retail.focus", language), anchor=False)
+    st.dataframe(ui.display_table(focus, pub, {"neighborhood": message("common.neighborhood"), "topic": message("column.topic"), "status": message("column.status"),
+                                               "value": message("column.focus_areas")}), hide_index=True, key="business_focus")

@@ -17,7 +17,8 @@ import numpy as np
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
 DIMENSION_COLUMNS = {"Month", "Quarter", "Year", "Neighborhood", "Precinct", "Pathway", "Source", "Outcome",
                      "Service", "Obstacle", "Topic", "Suggested by", "Status", "Business district",
-                     "Requested or connected", "Where", "What", "Unit", "Source", "Table", "Counts", "By", "Note"}
+                     "Requested or connected", "Where", "What", "Unit", "Source", "Table", "Counts", "By", "Note", "District",
+                     "Release", "Months", "Kind", "Withdrawn", "Cell"}
 CAPTURED_DOWNLOADS: list = []
 
 
@@ -29,15 +30,31 @@ def _decode(array):
     return []
 
 
-def _number(text) -> float | None:
+SPANISH_NUMBER = re.compile(r"^[+\-−]?\d[\d.]*(,\d+)?\s?%?$")  # 1.234,5 and 45 %
+
+
+def _number(text, language: str = "en") -> float | None:
     if isinstance(text, bool) or text is None:
         return None
     if isinstance(text, (int, float)):
         return None if math.isnan(float(text)) else float(text)
-    text = str(text).strip().replace("−", "-")
+    text = str(text).strip().replace("−", "-").replace("\u00a0", " ")
+    if language == "es":
+        if not SPANISH_NUMBER.match(text):
+            return None
+        return float(text.rstrip("%").strip().replace(".", "").replace(",", "."))
     if not NUMBER.match(text):
         return None
     return float(text.replace(",", "").rstrip("%"))
+
+
+def spanish_columns() -> set[str]:
+    """The Spanish names of the dimension columns above (what a Spanish page's tables are headed)."""
+    from dashboard.catalog import CATALOGS
+
+    english, spanish = CATALOGS["en"], CATALOGS["es"]
+    return {spanish[key] for key, text in english.items()
+            if (key.startswith(("column.", "common.")) and text in DIMENSION_COLUMNS)}
 
 
 def plotly_numbers(spec: str) -> list[float]:
@@ -73,19 +90,20 @@ def deck_numbers(spec: str) -> list[float]:
     return found
 
 
-def frame_numbers(frame) -> list[float]:
+def frame_numbers(frame, language: str = "en") -> list[float]:
     found = []
+    skipped = DIMENSION_COLUMNS | (spanish_columns() if language == "es" else set())
     for column in frame.columns:
-        if column in DIMENSION_COLUMNS:
+        if column in skipped:
             continue
         for value in frame[column].tolist():
-            number = _number(value)
+            number = _number(value, language)
             if number is not None:
                 found.append(number)
     return found
 
 
-def page_numbers(at) -> dict[str, list[float]]:
+def page_numbers(at, language: str = "en") -> dict[str, list[float]]:
     """Return the numbers of a finished AppTest run, by kind of element."""
     numbers = {"plotly": [], "deck": [], "dataframe": [], "metric": []}
     for chart in at.get("plotly_chart"):
@@ -93,11 +111,11 @@ def page_numbers(at) -> dict[str, list[float]]:
     for deck in at.get("deck_gl_json_chart"):
         numbers["deck"] += deck_numbers(deck.proto.json)
     for frame in at.dataframe:
-        numbers["dataframe"] += frame_numbers(frame.value)
+        numbers["dataframe"] += frame_numbers(frame.value, language)
     for metric in at.metric:
         for text in (metric.value, metric.proto.delta):
             tokens = str(text).split()
-            number = _number(tokens[0]) if tokens else None  # the figure leads; "vs Sep 2026" follows
+            number = _number(tokens[0], language) if tokens else None  # the figure leads; "vs Sep '26" follows
             if number is not None:
                 numbers["metric"].append(number)
     return numbers
@@ -151,10 +169,11 @@ def _cell(table: dict, match: dict) -> float | None:
     return None
 
 
-def disallowed(at, allowed: Allowed) -> list[tuple[str, float]]:
-    """Return every number of a run that is not a published figure, ratio or difference."""
+def disallowed(at, allowed: Allowed, language: str = "en") -> list[tuple[str, float]]:
+    """Return every number of a run (its page in ``language``) that is not a published figure, ratio or
+    difference. Downloads are data, in English in every language."""
     found = []
-    for kind, numbers in page_numbers(at).items():
+    for kind, numbers in page_numbers(at, language).items():
         found += [(kind, n) for n in numbers if not allowed.allows(n)]
     for data in CAPTURED_DOWNLOADS:
         if isinstance(data, bytes) and data.startswith(b"PK"):

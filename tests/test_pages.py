@@ -7,6 +7,7 @@ import pytest
 import re
 
 from streamlit.testing.v1 import AppTest
+from dashboard.catalog import code_label
 
 from tests import leak
 
@@ -22,6 +23,9 @@ if not getattr(st.download_button, "captures", False):
         return _original(label, data, *args, **kwargs)
     _capture.captures = True
     st.download_button = _capture
+from dashboard.components import reader_language
+from dashboard.data import settings
+reader_language(settings().language)  # as dashboard/app.py does: ?lang=, else the site's default
 from pages import {page}
 {page}.render()
 """
@@ -210,7 +214,7 @@ def test_every_neighborhood_gets_a_number_names_its_level_and_leaks_nothing(snap
         levels.add(level)
         metric = next(m for m in at.metric if m.label.startswith("Referrals in the 12 months to"))
         assert metric.value == f"{figure:,}", (hood, level, value)
-        where = {"district": names.get("district", {}).get(value), "precinct": f"Precinct {names['precinct'].get(value)}",
+        where = {"district": names.get("district", {}).get(value), "precinct": f"Precinct {code_label('precinct', value, 'en') or names['precinct'].get(value)}",
                  "city": "the whole city"}[level]
         captions = " ".join(c.value for c in at.caption)
         assert f"counted with the rest of {where}" in captions, (hood, captions)
@@ -330,7 +334,7 @@ def test_a_mostly_withheld_chart_gives_way_to_the_figure_for_all_together(snapsh
     sentence = next(m.value for m in at.markdown if "too many for a chart" in m.value)
     assert sentence.startswith(f"{withheld} of {len(shown)} values are withheld")
     assert f"is published: {figure:,} shoplifting and other theft referrals in {chosen[:4]}" in sentence
-    titles = [h.value for h in at.subheader]
+    titles = [h.value.replace("\\", "") for h in at.header]  # headings are escaped Markdown
     assert "In the business districts, all together" in titles
     assert len(at.get("plotly_chart")) == len(titles) - 2  # the districts' chart and the focus list have none
     assert not leak.disallowed(at, leak.Allowed(snapshot))
