@@ -229,7 +229,7 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
         elif withheld:
             st.caption(message("chart.withheld", n=withheld, m=len(frame), symbol=SUPPRESSED))
         if figure is not None:
-            _for_the_image(figure, title, publication)
+            for_the_image(figure, title, publication)
             config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
                                                                 "filename": table_id}}
             st.plotly_chart(figure, config=config, key=f"chart_{key}", theme=None)
@@ -238,7 +238,7 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
         table_download(frame[[c for c in columns]].copy(), table_id, key=f"download_{key}", title=title)
 
 
-def _for_the_image(figure: go.Figure, title: str, publication: Publication) -> None:
+def for_the_image(figure: go.Figure, title: str, publication: Publication) -> None:
     """Put the title and, under it, the source and release date into the figure, so that a downloaded image
     says what it is and where it is from; on the page the heading above says it (dashboard/style.py hides
     this title there)."""
@@ -282,7 +282,7 @@ def coarser_figure(publication: Publication, table_id: str, what: str, grain: st
 
 def _layout(figure: go.Figure, y_title: str, height: int = 360) -> go.Figure:
     figure.update_layout(
-        height=height, margin=dict(l=8, r=8, t=8, b=8), legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),
+        height=height, margin=dict(l=8, r=8, t=8, b=8), legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),  # above: never on the axis labels
         yaxis_title=y_title, hovermode="x unified", font=dict(size=14, color=TEXT_COLOUR), colorway=PALETTE,
         plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF",
     )
@@ -298,8 +298,12 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
 
 
 def axis_label(publication: Publication, dimension: str, value: str) -> str:
-    """Return a period's label for a chart axis (``Oct 2026``), else the display name."""
-    return text.chart(short_month_label(value) if dimension == "month" else publication.label(dimension, value))
+    """Return a period's short label for a chart axis (``Oct '26``, ``Q3 '26``), else the display name."""
+    if dimension == "month":
+        return text.chart(short_month_label(value))
+    if dimension == "quarter" and value not in publication.partial_periods:
+        return text.chart(locale.short_quarter(value))
+    return text.chart(publication.label(dimension, value))
 
 
 def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,

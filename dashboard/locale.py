@@ -81,3 +81,10 @@ def percent(value: float | None, language: str | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return SUPPRESSED
     return format_percent(round(float(value)) / 100, format="#,##0%", locale=_language(language))
+
+
+def short_quarter(key: str, language: str | None = None) -> str:
+    """Return ``Q3 '26`` (``T3 '26``) for ``2026-Q3``: short enough for a phone's chart axis."""
+    year, number_ = key.split("-Q")
+    first_month = (int(number_) - 1) * 3 + 1
+    return format_date(date(int(year), first_month, 1), "QQQ ''yy", locale=_language(language))

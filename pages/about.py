@@ -152,9 +152,12 @@ def render() -> None:
                        "application/zip", key="download_all", on_click="ignore")
     st.download_button(message("about.dictionary", language), _dictionary(pub), "data-dictionary.csv", "text/csv",
                        key="download_dictionary", on_click="ignore")
-    for table in pub.tables:
+    titles = [table_title(t["id"], t["title"]) for t in pub.tables]
+    for table, title in zip(pub.tables, titles):
+        if titles.count(title) > 1:  # a table and its pooled version: say what each is by
+            title = f"{title}: {', '.join(dimension_name(d) for d in table['dimensions'])}"
         frame = pub.frame(table["id"]).map(text.csv_cell)
-        st.download_button(message("common.download_csv_for", title=table_title(table["id"], table["title"])),
+        st.download_button(message("common.download_csv_for", title=title),
                            frame.to_csv(index=False).encode(), f"{table['id']}.csv",
                            "text/csv", key=f"download_{table['id']}", on_click="ignore")
 

@@ -86,9 +86,10 @@ def _small_trend(pub, period: str, language: str) -> None:
     frame = pub.frame("referrals_by_quarter")
     frame = frame[frame["quarter"].isin(quarters)]
     figure = ui.line_chart(frame, "quarter", None, pub, message("kpi.referrals", language))
-    figure.update_layout(height=220, showlegend=False)
+    figure.update_layout(height=260, showlegend=False)
     title = message("briefing.trend", language, first=pub.label("quarter", quarters[0]),
                     last=pub.label("quarter", quarters[-1]))
+    ui.for_the_image(figure, title, pub)
     with st.container(key="figure_briefing_trend"):
         with st.container(key="summary_briefing_trend"):
             st.markdown(f"**{text.markdown(title)}**")

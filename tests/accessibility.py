@@ -23,8 +23,21 @@ def axe_script() -> Path | None:
     return path if path.is_file() else None
 
 
+def show_everything(page) -> None:
+    """Make the window as tall as the page: axe judges the contrast of text only where it can see it (the
+    page scrolls inside Streamlit's main element, so text below the fold would go unchecked)."""
+    width = page.viewport_size["width"]
+    tall = page.evaluate("""() => { const main = document.querySelector('[data-testid=stMain]');
+        return Math.ceil(Math.max(main ? main.scrollHeight : 0, document.documentElement.scrollHeight)); }""")
+    if tall > page.viewport_size["height"]:
+        page.set_viewport_size({"width": width, "height": min(tall + 50, 30_000)})
+        page.wait_for_timeout(1200)
+
+
 def run_axe(page, script: Path) -> list[dict]:
-    """Run every axe rule on the whole page; return the violations (id, impact, count, first targets)."""
+    """Run every axe rule on the whole page, all of it in view; return the violations (id, impact, count,
+    first targets)."""
+    show_everything(page)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(script))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -86,10 +99,14 @@ def tab_stops(page, limit: int = 400) -> list[dict]:
                  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
                  const label = e.getAttribute('aria-label') || e.innerText || e.getAttribute('title') || '';
                  return {tag: e.tagName, testid: (e.closest('[data-testid]') || {}).dataset?.testid || '',
+                         download: !!e.closest('[data-testid=stDownloadButton]'),
+                         chart: !!e.closest('[data-testid=stPlotlyChart]'),
                          name: label.trim().slice(0, 120), focus_visible: ring,
                          key: e.tagName + '|' + label.trim().slice(0, 120) + '|' + Math.round(e.getBoundingClientRect().top + window.scrollY)}; }""")
-        if stop is None or stop["key"] in seen:
-            break
+        if stop is None or (stops and stop["key"] == stops[0]["key"]):
+            break  # back at the top: the whole order walked
+        if stop["key"] in seen:
+            continue  # a table's grid keeps focus for a press: the same stop again
         seen.add(stop["key"])
         stops.append(stop)
     return stops
