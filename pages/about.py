@@ -154,8 +154,8 @@ def render() -> None:
                        key="download_dictionary", on_click="ignore")
     titles = [table_title(t["id"], t["title"]) for t in pub.tables]
     for table, title in zip(pub.tables, titles):
-        if titles.count(title) > 1:  # a table and its pooled version: say what each is by
-            title = f"{title}: {', '.join(dimension_name(d) for d in table['dimensions'])}"
+        if titles.count(title) > 1:  # a table and another pooled to its grain: the file names tell them apart
+            title = f"{title}, {table['id']}.csv"
         frame = pub.frame(table["id"]).map(text.csv_cell)
         st.download_button(message("common.download_csv_for", title=title),
                            frame.to_csv(index=False).encode(), f"{table['id']}.csv",
