@@ -121,7 +121,7 @@ CATALOGS: dict[str, dict[str, str]] = {
             "Referrals by neighborhood, district and precinct. Areas with few referrals are withheld: left unfilled "
             "and marked ‡, with no number. Districts pool small neighborhoods so that more areas get a figure."
         ),
-        "neighborhoods.map_caption": "Referrals in {period}, by area.",
+        "neighborhoods.map_caption": "Map of referrals in {period}, by area; every figure is in the ranked table beside it.",
         "map.legend_class": "{shade} {low} to {high}",
         "map.legend_single": "{shade} {value}",
         "map.legend": "Referrals: {classes}. Unfilled with {symbol}: withheld to protect privacy.",

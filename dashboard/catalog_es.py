@@ -123,7 +123,7 @@ SPANISH: dict[str, str] = {
         "se reservan: quedan sin color y marcadas con ‡, sin número. Los distritos municipales agrupan barrios "
         "pequeños para que más áreas tengan cifra."
     ),
-    "neighborhoods.map_caption": "Derivaciones en {period}, por área.",
+    "neighborhoods.map_caption": "Mapa de las derivaciones en {period}, por área; todas las cifras están en la tabla ordenada al lado.",
     "map.legend_class": "{shade}, de {low} a {high}",
     "map.legend_single": "{shade}, {value}",
     "map.legend": "Derivaciones: {classes}. Sin color con {symbol}: reservado para proteger la privacidad.",

@@ -82,6 +82,14 @@ _A11Y_SCRIPT = """<script>
     document.querySelectorAll('[class*="st-key-figure_"]').forEach(box => {
       const key = [...box.classList].find(c => c.startsWith('st-key-figure_')).slice(14);
       const summary = box.querySelector('.st-key-summary_' + CSS.escape(key));
+      const map = box.querySelector('[data-testid="stDeckGlJsonChart"]');
+      if (map && summary) {  // the map: a picture named by its caption; its figures are in the table beside it
+        summary.id = 'summary-' + key;
+        if (map.getAttribute('aria-labelledby') !== summary.id) {
+          map.setAttribute('role', 'img'); map.setAttribute('aria-labelledby', summary.id); }
+        map.querySelectorAll('canvas, [tabindex]').forEach(c => {
+          if (c.getAttribute('tabindex') !== '-1') c.setAttribute('tabindex', '-1'); });
+      }
       const chart = box.querySelector('[data-testid="stPlotlyChart"]');
       if (!chart) return;
       chart.querySelectorAll('.modebar-btn, a, [tabindex]').forEach(b => {
@@ -566,7 +574,9 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
     # style or tile request (map_style=None would make it fetch its default basemap from a third party).
     deck = pdk.Deck(layers=[outline, layer, text_layer], initial_view_state=view, map_provider=None,
                     tooltip={"text": "{name}: {shown}"})
-    st.pydeck_chart(deck, height=520, key=element_key)
-    st.caption(caption)
-    if ranges:
-        st.caption(map_legend(ranges, language))
+    with st.container(key=f"figure_{element_key}"):
+        st.pydeck_chart(deck, height=520, key=element_key)
+        with st.container(key=f"summary_{element_key}"):
+            st.caption(caption)
+        if ranges:
+            st.caption(map_legend(ranges, language))

@@ -43,7 +43,7 @@ h1 { font-size: 2.1rem !important; padding-top: 0.2rem !important; }
   html { font-size: 12pt; }
   [data-testid="stPlotlyChart"] { break-inside: avoid; max-width: 100% !important; overflow: hidden; }
   .js-plotly-plot, .plot-container, .svg-container, .main-svg { max-width: 100% !important; }
-  .st-key-print_tip { display: none !important; }
+  .st-key-print_tip, .st-key-language { display: none !important; }
 }
 </style>
 """

@@ -235,3 +235,17 @@ def test_charts_are_named_by_their_summary_for_screen_readers(server, browser):
     context.close()
     assert named and all(named), named
     assert all(len(n) > 20 for n in named), named
+
+
+def test_the_map_is_named_by_its_caption_and_leaves_the_tab_order_to_its_table(server, browser):
+    base, _ = server
+    context, tab = _open(browser, base, "neighborhoods")
+    tab.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=WAIT_MS)
+    tab.wait_for_timeout(1500)
+    found = tab.evaluate("""() => { const map = document.querySelector('[data-testid=stDeckGlJsonChart]');
+        const by = document.getElementById(map.getAttribute('aria-labelledby'));
+        return {role: map.getAttribute('role'), name: by ? by.innerText : null,
+                focusable: Array.from(map.querySelectorAll('canvas, [tabindex]')).filter(e => e.tabIndex >= 0).length}; }""")
+    context.close()
+    assert found["role"] == "img" and "ranked table" in (found["name"] or ""), found
+    assert found["focusable"] == 0, found

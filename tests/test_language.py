@@ -156,3 +156,17 @@ def test_an_unknown_value_in_the_url_falls_back_with_a_visible_note(snapshot):
     assert at.query_params["month"] in (snapshot["release"]["last_month"], [snapshot["release"]["last_month"]])
     at = run_page("monthly", month=snapshot["release"]["last_month"])
     assert not at.info  # a good link: no note
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_about_has_a_glossary_with_the_precincts_spelled_out(snapshot, language):
+    at = run_page("about", lang=language)
+    text = "\n".join(m.value for m in at.markdown)
+    catalog = CATALOGS[language]
+    assert any(h.value == catalog["about.glossary"] for h in at.header)
+    for word in ("pathway", "social_contact", "community_referral", "intake", "precinct", "median", "to_date"):
+        assert catalog[f"glossary.{word}"].split(":")[0] in text, word
+    for code in snapshot["domains"]["precinct"]:
+        spelled = code_label("precinct", code, language)
+        if spelled:  # a precinct named by a direction: its name and its code
+            assert f"{spelled} \\({code}\\)" in text, (code, spelled)
