@@ -336,11 +336,11 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
         colour = PALETTE[index]
         if across:
             figure.add_trace(go.Bar(y=labels, x=ys, orientation="h", name=trace_name, marker_color=colour,
-                                    marker_pattern_shape=PATTERNS[index], marker_pattern_fgcolor="#FFFFFF",
+                                    marker_pattern=dict(shape=PATTERNS[index], fgcolor="#FFFFFF", fillmode="overlay"),
                                     hovertemplate="%{x:,}<extra>" + trace_name + "</extra>"))
         elif kind == "bar":
             figure.add_trace(go.Bar(x=labels, y=ys, name=trace_name, marker_color=colour,
-                                    marker_pattern_shape=PATTERNS[index], marker_pattern_fgcolor="#FFFFFF",
+                                    marker_pattern=dict(shape=PATTERNS[index], fgcolor="#FFFFFF", fillmode="overlay"),
                                     hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
         else:
             figure.add_trace(go.Scatter(x=labels, y=ys, name=trace_name, mode="lines+markers",

@@ -142,4 +142,5 @@ TRACE_COLOURS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
     traces: (plot._fullData || []).filter(t => t.visible !== false && t.mode !== 'text').map(t => ({
         type: t.type, name: t.name || '', mode: t.mode || '',
         colour: t.type === 'bar' ? (t.marker && t.marker.color) : (t.line && t.line.color),
-        showlegend: t.showlegend, }))}))"""
+        showlegend: t.showlegend,
+        pattern: (t.marker && t.marker.pattern && t.marker.pattern.shape) ? t.marker.pattern.fillmode : null, }))}))"""

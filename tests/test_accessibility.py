@@ -94,6 +94,8 @@ def test_every_line_and_bar_is_at_least_3_to_1_and_no_chart_has_more_than_six_se
         weak = [(c, round(contrast(c, chart["background"]), 2)) for c in colours if contrast(c, chart["background"]) < 3]
         assert not weak, f"{name}: colours under 3:1 against the background: {weak}"
         assert len({t["name"] for t in chart["traces"]}) <= MAX_SERIES, chart["traces"]
+        # a bar's pattern lies over its colour: "replace" would leave white lines on nothing
+        assert not [t for t in chart["traces"] if t["pattern"] not in (None, "overlay")], chart["traces"]
     for title, source in titles:  # what the downloaded image carries
         assert title and "Release as of" in source and "LEAD public dashboard" in source, (title, source)
 
