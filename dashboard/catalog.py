@@ -201,7 +201,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "about.research_note": "These are results of studies of other LEAD programs (mostly Seattle's first years), not this program's figures.",
         "about.downloads": "Downloads",
         "about.download_all": "The whole publication (ZIP)",
-        "about.dictionary": "Data dictionary (CSV)",
+        "about.pooled_download": "{title}, pooled from a finer table",
+        "about.dictionary": "Data dictionary, in English and Spanish (CSV)",
         "about.contact": "Questions, or a figure that looks wrong? Write to {contact}.",
         "about.releases": "Releases",
         "about.releases_text": (

@@ -223,7 +223,8 @@ SPANISH: dict[str, str] = {
     ),
     "about.downloads": "Descargas",
     "about.download_all": "La publicación completa (ZIP)",
-    "about.dictionary": "Diccionario de datos (CSV)",
+    "about.pooled_download": "{title}, agrupada desde una tabla más detallada",
+    "about.dictionary": "Diccionario de datos, en inglés y español (CSV)",
     "about.contact": "¿Preguntas, o una cifra que parece incorrecta? Se puede escribir a {contact}.",
     "about.releases": "Publicaciones",
     "about.releases_text": (

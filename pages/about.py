@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui, locale, text
-from dashboard.catalog import dimension_name, message, research_metric, research_unit, research_value, table_title, unit_name
+from dashboard.catalog import code_label, dimension_name, message, research_metric, research_unit, research_value, table_title, unit_name
 from dashboard.data import current, settings
 from dashboard.published import SUPPRESSED, Publication
 from dashboard.published import month_label
@@ -22,12 +22,24 @@ RESEARCH = Path(__file__).resolve().parent.parent / "dashboard" / "research" / "
 
 
 def _dictionary(pub) -> bytes:
+    """Return the data dictionary: each table with its title, unit and dimensions in English and Spanish, then
+    each code with its name in both (the CSV files keep codes and English column names: they are data)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["table", "title", "measure", "unit", "dimensions", "filters", "additive", "pooled_from"])
+    writer.writerow(["table", "title", "title_es", "measure", "unit", "unit_es", "dimensions", "dimensions_es",
+                     "filters", "additive", "pooled_from"])
     for table in pub.tables:
-        writer.writerow([table["id"], table["title"], table["measure"], table["unit"], " x ".join(table["dimensions"]),
-                         json.dumps(table["filters"]), table["additive"], table.get("pooled_from", "")])
+        writer.writerow([table["id"], text.csv_cell(table["title"]), table_title(table["id"], table["title"], "es"),
+                         table["measure"], table["unit"], unit_name(table["unit"], "es"), " x ".join(table["dimensions"]),
+                         " x ".join(dimension_name(d, "es") for d in table["dimensions"]), json.dumps(table["filters"]),
+                         table["additive"], table.get("pooled_from", "")])
+    writer.writerow([])
+    writer.writerow(["dimension", "code", "name", "name_es"])
+    for dimension, codes in pub.labels.items():
+        for code in codes:
+            writer.writerow([dimension, text.csv_cell(code), text.csv_cell(code_label(dimension, code, "en")
+                                                                           or pub.labels[dimension][code]),
+                             text.csv_cell(code_label(dimension, code, "es") or pub.labels[dimension][code])])
     return buffer.getvalue().encode()
 
 
@@ -154,8 +166,8 @@ def render() -> None:
                        key="download_dictionary", on_click="ignore")
     titles = [table_title(t["id"], t["title"]) for t in pub.tables]
     for table, title in zip(pub.tables, titles):
-        if titles.count(title) > 1:  # a table and another pooled to its grain: the file names tell them apart
-            title = f"{title}, {table['id']}.csv"
+        if titles.count(title) > 1 and table.get("pooled_from"):  # a table and another pooled to its grain
+            title = message("about.pooled_download", title=title)
         frame = pub.frame(table["id"]).map(text.csv_cell)
         st.download_button(message("common.download_csv_for", title=title),
                            frame.to_csv(index=False).encode(), f"{table['id']}.csv",

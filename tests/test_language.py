@@ -170,3 +170,14 @@ def test_about_has_a_glossary_with_the_precincts_spelled_out(snapshot, language)
         spelled = code_label("precinct", code, language)
         if spelled:  # a precinct named by a direction: its name and its code
             assert f"{spelled} \\({code}\\)" in text, (code, spelled)
+
+
+def test_the_data_dictionary_explains_tables_and_codes_in_both_languages(snapshot):
+    run_page("about")
+    dictionary = next(d.decode() for d in leak.CAPTURED_DOWNLOADS
+                      if isinstance(d, bytes) and d.startswith(b"table,title,title_es"))
+    tables, codes = dictionary.split("\r\n\r\n") if "\r\n\r\n" in dictionary else dictionary.split("\n\n")
+    assert TABLE_TITLES["es"]["referrals_by_month"] in tables
+    assert codes.startswith("dimension,code,name,name_es")
+    assert f"pathway,social_contact,{snapshot['labels']['pathway']['social_contact']}," in codes
+    assert CODE_LABELS["es"]["pathway"]["social_contact"] in codes
