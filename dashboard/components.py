@@ -251,10 +251,11 @@ def for_the_image(figure: go.Figure, title: str, publication: Publication) -> No
     says what it is and where it is from; on the page the heading above says it (dashboard/style.py hides
     this title there)."""
     source = message("chart.image_source", source=message("app.title"), as_of=publication.release["as_of"])
-    figure.update_layout(title=dict(text=text.chart(title), x=0.01, xanchor="left", y=0.98, yanchor="top",
-                                    font=dict(size=15, color=TEXT_COLOUR),
-                                    subtitle=dict(text=text.chart(source), font=dict(size=11, color=TEXT_COLOUR))),
-                         margin=dict(t=48))
+    # Both lines escaped text; the line break and the smaller size are the only markup.
+    figure.update_layout(title=dict(text=f"{text.chart(title)}<br><span style='font-size:11px'>{text.chart(source)}</span>",
+                                    x=0.01, xanchor="left", y=1, yanchor="top", pad=dict(t=26),
+                                    font=dict(size=15, color=TEXT_COLOUR)),
+                         margin=dict(t=84))  # the title and source above the legend
 
 
 def grouped_note(publication: Publication, codes_table: str, shown_table: str) -> str:

@@ -85,7 +85,7 @@ def test_every_line_and_bar_is_at_least_3_to_1_and_no_chart_has_more_than_six_se
         tab.wait_for_timeout(1500)
     charts = tab.evaluate(TRACE_COLOURS)
     titles = tab.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(p =>
-        [(p.layout.title || {}).text || '', ((p.layout.title || {}).subtitle || {}).text || ''])""")
+        ((p.layout.title || {}).text || '').split('<br>'))""")
     context.close()
     assert charts, f"{name}: no chart"
     for chart in charts:
@@ -96,8 +96,8 @@ def test_every_line_and_bar_is_at_least_3_to_1_and_no_chart_has_more_than_six_se
         assert len({t["name"] for t in chart["traces"]}) <= MAX_SERIES, chart["traces"]
         # a bar's pattern lies over its colour: "replace" would leave white lines on nothing
         assert not [t for t in chart["traces"] if t["pattern"] not in (None, "overlay")], chart["traces"]
-    for title, source in titles:  # what the downloaded image carries
-        assert title and "Release as of" in source and "LEAD public dashboard" in source, (title, source)
+    for lines in titles:  # what the downloaded image carries: the title, then the source and release
+        assert len(lines) == 2 and lines[0] and "Release as of" in lines[1] and "LEAD public dashboard" in lines[1], lines
 
 
 def test_the_map_fills_are_at_least_3_to_1_and_withheld_areas_unfilled(demo_publication, monkeypatch):
@@ -251,3 +251,23 @@ def test_the_map_is_named_by_its_caption_and_leaves_the_tab_order_to_its_table(s
     context.close()
     assert found["role"] == "img" and "ranked table" in (found["name"] or ""), found
     assert found["focusable"] == 0, found
+
+
+def test_a_chart_downloads_as_an_image_named_after_its_table(server, browser):
+    base, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    tab.goto(f"{base}/")
+    tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+    _wait_until_rendered(tab)
+    plot = tab.query_selector(".js-plotly-plot")
+    plot.scroll_into_view_if_needed()
+    plot.hover()
+    assert tab.locator(".js-plotly-plot").first.locator(".modebar-btn").count() == 1  # the image button only
+    with tab.expect_download() as download:
+        tab.locator(".js-plotly-plot").first.locator(".modebar-btn").click(force=True)
+    head = open(download.value.path(), "rb").read(8)  # read before the context closes (it deletes the file)
+    name = download.value.suggested_filename
+    context.close()
+    assert name.endswith("pathway.png"), name  # the table's id: referrals_by_<grain>_pathway
+    assert head == b"\x89PNG\r\n\x1a\n"
