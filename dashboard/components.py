@@ -83,12 +83,12 @@ _A11Y_SCRIPT = """<script>
       const key = [...box.classList].find(c => c.startsWith('st-key-figure_')).slice(14);
       const summary = box.querySelector('.st-key-summary_' + CSS.escape(key));
       const map = box.querySelector('[data-testid="stDeckGlJsonChart"]');
-      if (map && summary) {  // the map: a picture named by its caption; its figures are in the table beside it
+      const canvas = map && map.querySelector('canvas');
+      if (canvas && summary) {  // the map: a picture named by its caption; its figures are in the table beside it
         summary.id = 'summary-' + key;
-        if (map.getAttribute('aria-labelledby') !== summary.id) {
-          map.setAttribute('role', 'img'); map.setAttribute('aria-labelledby', summary.id); }
-        map.querySelectorAll('canvas, [tabindex]').forEach(c => {
-          if (c.getAttribute('tabindex') !== '-1') c.setAttribute('tabindex', '-1'); });
+        if (canvas.getAttribute('aria-labelledby') !== summary.id) {
+          canvas.setAttribute('role', 'img'); canvas.setAttribute('aria-labelledby', summary.id); }
+        if (canvas.getAttribute('tabindex') !== '-1') canvas.setAttribute('tabindex', '-1');
       }
       const chart = box.querySelector('[data-testid="stPlotlyChart"]');
       if (!chart) return;
