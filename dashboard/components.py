@@ -65,14 +65,19 @@ def language_switch(page, language: str) -> None:
         for other, name in locale.LANGUAGES.items():
             if other != language:
                 st.page_link(page, label=name, query_params={**kept, "lang": other})
-    # A fixed script (the language code is one of LANGUAGES), no data.
-    st.html(f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
-            + _A11Y_SCRIPT, unsafe_allow_javascript=True)
+    # Fixed scripts, no data: the front door's Content-Security-Policy allows exactly these (by their hashes).
+    st.html("".join(f"<script>{body}</script>" for body in inline_scripts(language)), unsafe_allow_javascript=True)
+
+
+def inline_scripts(language: str) -> list[str]:
+    """Return the bodies of the page's own inline scripts for ``language`` (deploy/caddy/Caddyfile lists the
+    SHA-256 of each, for every language)."""
+    return [f"document.documentElement.lang = {json.dumps(language)};", _A11Y_SCRIPT]
 
 
 # Static: names each chart by its summary sentence (aria-labelledby, so that no text is copied) and keeps the
 # chart toolbar out of the Tab order. It reads only the page's own structure, never data.
-_A11Y_SCRIPT = """<script>
+_A11Y_SCRIPT = """
 (() => {
   if (window.__leadA11y) return; window.__leadA11y = true;
   const fix = () => {
@@ -106,7 +111,7 @@ _A11Y_SCRIPT = """<script>
   };
   fix(); new MutationObserver(fix).observe(document.body, {childList: true, subtree: true});
 })();
-</script>"""
+"""
 
 
 # -- URL-backed choices ------------------------------------------------------------

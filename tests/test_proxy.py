@@ -132,6 +132,18 @@ def test_the_inline_script_hash_matches_streamlits_page():
     assert hashes and all(h in caddyfile for h in hashes), "update the hash in the Caddyfile and SECURITY.md"
 
 
+def test_the_dashboards_own_inline_scripts_are_allowed_by_their_hashes():
+    from dashboard.components import inline_scripts
+    from dashboard.locale import LANGUAGES
+
+    bodies = {body for language in LANGUAGES for body in inline_scripts(language)}
+    hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'" for b in bodies}
+    security = (CADDYFILE.parent.parent.parent / "SECURITY.md").read_text()
+    assert len(hashes) == len(LANGUAGES) + 1
+    assert all(h in CADDYFILE.read_text() and h in security for h in hashes), \
+        "update the hashes in the Caddyfile and SECURITY.md"
+
+
 def test_what_a_viewer_does_not_need_is_blocked(front_door):
     base, context, _, _ = front_door
     for path in ("/_stcore/metrics", "/_stcore/upload_file/x/y", "/_stcore/message"):
