@@ -18,6 +18,8 @@ from dashboard.catalog import code_label, message
 from dashboard.text import clean
 
 SUPPRESSED = locale.SUPPRESSED
+# Places whose names come from the program's data; a bare code ("SW", "3") is spelled out by the catalog.
+PLACES_NAMED_BY_DATA = ("precinct", "district")
 TIME_GRAINS = ("month", "quarter", "year", "twelve_months")  # twelve_months: rolling windows "first/last"
 
 
@@ -152,8 +154,10 @@ class Publication:
             return message("period.to_date", period=name) if value in self.partial_periods else name
         if dimension == "twelve_months":
             return window_label(value)
-        return code_label(dimension, value) or self.labels.get(dimension, {}).get(
-            value, value.replace("_", " ").capitalize())
+        given = self.labels.get(dimension, {}).get(value)
+        if dimension in PLACES_NAMED_BY_DATA and given not in (None, value, value.capitalize(), f"District {value}"):
+            return given  # a name the program's data gives (a precinct "Downtown"): shown as it is
+        return code_label(dimension, value) or given or value.replace("_", " ").capitalize()
 
     @cached_property
     def partial_periods(self) -> set[str]:

@@ -181,3 +181,18 @@ def test_the_data_dictionary_explains_tables_and_codes_in_both_languages(snapsho
     assert codes.startswith("dimension,code,name,name_es")
     assert f"pathway,social_contact,{snapshot['labels']['pathway']['social_contact']}," in codes
     assert CODE_LABELS["es"]["pathway"]["social_contact"] in codes
+
+
+def test_a_precinct_named_in_the_data_keeps_its_name_and_a_bare_code_is_spelled_out():
+    from dashboard.published import Publication
+
+    pub = Publication({"labels": {"precinct": {"DT": "Downtown", "SW": "Sw", "N": "N"},
+                                  "district": {"3": "District 3", "7": "Magnolia"}}, "tables": [], "release": {}})
+    assert pub.label("precinct", "DT") == "Downtown" and pub.label("precinct", "SW") == "Southwest"
+    assert pub.label("precinct", "N") == "North" and pub.label("district", "7") == "Magnolia"
+    locale.use("es")
+    try:
+        assert pub.label("precinct", "SW") == "Suroeste" and pub.label("district", "3") == "Distrito 3"
+        assert pub.label("precinct", "DT") == "Downtown"
+    finally:
+        locale.use("en")
