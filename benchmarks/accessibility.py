@@ -11,15 +11,9 @@ violations and the rules that failed. ``--app`` points at another checkout's app
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.accessibility import axe_script, axe_version, open_tables, run_axe, tabs_to_first_selector  # noqa: E402
+from tests.test_browser import _serving, _wait_until_rendered  # noqa: E402
 
 PAGES = {"monthly": "", "neighborhoods": "neighborhoods", "resources": "resources",
          "retail-theft": "retail-theft", "people": "people", "briefing": "briefing", "about": "about"}
@@ -34,34 +29,9 @@ WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
 
-@contextlib.contextmanager
-def serving(app: Path, publication: Path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "LEAD_PUBLICATION": str(publication)}
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-                                "--server.headless", "true", "--server.address", "127.0.0.1"],
-                               cwd=app.parent.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(180):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
 def wait_rendered(tab) -> None:
     tab.wait_for_selector("h1", timeout=60_000)
-    tab.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
-    tab.wait_for_function("() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
-                          timeout=60_000)
+    _wait_until_rendered(tab)
     tab.wait_for_timeout(1500)
 
 
@@ -119,7 +89,7 @@ def main() -> None:
     else:
         if args.publication is None:
             parser.error("give --publication DIR or --base URL")
-        with serving(args.app.resolve(), args.publication.resolve()) as base:
+        with _serving(args.publication.resolve(), args.app.resolve()) as base:
             rows = measure(base, **choice)
     total = {impact: sum(r[impact] for r in rows) for impact in IMPACTS}
     print(f"{len(rows)} page states; axe {rows[0]['axe'] if rows else '?'}; totals {total}")

@@ -47,7 +47,6 @@ CATALOGS: dict[str, dict[str, str]] = {
         "common.year": "Year",
         "common.neighborhood": "Neighborhood",
         "common.precinct": "Precinct",
-        "common.show_table": "Show the numbers",
         "common.download_csv": "Download this table (CSV)",
         "common.city": "Whole city",
         "common.city_total": "All referrals",
@@ -240,13 +239,11 @@ CATALOGS: dict[str, dict[str, str]] = {
         "period.to_date": "{period} (to date)",
         "period.twelve_months": "the 12 months to {month}",
         "period.range": "{first} to {last}",
-        "lang.label": "Language",
         "url.unknown_choice": "The address asked for a {what} that this page does not have; showing {shown} instead.",
         "url.unknown_language": "The address asked for a language that this dashboard is not written in; showing English.",
         "common.show_table_for": "Show the numbers: {title}",
         "common.download_csv_for": "Download {title} (CSV)",
         "chart.image_source": "{source}. Release as of {as_of}.",
-        "chart.described": "Chart: {summary}",
         "column.pathway": "Pathway",
         "column.source": "Source",
         "column.outcome": "Outcome",
@@ -258,18 +255,15 @@ CATALOGS: dict[str, dict[str, str]] = {
         "column.status": "Status",
         "column.focus_areas": "Focus areas",
         "column.service": "Service",
-        "column.service_group": "Group of services",
         "column.kind": "Requested or connected",
         "column.services": "Services",
         "column.median_days": "Median days",
         "column.obstacle": "Obstacle",
-        "column.obstacle_group": "Group of obstacles",
         "column.obstacles": "Obstacles",
         "column.open": "Open",
         "column.waiting": "Waiting",
         "column.people_active": "People active",
         "column.case_managers": "Case managers",
-        "column.per_case_manager": "People per case manager",
         "column.release": "Release",
         "column.months": "Months",
         "column.release_kind": "Kind",
@@ -351,32 +345,36 @@ def code_label(dimension: str, code: str, language: str | None = None) -> str | 
         return message(f"compass.{code}", language)
     if dimension == "district" and code.isdigit():
         return message("place.district", language, number=code)
-    return CODE_LABELS.get(language, {}).get(dimension, {}).get(code)
+    return _named(CODE_LABELS, dimension, {}, language).get(code)
+
+
+def _named(names: dict[str, dict], key: str, default, language: str | None):
+    """Return ``key``'s entry in the ``language`` part of ``names`` (``default`` when it has none)."""
+    return names.get(language or locale.current(), {}).get(key, default)
 
 
 def unit_name(unit: str, language: str | None = None) -> str:
-    return UNITS.get(language or locale.current(), {}).get(unit, unit)
+    return _named(UNITS, unit, unit, language)
 
 
 def research_metric(metric: str, language: str | None = None) -> str:
-    names = RESEARCH_METRICS.get(language or locale.current(), RESEARCH_METRICS["en"])
-    return names.get(metric, RESEARCH_METRICS["en"].get(metric, metric.replace("_", " ")))
+    return _named(RESEARCH_METRICS, metric, RESEARCH_METRICS["en"].get(metric, metric.replace("_", " ")), language)
 
 
 def research_unit(unit: str, language: str | None = None) -> str:
-    return RESEARCH_UNITS.get(language or locale.current(), {}).get(unit, unit)
+    return _named(RESEARCH_UNITS, unit, unit, language)
 
 
 def research_value(value: object, language: str | None = None) -> object:
     """Return a research figure that is a word in ``language`` (numbers unchanged)."""
-    return RESEARCH_VALUES.get(language or locale.current(), {}).get(str(value), value)
+    return _named(RESEARCH_VALUES, str(value), value, language)
 
 
 def dimension_name(dimension: str, language: str | None = None) -> str:
-    names = DIMENSION_NAMES.get(language or locale.current(), DIMENSION_NAMES["en"])
-    return names.get(dimension, DIMENSION_NAMES["en"].get(dimension, dimension.replace("_", " ")))
+    return _named(DIMENSION_NAMES, dimension, DIMENSION_NAMES["en"].get(dimension, dimension.replace("_", " ")),
+                  language)
 
 
 def table_title(table_id: str, english: str, language: str | None = None) -> str:
     """Return a table's title in ``language`` (the publication's own, English, title when there is none)."""
-    return TABLE_TITLES.get(language or locale.current(), {}).get(table_id, english)
+    return _named(TABLE_TITLES, table_id, english, language)

@@ -60,7 +60,7 @@ def reader_language(default: str) -> str:
 def language_switch(page, language: str) -> None:
     """Offer the page in the other language(s): one link each, to this page with every other choice kept;
     and mark the page's ``<html lang>`` for screen readers."""
-    kept = {key: st.query_params.get(key) for key in st.query_params}
+    kept = st.query_params.to_dict()
     with st.container(key="language", horizontal=True, horizontal_alignment="right"):
         for other, name in locale.LANGUAGES.items():
             if other != language:
@@ -340,14 +340,11 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
         labels = [axis_label(publication, x, v) for v in xs]
         trace_name = text.chart(publication.label(color, name)) if color else y_title
         colour = PALETTE[index]
-        if across:
-            figure.add_trace(go.Bar(y=labels, x=ys, orientation="h", name=trace_name, marker_color=colour,
+        if kind == "bar":
+            placed = dict(y=labels, x=ys, orientation="h") if across else dict(x=labels, y=ys)
+            figure.add_trace(go.Bar(**placed, name=trace_name, marker_color=colour,
                                     marker_pattern=dict(shape=PATTERNS[index], fgcolor="#FFFFFF", fillmode="overlay"),
-                                    hovertemplate="%{x:,}<extra>" + trace_name + "</extra>"))
-        elif kind == "bar":
-            figure.add_trace(go.Bar(x=labels, y=ys, name=trace_name, marker_color=colour,
-                                    marker_pattern=dict(shape=PATTERNS[index], fgcolor="#FFFFFF", fillmode="overlay"),
-                                    hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
+                                    hovertemplate=("%{x:,}" if across else "%{y:,}") + "<extra>" + trace_name + "</extra>"))
         else:
             figure.add_trace(go.Scatter(x=labels, y=ys, name=trace_name, mode="lines+markers",
                                         line=dict(color=colour, width=3, dash=DASHES[index]),
@@ -356,15 +353,20 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
         mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=across)
     if across:
         rows = len({label for trace in figure.data for label in (trace.y or ())})
-        figure = _layout(figure, y_title, height=max(320, 22 * rows * max(1, len(drawn)) + 80))
-        figure.update_yaxes(autorange="reversed")
-        figure.update_layout(xaxis_title=y_title, yaxis_title=None, hovermode="closest")
-        figure.update_xaxes(rangemode="tozero")
-        return figure
+        return _across(figure, y_title, height=max(320, 22 * rows * max(1, len(drawn)) + 80))
     return _layout(figure, y_title)
 
 
-def mark_withheld(figure: go.Figure, labels: list[str], colour: str = TEXT_COLOUR, horizontal: bool = False) -> None:
+def _across(figure: go.Figure, x_title: str, height: int) -> go.Figure:
+    """Lay out a chart of horizontal bars: categories down the side in the table's order, values across."""
+    figure = _layout(figure, x_title, height=height)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(xaxis_title=x_title, yaxis_title=None, hovermode="closest")
+    figure.update_xaxes(rangemode="tozero")
+    return figure
+
+
+def mark_withheld(figure: go.Figure, labels: list[str], horizontal: bool = False) -> None:
     """Put the symbol on the axis at each withheld point or bar: its place shows, no value does."""
     if not labels:
         return
@@ -372,7 +374,7 @@ def mark_withheld(figure: go.Figure, labels: list[str], colour: str = TEXT_COLOU
     x, y = (at_axis, labels) if horizontal else (labels, at_axis)
     figure.add_trace(go.Scatter(x=x, y=y, mode="text", text=[SUPPRESSED] * len(labels),
                                 textposition="middle right" if horizontal else "top center",
-                                textfont=dict(color=colour, size=16), showlegend=False, hoverinfo="skip",
+                                textfont=dict(color=TEXT_COLOUR, size=16), showlegend=False, hoverinfo="skip",
                                 name=SUPPRESSED))
 
 
@@ -420,7 +422,7 @@ def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_ti
     """Return one bar per category in the table's own order; withheld bars are absent, marked with the symbol."""
     labels = [text.chart(publication.label(category, v)) for v in frame[category]]
     _, ys = series(frame, category)
-    shown = ["" if y is None else f"{y:,.0f}" for y in ys]  # a withheld bar gets its mark on the axis
+    shown = ["" if y is None else format_number(y) for y in ys]  # a withheld bar gets its mark on the axis
     if horizontal:
         bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=shown, textposition="outside",
                      hovertemplate="%{x:,}<extra></extra>", cliponaxis=False, showlegend=False)
@@ -429,12 +431,7 @@ def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_ti
                      hovertemplate="%{y:,}<extra></extra>", cliponaxis=False, showlegend=False)
     figure = go.Figure(bar)
     mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=horizontal)
-    figure = _layout(figure, y_title, height=max(320, 28 * len(labels)) if horizontal else 360)
-    if horizontal:
-        figure.update_yaxes(autorange="reversed")
-        figure.update_layout(xaxis_title=y_title, yaxis_title=None, hovermode="closest")
-        figure.update_xaxes(rangemode="tozero")
-    return figure
+    return _across(figure, y_title, height=max(320, 28 * len(labels))) if horizontal else _layout(figure, y_title)
 
 
 # -- KPI cards --------------------------------------------------------------------
@@ -543,7 +540,7 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
         if hood not in values:
             continue
         value = values[hood]
-        shown = SUPPRESSED if value is None else f"{value:,.0f}"
+        shown = format_number(value)
         shade = None if value is None else _class_of(value, ranges)
         features.append({
             "type": "Feature", "geometry": feature["geometry"],

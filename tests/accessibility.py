@@ -69,21 +69,16 @@ def tabs_to_first_selector(page, limit: int = 80) -> int | None:
     """Return how many Tab presses from the top of the page reach its first selector (None: not within ``limit``)."""
     page.evaluate("() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); }")
     page.evaluate("() => document.body.focus()")
-    testids = list(SELECTORS)
     for count in range(1, limit + 1):
         page.keyboard.press("Tab")
         inside = page.evaluate(
             """(ids) => { let e = document.activeElement;
                  while (e) { if (e.dataset && ids.includes(e.dataset.testid)) return e.dataset.testid;
                              e = e.parentElement; }
-                 return null; }""", testids)
-        if inside and not _is_language_switch(page):
+                 return null; }""", list(SELECTORS))
+        if inside:
             return count
     return None
-
-
-def _is_language_switch(page) -> bool:
-    return page.evaluate("() => !!(document.activeElement && document.activeElement.closest('.st-key-language'))")
 
 
 def tab_stops(page, limit: int = 400) -> list[dict]:

@@ -69,7 +69,7 @@ def plotly_numbers(spec: str) -> list[float]:
     return found
 
 
-def deck_numbers(spec: str) -> list[float]:
+def deck_numbers(spec: str, language: str = "en") -> list[float]:
     deck = json.loads(spec)
     found = []
     for layer in deck.get("layers", []):
@@ -77,14 +77,14 @@ def deck_numbers(spec: str) -> list[float]:
         if isinstance(data, list):  # a TextLayer's labels: every field but the position and colour
             for item in data:
                 found += [n for k, v in item.items() if k not in ("position", "colour")
-                          for n in [_number(v)] if n is not None]
+                          for n in [_number(v, language)] if n is not None]
             continue
         features = data.get("features", []) if isinstance(data, dict) else []
         for feature in features:
             for key, value in (feature.get("properties") or {}).items():
                 if key in ("fill", "line"):
                     continue  # colours
-                number = _number(value)
+                number = _number(value, language)
                 if number is not None:
                     found.append(number)
     return found
@@ -109,7 +109,7 @@ def page_numbers(at, language: str = "en") -> dict[str, list[float]]:
     for chart in at.get("plotly_chart"):
         numbers["plotly"] += plotly_numbers(chart.proto.spec)
     for deck in at.get("deck_gl_json_chart"):
-        numbers["deck"] += deck_numbers(deck.proto.json)
+        numbers["deck"] += deck_numbers(deck.proto.json, language)
     for frame in at.dataframe:
         numbers["dataframe"] += frame_numbers(frame.value, language)
     for metric in at.metric:

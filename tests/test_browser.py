@@ -69,14 +69,15 @@ def server(demo_publication):
 
 
 @contextlib.contextmanager
-def _serving(directory):
-    """Run the app on a free port serving one publication directory; yield its base URL."""
+def _serving(directory, app: Path = ROOT / "dashboard" / "app.py"):
+    """Run the app (this checkout's, or ``app`` of another) on a free port serving one publication directory;
+    yield its base URL."""
     port = _free_port()
     env = {**os.environ, "LEAD_PUBLICATION": str(directory)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=app.parent.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
