@@ -396,11 +396,11 @@ class FamilyModel:
         self._prepare_witnesses()
 
     @staticmethod
-    def _new_highs() -> highspy.Highs:
+    def _new_highs() -> highspy._Highs:
         """Return a quiet HiGHS instance."""
         return silent_highs()
 
-    def _add_cell_rows(self, h: highspy.Highs) -> None:
+    def _add_cell_rows(self, h: highspy._Highs) -> None:
         """Add one row per cell: fixed when published, free when suppressed."""
         lower, upper, starts, indices = [], [], [], []
         for row in self.rows:
@@ -411,7 +411,7 @@ class FamilyModel:
             upper.append(bound if row.published else INF)
         self._add_rows(h, lower, upper, starts, indices, [1.0] * len(indices))
 
-    def _add_separator_rows(self, h: highspy.Highs, separators) -> None:
+    def _add_separator_rows(self, h: highspy._Highs, separators) -> None:
         """Add the rows that make neighbouring cliques agree."""
         lower, upper, starts, indices, values = [], [], [], [], []
         for left, right in separators:

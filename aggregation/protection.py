@@ -75,20 +75,21 @@ def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> d
     Returns, per relieved row, the zero rows that imply it: if all of them end up suppressed
     (as secondaries), the row is a sensitive zero again.
     """
+    # A zero row holding this one holds its first unknown: index every published zero under each of its
+    # unknowns, and look a sensitive zero up by its first.
     by_variable: dict[int, list[int]] = defaultdict(list)
     for i, row in enumerate(model.rows):
         if row.table_id is not None and row.value == 0 and not row.sensitive:
-            for v in row.variables[:1].tolist():
+            for v in row.variables.tolist():
                 by_variable[v].append(i)
     implied_by: dict[int, list[int]] = {}
     for index, row in enumerate(model.rows):
         if row.reason != "zero" or len(row.variables) == 0:
             continue
         mine = set(row.variables.tolist())
-        implying = sorted({
-            j for v in row.variables.tolist() for j in by_variable.get(v, [])
-            if mine <= set(model.rows[j].variables.tolist())
-        })
+        implying = sorted(
+            j for j in by_variable.get(int(row.variables[0]), []) if mine <= set(model.rows[j].variables.tolist())
+        )
         if implying:
             row.sensitive = False
             row.reason = None

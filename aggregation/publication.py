@@ -394,7 +394,7 @@ def build_publication(
             other = denominators.get(key)
             if other is None or cell["value"] is None or other["value"] is None:
                 continue
-            if ratio.denominator not in UNSUPPRESSED_MEASURES and other["value"] < rule.threshold:
+            if denominator["measure"] not in UNSUPPRESSED_MEASURES and other["value"] < rule.threshold:
                 continue
             if other["value"] <= 0:
                 continue

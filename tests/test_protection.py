@@ -440,3 +440,70 @@ def test_a_window_differenced_with_the_next_is_protected():
     windows = published(publication, "by_district_window")
     assert any(v is not None for v in windows.values())  # the pooled figures answer
     audit_with_truth(publication, units, s)
+
+
+# -- fixed bugs: each test failed before its fix ----------------------------
+
+def test_zeros_that_a_published_zero_total_implies_are_all_published():
+    """A month with no referrals at all: its zero total implies every neighborhood's zero, so none is withheld
+    (before the fix only the zero holding the total's first unknown was relieved, and the rest were
+    suppressed together with the total)."""
+    s = structure(MONTHS)
+    rng = np.random.default_rng(7)
+    units = make_units(rng, 600, s)
+    units = units[units["month"] != "2024-02"]
+    publication, _, _ = publish_units(units, [declaration("by_month", ["month"]),
+                                              declaration("by_month_neighborhood", ["month", "neighborhood"])], s)
+    assert published(publication, "by_month")[("2024-02",)] == 0
+    february = {cell: value for cell, value in published(publication, "by_month_neighborhood").items()
+                if cell[0] == "2024-02"}
+    assert february and all(value == 0 for value in february.values()), february
+    audit_with_truth(publication, units, s)
+
+
+def test_the_caseload_ratio_is_published_when_fewer_than_k_case_managers_work():
+    """Staff counts are not about participants and are never suppressed; the ratio over them stands whatever
+    their size (before the fix a table id was compared with measure names, and the ratio was dropped)."""
+    from aggregation.publication import build_publication, plan
+    from aggregation.registry import RatioDeclaration
+    from aggregation.rules import Rule
+    from tests.synthetic import grouped_counts
+
+    s = structure(MONTHS)
+    units = make_units(np.random.default_rng(11), 800, s)
+    declarations = (declaration("active_by_month", ["month"]),
+                    declaration("staff_by_month", ["month"], measure="case_managers"))
+    ratio = RatioDeclaration("active_per_staff", "People per case manager", "active_by_month", "staff_by_month",
+                             ("month",), per=1)
+    keys, _ = plan(declarations)
+    counts = {key: grouped_counts(units, key, s) for key in keys if key.measure == "referrals"}
+    staff = pd.DataFrame({"month": list(MONTHS), "value": [4, 6, 30, 3]})
+    counts |= {key: staff.assign(people=pd.NA, top1=pd.NA, top2=pd.NA).astype({"people": "Int64", "top1": "Int64",
+                                                                                 "top2": "Int64"})
+               for key in keys if key.measure == "case_managers"}
+    release = {"as_of": "2024-04-30", "first_month": MONTHS[0], "last_month": MONTHS[-1], "generated_at": "test",
+               "source": "test"}
+    publication, _ = build_publication(counts, {}, s, Rule(11), release, declarations=declarations,
+                                       ratio_declarations=(ratio,))
+    assert published(publication, "staff_by_month") == {(m,): v for m, v in zip(MONTHS, [4, 6, 30, 3])}
+    assert sorted(r["denominator"][1]["month"] for r in publication["ratios"]) == list(MONTHS)
+
+
+def test_a_quiet_solver_leaves_the_process_standard_output_alone():
+    """Creating the first HiGHS instance neither prints its banner nor redirects file descriptor 1, which in
+    a threaded server would swallow other threads' output."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "calls = []\n"
+        "real = os.dup2\n"
+        "os.dup2 = lambda *a, **k: (calls.append(a), real(*a, **k))[1]\n"
+        "from aggregation.solver import silent_highs\n"
+        "h = silent_highs()\n"
+        "h.addVar(0, 1); h.run()\n"
+        "print('redirects', len(calls))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout == "redirects 0\n"
