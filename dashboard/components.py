@@ -21,7 +21,15 @@ import streamlit as st
 
 from dashboard import locale, text
 from dashboard.catalog import message, table_title
-from dashboard.published import SUPPRESSED, TIME_GRAINS, Publication, format_number, short_month_label
+from dashboard.published import (
+    SUPPRESSED,
+    TIME_GRAINS,
+    Change,
+    Figure,
+    Publication,
+    format_number,
+    short_month_label,
+)
 
 # Okabe-Ito's hues, darkened where needed so that every line and bar is at least 3:1 against white; each
 # series also has its own dash, marker or bar pattern, so that none is told apart by colour alone.
@@ -437,11 +445,24 @@ def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_ti
 # -- KPI cards --------------------------------------------------------------------
 
 
-def kpi(column, label: str, value: float | None, delta: float | None, delta_label: str, help_text: str = "") -> None:
-    """Show one headline figure with its change (a difference of two published figures)."""
-    shown = format_number(value)
-    delta_text = None if delta is None else f"{delta:+,.0f} {delta_label}"
-    column.metric(label, shown, delta_text, delta_color="off", help=help_text or None, border=True)
+SHOWN_CHANGES = "shown_changes"  # session key: every change shown, with the two cells it subtracts
+
+
+def shown_change(current: Figure, earlier: Figure) -> float | None:
+    """Return the change from ``earlier`` to ``current`` and record it, named by its two cells, in the session
+    (the leak tests accept a change only when its two named cells are published and subtract to it)."""
+    change = Change(current, earlier)
+    if change.value is not None:
+        value, minuend, subtrahend = change.named()
+        st.session_state.setdefault(SHOWN_CHANGES, {})[(minuend, subtrahend)] = value
+    return change.value
+
+
+def kpi(column, label: str, now: Figure, before: Figure, delta_label: str, help_text: str = "") -> None:
+    """Show one headline figure with its change from ``before`` (a declared difference of two published figures)."""
+    delta = shown_change(now, before)
+    delta_text = None if delta is None else f"{locale.signed(delta)} {delta_label}"
+    column.metric(label, format_number(now.value), delta_text, delta_color="off", help=help_text or None, border=True)
 
 
 # -- the map ----------------------------------------------------------------------

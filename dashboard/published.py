@@ -235,11 +235,23 @@ def same_month_last_year(key: str) -> str:
     return f"{int(year) - 1:04d}-{month}"
 
 
-def difference(current: Figure, earlier: Figure) -> float | None:
-    """Return the change between two published figures (None when either is suppressed)."""
-    if current.suppressed or earlier.suppressed:
-        return None
-    return current.value - earlier.value
+@dataclass(frozen=True)
+class Change:
+    """A derived figure: one published figure minus another, each named by its table and cell."""
+
+    current: Figure
+    earlier: Figure
+
+    @property
+    def value(self) -> float | None:
+        """Return the difference (None when either figure is withheld)."""
+        if self.current.value is None or self.earlier.value is None:
+            return None
+        return self.current.value - self.earlier.value
+
+    def named(self) -> tuple[float | None, tuple[str, tuple], tuple[str, tuple]]:
+        """Return the value and the two cells it subtracts, as (table id, cell) pairs."""
+        return (self.value, (self.current.table_id, self.current.cell), (self.earlier.table_id, self.earlier.cell))
 
 
 def format_number(value: float | None, decimals: int = 0) -> str:

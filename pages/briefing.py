@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import components as ui, locale, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
-from dashboard.published import Figure, difference, format_number
+from dashboard.published import Figure, format_number
 
 
 def _year_before(period: str) -> str:
@@ -45,7 +45,7 @@ def render() -> None:
     ]
     columns = st.columns(len(rows))
     for column, (name, now, before) in zip(columns, rows):
-        ui.kpi(column, name, now.value, difference(now, before), message("kpi.vs_previous", language,
+        ui.kpi(column, name, now, before, message("kpi.vs_previous", language,
                                                                          period=pub.label("quarter", earlier)))
 
     _small_trend(pub, period, language)

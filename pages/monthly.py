@@ -9,7 +9,7 @@ from dashboard import components as ui, locale, places, text
 from dashboard.catalog import message
 from dashboard.data import current_publication
 from dashboard.published import (
-    difference, month_label, period_holding, previous_month, same_month_last_year, short_month_label,
+    month_label, period_holding, previous_month, same_month_last_year, short_month_label,
 )
 from dashboard.summaries import largest_group, trend
 
@@ -134,11 +134,11 @@ def _headline(pub, month: str, language: str) -> None:
             continue
         before = pub.figure(table, month=previous_month(month))
         year_ago = pub.figure(table, month=same_month_last_year(month))
-        change = difference(now, year_ago)
-        ui.kpi(column, message(label, language), now.value, difference(now, before),
+        change = ui.shown_change(now, year_ago)
+        ui.kpi(column, message(label, language), now, before,
                message("kpi.vs_previous", language, period=short_month_label(previous_month(month))),
                help_text=message("kpi.vs_last_year", language,
-                                 change="—" if change is None else f"{change:+,.0f}",
+                                 change="—" if change is None else locale.signed(change),
                                  period=short_month_label(same_month_last_year(month))))
 
 

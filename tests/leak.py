@@ -1,8 +1,9 @@
 """Collect every number a rendered page sends to the browser, and check each one is allowed.
 
 Allowed: a published cell value, a declared ratio of two published cells (as
-displayed, rounded), or the difference of two published cells of one table.
-Coordinates, colours and axis labels are not figures and are skipped.
+displayed, rounded), or a change the page declared (``components.shown_change``)
+whose two named cells are published and subtract to it. Coordinates, colours and
+axis labels are not figures and are skipped.
 """
 
 from __future__ import annotations
@@ -122,34 +123,46 @@ def page_numbers(at, language: str = "en") -> dict[str, list[float]]:
 
 
 class Allowed:
-    """What a page may show: published values, declared ratios (as displayed), changes over time."""
+    """What a page may show: published values, declared ratios (as displayed), and the changes a run declared
+    whose two named cells are published and subtract to them."""
 
     def __init__(self, publication: dict):
         self.values = {float(c["value"]) for t in publication["tables"] for c in t["cells"]
                        if c.get("value") is not None}
         self.values |= _research_figures()
-        self.differences = set()
-        for table in publication["tables"]:
-            time = [d for d in table["dimensions"] if d in ("month", "quarter", "year")]
-            rest = [d for d in table["dimensions"] if d not in time]
-            series: dict[tuple, list[float]] = {}
-            for cell in table["cells"]:
-                if cell.get("value") is not None:
-                    series.setdefault(tuple(cell[d] for d in rest), []).append(float(cell["value"]))
-            for values in series.values():
-                self.differences |= {a - b for a in values for b in values}
+        self.tables = {t["id"]: t for t in publication["tables"]}
         self.ratios = set()
-        cells = {t["id"]: t for t in publication["tables"]}
         for ratio in publication.get("ratios", []):
-            n = _cell(cells[ratio["numerator"][0]], ratio["numerator"][1])
-            d = _cell(cells[ratio["denominator"][0]], ratio["denominator"][1])
+            n = _cell(self.tables[ratio["numerator"][0]], ratio["numerator"][1])
+            d = _cell(self.tables[ratio["denominator"][0]], ratio["denominator"][1])
             if n is None or not d:
                 continue
             value = n / d * ratio.get("per", 100)
             self.ratios |= {float(round(value)), round(value, 1), value}
 
-    def allows(self, number: float) -> bool:
-        return number in self.values or number in self.differences or number in self.ratios
+    def allows(self, number: float, changes: frozenset[float] = frozenset()) -> bool:
+        return number in self.values or number in self.ratios or number in changes
+
+    def declared_changes(self, at) -> frozenset[float]:
+        """Return the changes a finished run declared, each checked against the publication: both named cells
+        published (the cell given as its dimensions' values in the table's order) and the value their
+        difference. A declaration that does not check out raises."""
+        from dashboard.components import SHOWN_CHANGES
+
+        declared = at.session_state[SHOWN_CHANGES] if SHOWN_CHANGES in at.session_state else {}
+        checked = set()
+        for (minuend, subtrahend), value in declared.items():
+            a, b = self._published(*minuend), self._published(*subtrahend)
+            assert a is not None and b is not None, f"a change names a withheld or unknown cell: {minuend} {subtrahend}"
+            assert a - b == value, f"a declared change {value} is not {minuend} minus {subtrahend}"
+            checked.add(float(value))
+        return frozenset(checked)
+
+    def _published(self, table_id: str, cell: tuple) -> float | None:
+        table = self.tables.get(table_id)
+        if table is None:
+            return None
+        return _cell(table, dict(zip(table["dimensions"], cell)))
 
 
 def _research_figures() -> set[float]:
@@ -170,11 +183,12 @@ def _cell(table: dict, match: dict) -> float | None:
 
 
 def disallowed(at, allowed: Allowed, language: str = "en") -> list[tuple[str, float]]:
-    """Return every number of a run (its page in ``language``) that is not a published figure, ratio or
-    difference. Downloads are data, in English in every language."""
+    """Return every number of a run (its page in ``language``) that is not a published figure, a declared
+    ratio or a declared change. Downloads are data, in English in every language."""
     found = []
+    changes = allowed.declared_changes(at)
     for kind, numbers in page_numbers(at, language).items():
-        found += [(kind, n) for n in numbers if not allowed.allows(n)]
+        found += [(kind, n) for n in numbers if not allowed.allows(n, changes)]
     for data in CAPTURED_DOWNLOADS:
         if isinstance(data, bytes) and data.startswith(b"PK"):
             continue  # the zip holds the publication files themselves (checked by the About test)

@@ -46,8 +46,48 @@ def assert_primary_rule_holds(publication, truth, k=11):
             assert not (1 <= row["value"] <= k - 1), f"{table['id']} {cell}: small count published"
             if row["value"] > 0:
                 assert row["people"] >= k, f"{table['id']} {cell}: fewer than k people"
-            elif geographic:
-                pass  # a zero may stand where a published zero total implies it; the audit checks that
+            elif geographic:  # a geographic zero stands only where a published zero holding it implies it
+                assert implied_by_a_published_zero(publication, table, cell), f"{table['id']} {cell}: zero published"
+
+
+def coarser_value(publication, dimension, value, target):
+    """Return the value of ``target`` that every unit with ``value`` of ``dimension`` has (None: not one)."""
+    from aggregation.structure import time_parent
+
+    if dimension == target:
+        return value
+    if dimension == "month" and target in ("quarter", "year"):
+        return time_parent(value, target)
+    if dimension == "quarter" and target == "year":
+        return value[:4]
+    for name, hierarchy in publication["hierarchies"].items():
+        child, parent = hierarchy.get("child", name), hierarchy.get("parent")
+        if (child, parent) == (dimension, target):  # up: a neighborhood's precinct, a code's group
+            return hierarchy["members"].get(value)
+        if (child, parent) == (target, dimension):  # down: a group of one code is that code
+            members = [c for c, group in hierarchy["members"].items() if group == value]
+            return members[0] if len(members) == 1 else None
+    return None
+
+
+def implied_by_a_published_zero(publication, table, cell) -> bool:
+    """Return whether another table publishes a zero for a group of units holding every unit of ``cell``."""
+    narrow = table["filters"]
+    for other in publication["tables"]:
+        wider = all(f in narrow and set(as_tuple(narrow[f])) <= set(as_tuple(v)) for f, v in other["filters"].items())
+        if other is table or not wider:
+            continue
+        for candidate in other["cells"]:
+            if candidate.get("value") != 0:
+                continue
+            if all(any(coarser_value(publication, d, cell[d], target) == candidate[target]
+                       for d in table["dimensions"]) for target in other["dimensions"]):
+                return True
+    return False
+
+
+def as_tuple(value):
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def audit_with_truth(publication, units, s):
@@ -507,3 +547,21 @@ def test_a_quiet_solver_leaves_the_process_standard_output_alone():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout == "redirects 0\n"
+
+
+def test_the_zero_check_refuses_a_published_zero_nothing_implies():
+    """The check above is not vacuous: a neighborhood's zero beside a month total of 40 is implied by nothing,
+    and the same zero beside a published zero total is."""
+    def publication(month_total):
+        return {"hierarchies": {"neighborhood": {"parent": "precinct", "members": {"N1": "P1"}}}, "tables": [
+            {"id": "by_month", "dimensions": ["month"], "filters": {}, "cells": [{"month": "2024-01", "value": month_total}]},
+            {"id": "by_month_neighborhood", "dimensions": ["month", "neighborhood"], "filters": {},
+             "cells": [{"month": "2024-01", "neighborhood": "N1", "value": 0}]},
+        ]}
+    for total, implied in ((40, False), (0, True)):
+        p = publication(total)
+        table = p["tables"][1]
+        assert implied_by_a_published_zero(p, table, table["cells"][0]) is implied
+    theft_only = publication(0)
+    theft_only["tables"][0]["filters"] = {"offense_category": ["theft"]}  # a zero of thefts implies no zero of all
+    assert not implied_by_a_published_zero(theft_only, theft_only["tables"][1], theft_only["tables"][1]["cells"][0])
