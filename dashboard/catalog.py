@@ -366,8 +366,15 @@ def research_unit(unit: str, language: str | None = None) -> str:
 
 
 def research_value(value: object, language: str | None = None) -> object:
-    """Return a research figure that is a word in ``language`` (numbers unchanged)."""
-    return _named(RESEARCH_VALUES, str(value), value, language)
+    """Return a research figure for ``language``: a word translated, a number with the language's separators
+    and the decimals the source gave."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return _named(RESEARCH_VALUES, text, value, language)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return locale.number(number, decimals, language)
 
 
 def dimension_name(dimension: str, language: str | None = None) -> str:

@@ -79,6 +79,9 @@ def test_numbers_months_and_quarters_follow_the_language():
     assert locale.short_month("2025-12", "en") == "Dec '25" and locale.short_month("2025-12", "es") == "dic '25"
     assert locale.quarter("2026-Q3", "en") == "Q3 2026" and locale.quarter("2026-Q3", "es") == "T3 2026"
     assert locale.number(None) == "‡" and locale.percent(None) == "‡"
+    from dashboard.catalog import research_value
+
+    assert research_value("-1.4", "es") == "-1,4" and research_value("2100", "en") == "2,100"  # other cities' figures
     with pytest.raises(ValueError):
         locale.use("xx")
 
