@@ -22,7 +22,7 @@ from aggregation import registry
 WINDOW = "twelve_months"  # rolling 12-month windows "YYYY-MM/YYYY-MM": sums of months, overlapping
 TIME = ("month", "quarter", "year", WINDOW)
 GRAIN_RANK = {"month": 0, "quarter": 1, "year": 2}
-GEOGRAPHIC = ("neighborhood", "precinct", "district", "business_district")
+GEOGRAPHIC = ("neighborhood", "precinct", "district", "business_district")  # the audit's own copy, on purpose
 OTHER = "\x00other"  # the complement of the listed values of a dimension with no declared domain
 TOL = 1e-6
 

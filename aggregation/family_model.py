@@ -35,7 +35,9 @@ from .junction_tree import (
 from .registry import SUBSET_MEASURES, TableDeclaration
 from .rules import Rule
 from .solver import silent_highs
-from .structure import GEOGRAPHY, TIME_DIMENSIONS, TIME_GRAINS, WINDOW, Structure, in_time
+from core.facts import GEOGRAPHY, TIME_DIMENSIONS, TIME_GRAINS, WINDOW, in_time
+
+from .structure import Structure
 
 INF = highspy.kHighsInf
 TOLERANCE = 1e-7

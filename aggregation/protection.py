@@ -42,11 +42,9 @@ class ProtectionResult:
 
     suppressed: dict[str, np.ndarray]  # table id -> bool per row
     primary: dict[str, np.ndarray]  # table id -> bool per row (sensitive by the primary rule)
-    reasons: dict[str, list[str | None]]
     solves: int = 0
     milp_solves: int = 0
     families: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 
@@ -127,7 +125,6 @@ def protect(
     result = ProtectionResult(
         suppressed={t.declaration.id: np.zeros(len(t.cells), dtype=bool) for t in tables},
         primary={},
-        reasons=reasons,
     )
     families: dict[str, list[CountTable]] = defaultdict(list)
     for t in tables:

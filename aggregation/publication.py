@@ -26,7 +26,9 @@ from .registry import (
     TableDeclaration,
 )
 from .rules import Rule
-from .structure import TIME_DIMENSIONS, Structure
+from core.facts import TIME_DIMENSIONS
+
+from .structure import Structure
 
 FORMAT = "lead-publication/1"
 POOLING_SHARE = 0.5

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Mapping
 
+from core.facts import GEOGRAPHY
+
 # Measures whose unit falls in exactly one period (DESIGN section 4: additive).
 ADDITIVE_MEASURES = frozenset({
     "referrals", "enrollments", "contacts", "services_requested", "services_connected",
@@ -24,7 +26,6 @@ SUBSET_MEASURES: Mapping[str, tuple[str, Mapping[str, tuple[str, ...]]]] = Mappi
     "intakes_within_7_days": ("referrals", {"intake_within_7_days": ("true",)}),
 })
 THEFT = ("shoplifting", "other_theft")
-GEOGRAPHIC = ("neighborhood", "precinct", "district", "business_district")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class TableDeclaration:
 
     @property
     def geographic(self) -> bool:
-        return any(d in GEOGRAPHIC for d in (*self.dimensions, *self.filters))
+        return any(d in GEOGRAPHY for d in (*self.dimensions, *self.filters))
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_THRESHOLD = 11
-MINIMUM_THRESHOLD = 5
-DEFAULT_P_PERCENT = 10
+from core.facts import DEFAULT_P_PERCENT, DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 
 
 @dataclass(frozen=True)

@@ -9,49 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-TIME_GRAINS = ("month", "quarter", "year")
-WINDOW = "twelve_months"  # rolling windows of 12 months, keyed "YYYY-MM/YYYY-MM" (first and last month)
-TIME_DIMENSIONS = (*TIME_GRAINS, WINDOW)
-GEOGRAPHY = ("neighborhood", "precinct", "district", "business_district")
-UNKNOWN = "unknown"
-
-
-def window_months(key: str) -> list[str]:
-    """Return the months of a window key ``YYYY-MM/YYYY-MM``, oldest first."""
-    first, last = key.split("/")
-    start = int(first[:4]) * 12 + int(first[5:7]) - 1
-    end = int(last[:4]) * 12 + int(last[5:7]) - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(start, end + 1)]
-
-
-def in_time(month: str, dimension: str, value: str) -> bool:
-    """Return whether the month ``month`` lies in the period ``value`` of ``dimension`` (a grain or a window)."""
-    if dimension == WINDOW:
-        first, last = value.split("/")
-        return first <= month <= last
-    return time_parent(month, dimension) == value
-
-
-def time_parent(key: str, grain: str) -> str:
-    """Return the period at ``grain`` that contains the period ``key`` (month, quarter or year key)."""
-    year = key[:4]
-    if grain == "year":
-        return year
-    if grain == "quarter":
-        if "-Q" in key:
-            return key
-        return f"{year}-Q{(int(key[5:7]) - 1) // 3 + 1}"
-    if grain == "month":
-        if len(key) == 7 and "-Q" not in key:
-            return key
-    raise ValueError(f"{key!r} has no parent at grain {grain!r}")
-
-
-def time_grain(key: str) -> str:
-    """Return the grain of a time key: month (YYYY-MM), quarter (YYYY-Qn) or year (YYYY)."""
-    if "-Q" in key:
-        return "quarter"
-    return "month" if len(key) == 7 else "year"
+from core.facts import UNKNOWN
 
 
 @dataclass(frozen=True)

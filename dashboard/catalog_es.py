@@ -142,16 +142,16 @@ SPANISH: dict[str, str] = {
     "resources.obstacles_open": "Obstáculos aún abiertos al cierre del mes",
     "resources.waiting": "Servicios en lista de espera al cierre del trimestre",
     "resources.caseload": "Personas activas por gestor de casos",
-    "resources.ceiling": "Límite recomendado por LEAD (20 a 25)",
+    "resources.ceiling": "Rango recomendado ({low} a {high})",
     "resources.bottleneck_wait": "La espera más larga fue para {service}: una mediana de {days} días en {year}.",
     "resources.bottleneck_obstacle": "El obstáculo más reportado en {period} fue {obstacle} ({value}).",
     "resources.bottleneck_caseload_over": (
-        "En {month}, cada gestor de casos atendió en promedio a {value} personas, por encima de las 25 que "
-        "recomienda LEAD."
+        "En {month}, cada gestor de casos atendió en promedio a {value} personas, por encima de las {high} "
+        "recomendadas."
     ),
     "resources.bottleneck_caseload_ok": (
-        "En {month}, cada gestor de casos atendió en promedio a {value} personas, dentro del rango de 20 a 25 "
-        "de LEAD."
+        "En {month}, cada gestor de casos atendió en promedio a {value} personas, dentro del rango "
+        "recomendado de {low} a {high}."
     ),
     "resources.bottleneck_waiting": (
         "Al final de {period}, había {value} solicitudes de {service} en lista de espera, más que en cualquier "

@@ -9,6 +9,7 @@ or SQLAlchemy.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -19,17 +20,20 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
+from core.boundaries import BoundaryFileError, read_boundaries
+from core.facts import TIME_DIMENSIONS
 from dashboard import locale, text
 from dashboard.catalog import message, table_title
 from dashboard.published import (
     SUPPRESSED,
-    TIME_GRAINS,
     Change,
     Figure,
     Publication,
     format_number,
     short_month_label,
 )
+
+log = logging.getLogger(__name__)
 
 # Okabe-Ito's hues, darkened where needed so that every line and bar is at least 3:1 against white; each
 # series also has its own dash, marker or bar pattern, so that none is told apart by colour alone.
@@ -336,13 +340,13 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
     the chart, not of its table.
     """
     figure = go.Figure()
-    if x in TIME_GRAINS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
+    if x in TIME_DIMENSIONS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
         frame = frame[~frame[x].isin(publication.partial_periods)]
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
     drawn = [(name, part) for name, part in groups if color is None or any(y for y in series(part, x)[1])]
     if len(drawn) > MAX_SERIES:  # too many to tell apart: the page charts a coarser table, never sums cells
         return None                # itself; an old release without one gets its table only
-    across = kind == "bar" and x not in TIME_GRAINS  # long category names: horizontal bars, one row each
+    across = kind == "bar" and x not in TIME_DIMENSIONS  # long category names: horizontal bars, one row each
     for index, (name, part) in enumerate(drawn):
         xs, ys = series(part, x)
         labels = [axis_label(publication, x, v) for v in xs]
@@ -470,14 +474,12 @@ def kpi(column, label: str, now: Figure, before: Figure, delta_label: str, help_
 
 @lru_cache(maxsize=4)
 def _boundaries(path: str, key: str) -> tuple[dict, tuple[str, ...]]:
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
-    features = []
-    keys = []
-    for feature in document.get("features", []):
-        neighborhood = str((feature.get("properties") or {}).get(key))
+    features, keys = [], []
+    for neighborhood, geometry in read_boundaries(path, key):
         keys.append(neighborhood)
-        features.append({"type": "Feature", "geometry": _rounded(feature["geometry"]),
-                         "properties": {"neighborhood_id": neighborhood}})
+        if geometry is None:
+            continue  # an area without a shape is listed, not drawn
+        features.append({"type": "Feature", "geometry": _rounded(geometry), "properties": {"neighborhood_id": neighborhood}})
     return {"type": "FeatureCollection", "features": features}, tuple(keys)
 
 
@@ -490,12 +492,14 @@ def _rounded(geometry: dict) -> dict:
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
-def boundary_keys(path: Path, key: str) -> set[str]:
-    """Return the neighborhood ids the boundaries file carries (empty when unreadable)."""
+def boundary_keys(path: Path, key: str) -> set[str] | None:
+    """Return the neighborhood ids the boundaries file carries; None, with the reason logged, when it cannot
+    be read (so that a page says the file is unreadable rather than that every polygon is missing)."""
     try:
         return set(_boundaries(str(path), key)[1])
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+    except BoundaryFileError as error:
+        log.warning("the boundaries file %s cannot be read: %s", path, error)
+        return None
 
 
 # A blue ramp from light to dark (colour-blind safe, prints in grey); withheld areas get no fill at all,
@@ -551,7 +555,8 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
     unfilled, outlined and marked with the symbol, with no value anywhere. The view fits the boundaries."""
     try:
         geojson, _ = _boundaries(str(path), key)
-    except (OSError, ValueError, KeyError, TypeError):
+    except BoundaryFileError as error:
+        log.warning("the boundaries file %s cannot be read: %s", path, error)
         st.info(message("app.unavailable"))
         return
     ranges = value_classes([v for v in values.values() if v is not None])

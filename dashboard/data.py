@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import releases
 from dashboard.published import Publication, month_label
-from dashboard.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 

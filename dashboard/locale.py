@@ -13,7 +13,8 @@ from datetime import date
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
-LANGUAGES = {"en": "English", "es": "Español"}  # each language named in itself, for the switch
+from core.facts import LANGUAGES
+
 DEFAULT = "en"
 SUPPRESSED = "‡"
 

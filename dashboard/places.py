@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.facts import period_end
 from dashboard.catalog import message
 from dashboard.published import Figure, Publication
 
@@ -124,15 +125,6 @@ def grouping_name(pub: Publication, grouping: Grouping, language: str = "en") ->
     if grouping.level == "precinct":
         return message("place.precinct", language, name=name)
     return name
-
-
-def period_end(period: str) -> str:
-    """Return the last month (YYYY-MM) of a month, quarter, year or 12-month window key."""
-    if "/" in period:
-        return period.split("/")[1]
-    if "-Q" in period:
-        return f"{period[:4]}-{int(period[-1]) * 3:02d}"
-    return period if len(period) == 7 else f"{period}-12"
 
 
 def latest_published(pub: Publication, declared: str, until: str, **cell: str) -> tuple[str, Figure] | None:

@@ -13,6 +13,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from core.facts import TIME_DIMENSIONS
 from dashboard import locale
 from dashboard.catalog import code_label, message
 from dashboard.text import clean
@@ -20,7 +21,6 @@ from dashboard.text import clean
 SUPPRESSED = locale.SUPPRESSED
 # Places whose names come from the program's data; a bare code ("SW", "3") is spelled out by the catalog.
 PLACES_NAMED_BY_DATA = ("precinct", "district")
-TIME_GRAINS = ("month", "quarter", "year", "twelve_months")  # twelve_months: rolling windows "first/last"
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,12 @@ class Publication:
         table = self.table(declared_id)
         if table is None:
             return None
-        return next((d for d in table["dimensions"] if d in TIME_GRAINS), None)
+        return next((d for d in table["dimensions"] if d in TIME_DIMENSIONS), None)
 
     def breakdown(self, declared_id: str) -> str | None:
         """Return the first dimension of a table that is not time (what its chart is broken down by)."""
         table = self.table(declared_id)
-        return next((d for d in table["dimensions"] if d not in TIME_GRAINS), None) if table else None
+        return next((d for d in table["dimensions"] if d not in TIME_DIMENSIONS), None) if table else None
 
     def least_withheld(self, *declared_ids: str, **where: str | list[str]) -> str:
         """Return, of tables listed finest first (codes, then their coarser groups), the first with the smallest
@@ -216,23 +216,6 @@ def window_label(key: str) -> str:
 def quarter_label(key: str) -> str:
     """Return ``Q3 2026`` for ``2026-Q3``, in the reader's language."""
     return locale.quarter(key)
-
-
-def period_holding(month: str, grain: str) -> str:
-    """Return the period of ``grain`` that holds ``month`` (``2026-10`` is in ``2026-Q4`` and ``2026``)."""
-    if grain == "quarter":
-        return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
-    return month[:4] if grain == "year" else month
-
-
-def previous_month(key: str) -> str:
-    year, month = (int(x) for x in key.split("-"))
-    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
-
-
-def same_month_last_year(key: str) -> str:
-    year, month = key.split("-")
-    return f"{int(year) - 1:04d}-{month}"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
+from dashboard import locale
 from dashboard.catalog import message
 from dashboard.published import format_number
 from dashboard.text import markdown
@@ -63,3 +64,10 @@ def largest_group(period_label: str, labels: Sequence[str], values: Sequence[flo
         return message("summary.largest", language, period=period_label, largest=name, value=format_number(value))
     return message("summary.largest_share", language, period=period_label, largest=name,
                    value=format_number(value), total=format_number(total))
+
+
+def caseload(month: str, people_per_case_manager: float, band: tuple[float, float], language: str = "en") -> str:
+    """Return the sentence on a month's caseload against the recommended ``band`` (low, high)."""
+    key = "resources.bottleneck_caseload_over" if people_per_case_manager > band[1] else "resources.bottleneck_caseload_ok"
+    return message(key, language, month=month, value=locale.number(people_per_case_manager, 1),
+                   low=locale.number(band[0]), high=locale.number(band[1]))

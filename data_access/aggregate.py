@@ -33,16 +33,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import ColumnElement
 
+from core.facts import GEOGRAPHY as PLACE_DIMENSIONS, TIME_DIMENSIONS, WINDOW
+
 from . import schema
 from .measures import ACTIVE_IN_PERIOD, EVENT, Measure, measure as lookup_measure
-from .periods import TIME_GRAINS, WINDOW, Period, ReleaseWindow
+from .periods import Period, ReleaseWindow
 from .sql_functions import days_between, period_key, year_number
 
 AGE_BANDS = ("under_25", "25_34", "35_44", "45_54", "55_and_over", schema.UNKNOWN)
 BOOLEAN_VALUES = ("true", "false")
 PARTICIPANT_DIMENSIONS = ("gender", "race_ethnicity", "housing_at_intake", "age_band")
-PLACE_DIMENSIONS = ("neighborhood", "precinct", "district", "business_district")
-TIME_DIMENSIONS = (*TIME_GRAINS, WINDOW)
 BOOLEAN_COLUMNS = {("contacts", "substantive")}
 # Yes/no facts about a row, usable as dimensions and filters ('true' or 'false').
 DERIVED_FLAGS = {

@@ -1,7 +1,8 @@
 """Read-only database engines for the dashboard and the command line.
 
 SQLite files open with ``mode=ro``; PostgreSQL sessions default to read-only
-transactions; MySQL/MariaDB sessions are set read-only. Must not write, and
+transactions. Those two are the supported databases (PostgreSQL the reference server);
+others are refused with a clear error. Must not write, and
 must not import ``aggregation``, ``dashboard`` or Streamlit.
 """
 
@@ -20,7 +21,7 @@ class DatabaseURLError(ValueError):
     """The database URL cannot be used (malformed, unsupported, or a missing file)."""
 
 
-SUPPORTED_BACKENDS = ("sqlite", "postgresql", "mysql", "mariadb")
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 # How long a command waits for the database: to connect, and for one statement (seconds).
 # The command line sets them from the settings (LEAD_DB_CONNECT_TIMEOUT, LEAD_DB_STATEMENT_TIMEOUT).
 TIMEOUTS = {"connect": 10.0, "statement": 600.0}
@@ -108,8 +109,6 @@ def normalise_url(url: str | URL) -> URL:
         )
     if backend == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg", None, ""):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    if backend in ("mysql", "mariadb") and "+" not in parsed.drivername:
-        parsed = parsed.set(drivername=f"{backend}+pymysql")
     return parsed
 
 
@@ -198,20 +197,4 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
             engine.dispose()
             raise
         return engine
-    options = dict(engine_options)
-    connect_args = dict(options.pop("connect_args", {}))
-    connect_args.setdefault("connect_timeout", max(1, round(TIMEOUTS["connect"])))
-    connect_args.setdefault("read_timeout", max(1, round(TIMEOUTS["statement"])))
-    engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **options)
-
-    @event.listens_for(engine, "connect")
-    def _read_only_session(dbapi_connection, _record):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET SESSION TRANSACTION READ ONLY")
-
-    return engine
-
-
-def writable_engine(url: str | URL, **engine_options) -> Engine:
-    """Return an ordinary engine, for building the demo database and for tests only."""
-    return create_engine(normalise_url(url), **engine_options)
+    raise DatabaseURLError(f"unsupported database {backend!r}")  # normalise_url admits no other

@@ -9,8 +9,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-TIME_GRAINS = ("month", "quarter", "year")
-WINDOW = "twelve_months"  # rolling 12-month windows, keyed "YYYY-MM/YYYY-MM"
+from core.facts import TIME_GRAINS, WINDOW, month_index, month_key
+
 
 
 @dataclass(frozen=True)
@@ -23,19 +23,10 @@ class Period:
     partial: bool = False  # the release window covers only part of it (first_day/last_day are clipped)
 
 
-def _month_index(key: str) -> int:
-    year, month = key.split("-")
-    return int(year) * 12 + int(month) - 1
-
-
-def _month_key(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def _month_period(index: int) -> Period:
     year, month = index // 12, index % 12 + 1
     last = calendar.monthrange(year, month)[1]
-    return Period(_month_key(index), dt.date(year, month, 1), dt.date(year, month, last))
+    return Period(month_key(index), dt.date(year, month, 1), dt.date(year, month, last))
 
 
 def last_complete_month(as_of: dt.date) -> str:
@@ -83,11 +74,11 @@ class ReleaseWindow:
     def __post_init__(self) -> None:
         for key in (self.first_month, self.last_month):
             try:
-                _month_index(key)
+                month_index(key)
                 dt.date(int(key[:4]), int(key[5:7]), 1)
             except (ValueError, IndexError) as error:
                 raise ValueError(f"month must be YYYY-MM, got {key!r}") from error
-        if _month_index(self.first_month) > _month_index(self.last_month):
+        if month_index(self.first_month) > month_index(self.last_month):
             raise ValueError(f"first month {self.first_month} is after last month {self.last_month}")
 
     @classmethod
@@ -97,15 +88,15 @@ class ReleaseWindow:
 
     @property
     def first_day(self) -> dt.date:
-        return _month_period(_month_index(self.first_month)).first_day
+        return _month_period(month_index(self.first_month)).first_day
 
     @property
     def last_day(self) -> dt.date:
-        return _month_period(_month_index(self.last_month)).last_day
+        return _month_period(month_index(self.last_month)).last_day
 
     def months(self) -> list[Period]:
         """Return every month of the window."""
-        start, end = _month_index(self.first_month), _month_index(self.last_month)
+        start, end = month_index(self.first_month), month_index(self.last_month)
         return [_month_period(i) for i in range(start, end + 1)]
 
     def periods(self, grain: str) -> list[Period]:
@@ -122,7 +113,7 @@ class ReleaseWindow:
         if grain not in TIME_GRAINS:
             raise ValueError(f"unknown time grain {grain!r}; expected one of {', '.join(TIME_GRAINS)}")
         size = 3 if grain == "quarter" else 12
-        start, end = _month_index(self.first_month), _month_index(self.last_month)
+        start, end = month_index(self.first_month), month_index(self.last_month)
         found = []
         first = (start // size) * size  # the period boundary at or before start
         for index in range(first, end + 1, size):
@@ -153,10 +144,10 @@ class ReleaseWindow:
 
     def ending_on_quarter(self) -> "ReleaseWindow":
         """Return the window cut back to the last month that closes a quarter (quarterly cadence)."""
-        index = _month_index(self.last_month)
+        index = month_index(self.last_month)
         while index % 3 != 2:
             index -= 1
-        return ReleaseWindow(self.first_month, _month_key(index), self.window_ends)
+        return ReleaseWindow(self.first_month, month_key(index), self.window_ends)
 
     def partial_periods(self) -> list[str]:
         """Return the keys of the quarters and years the window covers only in part."""

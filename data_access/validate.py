@@ -8,6 +8,8 @@ Must not raise for bad data and must not write.
 
 from __future__ import annotations
 
+from core.boundaries import BoundaryFileError, boundary_keys
+
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -208,30 +210,6 @@ def _check_boundaries(connection: Connection | None, path: Path, key: str, repor
         report.add(WARNING, "boundaries", f"polygon {extra!r} in {path.name} matches no neighborhood")
     if not ids - keys and not keys - ids:
         report.add(INFO, "boundaries", f"every neighborhood has a polygon in {path.name}")
-
-
-class BoundaryFileError(ValueError):
-    """A boundaries file cannot be read as GeoJSON polygons with the expected key."""
-
-
-def boundary_keys(path: Path, key: str) -> set[str]:
-    """Return the neighborhood ids that polygons of a GeoJSON file carry in property ``key``."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BoundaryFileError("boundaries file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BoundaryFileError(f"boundaries file is not readable GeoJSON: {error}") from None
-    features = document.get("features") if isinstance(document, dict) else None
-    if not isinstance(features, list):
-        raise BoundaryFileError("boundaries file has no GeoJSON 'features' list")
-    keys = set()
-    for feature in features:
-        properties = (feature or {}).get("properties") or {}
-        if key not in properties:
-            raise BoundaryFileError(f"a feature has no property {key!r} (set LEAD_BOUNDARIES_KEY)")
-        keys.add(str(properties[key]))
-    return keys
 
 
 def validate(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui, locale, text
+from core.facts import period_end
+from dashboard import components as ui, locale, summaries, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import Figure, format_number
@@ -62,11 +63,11 @@ def render() -> None:
     st.header(message("briefing.fixable", language), anchor=False)
     if pub.table("services_waiting_by_quarter_type") is not None:
         _waiting_lists(pub, period)
-    last_month = f"{period[:4]}-{int(period[-1]) * 3:02d}"
+    last_month = period_end(period)
     caseload = pub.ratio("participants_per_case_manager", month=last_month)
     if caseload is not None:
-        key = "resources.bottleneck_caseload_over" if caseload.value > 25 else "resources.bottleneck_caseload_ok"
-        st.markdown("- " + message(key, language, month=pub.label("month", last_month), value=locale.number(caseload.value, 1)))
+        st.markdown("- " + summaries.caseload(pub.label("month", last_month), caseload.value, configured.caseload_band,
+                                              language))
     ui.footnotes(pub, language, unstable=True)
     address = configured.public_url or _opened_at()
     st.markdown(message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact)))

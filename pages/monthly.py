@@ -9,8 +9,9 @@ from dashboard import components as ui, locale, places, text
 from dashboard.catalog import message
 from dashboard.data import current_publication
 from dashboard.published import (
-    month_label, period_holding, previous_month, same_month_last_year, short_month_label,
+    month_label, short_month_label,
 )
+from core.facts import previous_month, same_month_last_year, time_parent
 from dashboard.summaries import largest_group, trend
 
 KPIS = (
@@ -146,7 +147,7 @@ def _pathways(pub, months: list[str], month: str, language: str) -> None:
     """Chart referrals by pathway, with the city total, over two years to the chosen month at the grain
     the table is published at (month, or a coarser one where months would be mostly withheld)."""
     grain = pub.grain("referrals_by_month_pathway")
-    periods = sorted({period_holding(m, grain) for m in months if m <= month})
+    periods = sorted({time_parent(m, grain) for m in months if m <= month})
     shown = [p for p in periods if p not in pub.partial_periods][-PERIODS_SHOWN[grain]:]
     totals = pub.frame(f"referrals_by_{grain}")
     totals = totals[totals[grain].isin(shown)]
@@ -190,7 +191,7 @@ def _funnel(pub, month: str, language: str) -> None:
     """Chart what happened to the period's referrals."""
     outcomes = pub.frame("referrals_by_month_outcome")
     outcome_grain = pub.grain("referrals_by_month_outcome")
-    period = period_holding(month, outcome_grain)
+    period = time_parent(month, outcome_grain)
     funnel = outcomes[outcomes[outcome_grain] == period]
     total = pub.figure(f"referrals_by_{outcome_grain}", **{outcome_grain: period})
     enrolled = pub.figure("referrals_by_month_outcome", **{outcome_grain: period, "outcome": "enrolled"})

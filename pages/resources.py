@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, locale
+from dashboard import components as ui, locale, summaries
 from dashboard.catalog import message
-from dashboard.data import current_publication
+from dashboard.data import current_publication, settings
 from dashboard.published import format_number, month_label
 from dashboard.summaries import largest_group
 
@@ -168,7 +168,8 @@ def _waiting(pub, language: str) -> str | None:
 
 
 def _caseload(pub, language: str) -> str | None:
-    """Chart people active per case manager against LEAD's 20 to 25; return the bottleneck sentence."""
+    """Chart people active per case manager against the recommended band; return the bottleneck sentence."""
+    band = settings().caseload_band
     months = pub.periods("case_managers_by_month")[-36:]
     caseload = pub.frame("case_managers_by_month")
     caseload = caseload[caseload["month"].isin(months)].rename(columns={"value": "case_managers"})
@@ -177,12 +178,12 @@ def _caseload(pub, language: str) -> str | None:
     ratios = [pub.ratio("participants_per_case_manager", month=m) for m in caseload["month"]]
     caseload["per_case_manager"] = [r.value if r else float("nan") for r in ratios]
     figure = ui.ratio_chart(caseload, "month", "per_case_manager", pub, message("resources.caseload", language),
-                            band=(20, 25), band_label=message("resources.ceiling", language))
+                            band=band, band_label=message("resources.ceiling", language, low=locale.number(band[0]),
+                                                          high=locale.number(band[1])))
     latest = next(((m, r) for m, r in zip(reversed(list(caseload["month"])), reversed(ratios)) if r), None)
     sentence = None
     if latest:
-        key = "resources.bottleneck_caseload_over" if latest[1].value > 25 else "resources.bottleneck_caseload_ok"
-        sentence = message(key, language, month=month_label(latest[0]), value=locale.number(latest[1].value, 1))
+        sentence = summaries.caseload(month_label(latest[0]), latest[1].value, band, language)
     ui.chart_with_table(message("resources.caseload", language), figure, sentence or "",
                         caseload, pub, {"month": message("common.month"), "value": message("column.people_active"), "case_managers": message("column.case_managers"),
                                         "per_case_manager": message("resources.caseload", language)},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.facts import period_at_grain
 from dashboard import components as ui, locale
 from dashboard.catalog import message
 from dashboard.data import current_publication
@@ -74,18 +75,11 @@ def _choose_period(pub, language: str) -> str | None:
     return ui.choose(message(f"common.{grain}", language), periods, grain, periods[-1], lambda p: pub.label(grain, p))
 
 
-def _in_grain(period: str, grain: str) -> str:
-    """Return the period of ``grain`` for the chosen ``period``: a quarter's year, or a year's last quarter."""
-    if grain == "year":
-        return period[:4]
-    return period if "-Q" in period else f"{period}-Q4"
-
-
 def _districts(pub, chosen: str, language: str) -> None:
     """Chart theft referrals by business district for the chosen period."""
     district_table = "theft_referrals_by_business_district_quarter"
     district_grain = pub.grain(district_table)
-    period = _in_grain(chosen, district_grain)
+    period = period_at_grain(chosen, district_grain)
     districts = pub.frame(district_table)
     districts = districts[districts[district_grain] == period]
     ui.chart_with_table(
@@ -110,7 +104,7 @@ def _outcomes(pub, chosen: str, language: str) -> None:
     """Chart what became of theft referrals in the chosen period."""
     outcome_table = "theft_referrals_by_quarter_outcome"
     outcome_grain = pub.grain(outcome_table)
-    period = _in_grain(chosen, outcome_grain)
+    period = period_at_grain(chosen, outcome_grain)
     outcomes = pub.frame(outcome_table)
     latest = outcomes[outcomes[outcome_grain] == period]
     ui.chart_with_table(

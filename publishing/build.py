@@ -5,6 +5,8 @@ The only code that hands database counts to ``aggregation``. Must not import Str
 
 from __future__ import annotations
 
+from core.facts import DEFAULT_THRESHOLD
+
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -118,7 +120,7 @@ def build_from_database(
     url: str,
     *,
     as_of: dt.date | None = None,
-    threshold: int = 11,
+    threshold: int = DEFAULT_THRESHOLD,
     source: str = "database",
     first_month: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,

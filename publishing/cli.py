@@ -1,6 +1,7 @@
-"""The ``lead-dashboard`` command line: demo-db, check-db, publish, release, withdraw, audit.
+"""The ``lead-dashboard`` command line: demo-db, demo-archive, check-db, publish, release, withdraw, audit.
 
-Every failure is one clear line on stderr and a non-zero exit, never a traceback.
+Every failure is one clear line on stderr and a non-zero exit; ``--debug`` adds the traceback
+of an unexpected error (a programming error rather than bad input or an outage).
 """
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import traceback
 from pathlib import Path
+
+from core.facts import MINIMUM_THRESHOLD
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_USAGE = 0, 1, 2
 
@@ -36,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lead-dashboard",
         description="LEAD public dashboard: demo database, database checks, protected publications.",
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="on an unexpected error, print its traceback as well as the one-line reason")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo-db", help="build the seeded demo program database")
@@ -112,7 +118,7 @@ def run_demo_archive(args) -> int:
     """Build the demo archive the app serves in demo mode, once; do nothing in other modes."""
     import time
 
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
     from publishing.archive import ArchiveError, read_index
     from publishing.release import make_release
     from publishing.source import ensure_demo_database
@@ -154,7 +160,7 @@ def run_demo_archive(args) -> int:
 
 def run_check_db(args) -> int:
     """Validate a database and print the report; exit 0 when usable."""
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
     from data_access.engine import DatabaseURLError, read_only_engine, redact
     from data_access.validate import validate
 
@@ -195,7 +201,7 @@ class _Progress:
 
 
 def _database_url(args_db: str | None) -> str:
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
     from publishing.source import database_url
 
     if args_db:
@@ -206,7 +212,7 @@ def _database_url(args_db: str | None) -> str:
 def run_publish(args) -> int:
     """Build the publication, audit it, and write it only when the audit passes."""
     from aggregation.audit import audit_publication
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
     from data_access.engine import redact
     from publishing.build import build_from_database, truth_for
     from publishing.files import write_publication
@@ -220,8 +226,8 @@ def run_publish(args) -> int:
     settings = load_settings()
     url = _database_url(args.db)
     threshold = args.threshold if args.threshold is not None else settings.threshold
-    if threshold < 5:
-        return _fail("the threshold must be at least 5", EXIT_USAGE)
+    if threshold < MINIMUM_THRESHOLD:
+        return _fail(f"the threshold must be at least {MINIMUM_THRESHOLD}", EXIT_USAGE)
     source = "demo" if args.db is None and settings.mode == "demo" else "database"
     print(f"publishing from {redact(url)} (threshold {threshold})")
     progress = _Progress()
@@ -251,7 +257,7 @@ def run_publish(args) -> int:
 
 def run_release(args) -> int:
     """Add one release to an archive; refuse (non-zero, nothing written) when it cannot be made safely."""
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
     from data_access.engine import redact
     from publishing.archive import ArchiveError
     from publishing.release import make_release
@@ -374,7 +380,7 @@ COMMANDS = {"demo-db": run_demo_db, "demo-archive": run_demo_archive, "check-db"
 
 def _apply_timeouts() -> None:
     """Make every engine of this command wait at most the configured times for the database."""
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
     from data_access.engine import set_role_policy, set_timeouts
 
     settings = load_settings()
@@ -390,10 +396,13 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
-    except Exception as error:  # the last line of defence: one sentence, no traceback
+    except Exception as error:  # the last line of defence: one sentence; the traceback with --debug
         from data_access.validate import describe_database_error
 
-        return _fail(f"{args.command} failed: {describe_database_error(error)}")
+        if args.debug:
+            traceback.print_exc(file=sys.stderr)
+        return _fail(f"{args.command} failed: {describe_database_error(error)}"
+                     + ("" if args.debug else " (run with --debug for the traceback)"))
 
 
 if __name__ == "__main__":

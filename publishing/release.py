@@ -6,6 +6,8 @@ Must not import Streamlit.
 
 from __future__ import annotations
 
+from core.facts import DEFAULT_THRESHOLD
+
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -100,7 +102,7 @@ def make_release(
     *,
     as_of: dt.date | None = None,
     revision: bool = False,
-    threshold: int = 11,
+    threshold: int = DEFAULT_THRESHOLD,
     cadence: str = "monthly",
     source: str = "database",
     first_month: str | None = None,

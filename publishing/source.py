@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.settings import Settings
+from core.settings import Settings
 
 
 def ensure_demo_database(settings: Settings) -> Path:

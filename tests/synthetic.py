@@ -10,7 +10,8 @@ import pandas as pd
 from aggregation.publication import CountKey, build_publication, plan
 from aggregation.registry import TableDeclaration
 from aggregation.rules import Rule
-from aggregation.structure import Structure, time_parent
+from aggregation.structure import Structure
+from core.facts import time_parent
 
 from types import MappingProxyType
 

@@ -115,3 +115,19 @@ def test_corrupt_file_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "not a database" in result.stdout + result.stderr
+
+
+def test_an_unexpected_error_is_one_line_and_debug_shows_its_traceback(monkeypatch, capsys):
+    from publishing import cli
+
+    def broken(args):
+        raise ZeroDivisionError("a programming error")
+
+    monkeypatch.setitem(cli.COMMANDS, "withdraw", broken)
+    argv = ["withdraw", "--archive", "nowhere", "2026-10-31", "--reason", "test"]
+    assert cli.main(argv) == cli.EXIT_UNUSABLE
+    plain = capsys.readouterr().err
+    assert plain.count("\n") == 1 and "Traceback" not in plain and "--debug" in plain, plain
+    assert cli.main(["--debug", *argv]) == cli.EXIT_UNUSABLE
+    debug = capsys.readouterr().err
+    assert "Traceback" in debug and "ZeroDivisionError: a programming error" in debug, debug

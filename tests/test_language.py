@@ -98,7 +98,7 @@ def english_words() -> set[str]:
 def names_from_data(publication: dict) -> set[str]:
     """Words of the names that come from the program's data (neighborhoods, precincts, districts) and its
     settings (the program's name, city, contact and address)."""
-    from dashboard.settings import load_settings
+    from core.settings import load_settings
 
     configured = load_settings()
     words = {w.lower() for value in (configured.program_name, configured.city, configured.contact,
@@ -139,7 +139,7 @@ def test_the_english_check_would_catch_an_untranslated_page(snapshot):
 
 
 def test_the_site_default_language_is_a_setting(snapshot, monkeypatch):
-    from dashboard.settings import SettingsError, load_settings
+    from core.settings import SettingsError, load_settings
 
     monkeypatch.setenv("LEAD_LANGUAGE", "es")
     at = run_page("monthly")
@@ -199,3 +199,18 @@ def test_a_precinct_named_in_the_data_keeps_its_name_and_a_bare_code_is_spelled_
         assert pub.label("precinct", "DT") == "Downtown"
     finally:
         locale.use("en")
+
+
+def test_the_caseload_band_is_a_setting(snapshot, monkeypatch):
+    """The recommended caseload is the programme's to set: the chart's band and the sentence follow it."""
+    from tests.test_pages import run_page
+
+    monkeypatch.setenv("LEAD_CASELOAD_BAND", "3-4")
+    at = run_page("resources")
+    sentences = " ".join(m.value for m in at.markdown)
+    assert "above the 4 recommended" in sentences, sentences
+    monkeypatch.setenv("LEAD_CASELOAD_BAND", "twenty")
+    from core.settings import SettingsError, load_settings
+
+    with pytest.raises(SettingsError, match="LEAD_CASELOAD_BAND"):
+        load_settings()

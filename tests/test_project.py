@@ -7,7 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from dashboard.settings import SETTINGS, SettingsError, load_settings
+from core.settings import SETTINGS, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN_IN_UI = ("data_access", "sqlalchemy", "psycopg")

@@ -52,7 +52,7 @@ def assert_primary_rule_holds(publication, truth, k=11):
 
 def coarser_value(publication, dimension, value, target):
     """Return the value of ``target`` that every unit with ``value`` of ``dimension`` has (None: not one)."""
-    from aggregation.structure import time_parent
+    from core.facts import time_parent
 
     if dimension == target:
         return value

@@ -9,7 +9,7 @@ import pytest
 
 from aggregation.audit import audit_publication
 from aggregation.registry import TABLES
-from dashboard.settings import SettingsError, load_settings
+from core.settings import SettingsError, load_settings
 from publishing.build import build_from_database, truth_for
 from publishing.release import make_release
 from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES, copy_database

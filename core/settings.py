@@ -15,14 +15,27 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from dashboard.locale import LANGUAGES
+from core.facts import DEFAULT_THRESHOLD, LANGUAGES, MINIMUM_THRESHOLD
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 BUNDLED_BOUNDARIES = PROJECT_ROOT / "data_access" / "seattle" / "mcpp-areas.geojson"
 BUNDLED_DISTRICTS = PROJECT_ROOT / "data_access" / "seattle" / "council-districts.geojson"
-MINIMUM_THRESHOLD = 5
 DEMO_DB_NAME = "demo-2.sqlite"  # the demo's generation: a new name when its tables change (2: districts)
+
+
+DEFAULT_CASELOAD_BAND = (20.0, 25.0)  # LEAD's recommended people per case manager
+
+
+def low_high(text: str) -> tuple[float, float]:
+    """Parse ``20-25`` (a low and a high number, low first)."""
+    if isinstance(text, (list, tuple)) and len(text) == 2:
+        low, high = (float(v) for v in text)
+    else:
+        low, high = (float(v) for v in str(text).split("-"))
+    if not 0 <= low <= high:
+        raise ValueError(f"expected low-high with 0 <= low <= high, got {text!r}")
+    return low, high
 
 
 class SettingsError(ValueError):
@@ -85,7 +98,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec(
         "threshold", "LEAD_THRESHOLD", "lead.threshold",
-        11, "Suppression threshold k: counts 1 to k-1 are protected. Never below 5.", int,
+        DEFAULT_THRESHOLD, f"Suppression threshold k: counts 1 to k-1 are protected. Never below {MINIMUM_THRESHOLD}.",
+        int,
+    ),
+    SettingSpec(
+        "caseload_band", "LEAD_CASELOAD_BAND", "lead.caseload_band",
+        DEFAULT_CASELOAD_BAND, "People active per case manager that the program aims for, `low-high` (default "
+        "`20-25`, LEAD's recommendation): the band on the caseload chart; above `high` is reported as a bottleneck.",
+        low_high,
     ),
     SettingSpec("language", "LEAD_LANGUAGE", "lead.language", "en",
                 "The site's default language: en (English) or es (Spanish); a reader's ?lang= overrides it."),
@@ -142,7 +162,8 @@ class Settings:
     db_statement_timeout: float = 600.0
     stale_grace_days: int = 7
     allow_writable_role: bool = False
-    threshold: int = 11
+    threshold: int = DEFAULT_THRESHOLD
+    caseload_band: tuple[float, float] = DEFAULT_CASELOAD_BAND
     language: str = "en"
     boundaries: Path = BUNDLED_BOUNDARIES
     boundaries_key: str | None = None
