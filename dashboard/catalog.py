@@ -232,6 +232,7 @@ CATALOGS: dict[str, dict[str, str]] = {
         ),
         "about.boundaries": "Map boundaries",
         "about.boundaries_ok": "Every neighborhood has a polygon on the map.",
+        "about.boundaries_unreadable": "The map's boundaries file cannot be read, so the map is not shown.",
         "about.no_polygon": "Neighborhoods without a polygon: {names}.",
         "about.no_neighborhood": "Polygons without a neighborhood: {names}.",
         "pooled.note": "Published by {grain} rather than as declared: finer figures would be mostly withheld.",

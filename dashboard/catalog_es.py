@@ -255,6 +255,7 @@ SPANISH: dict[str, str] = {
     ),
     "about.boundaries": "Límites del mapa",
     "about.boundaries_ok": "Cada barrio tiene un polígono en el mapa.",
+    "about.boundaries_unreadable": "No se puede leer el archivo de límites del mapa, así que el mapa no se muestra.",
     "about.no_polygon": "Barrios sin polígono: {names}.",
     "about.no_neighborhood": "Polígonos sin barrio: {names}.",
     "pooled.note": (

@@ -465,3 +465,12 @@ def test_the_least_withheld_table_is_the_finest_on_a_tie():
     assert pub([20, None, 30], [None, 20, 30]).least_withheld("codes", "groups", year="2025") == "codes"  # a tie
     assert pub([20, 30], [50]).least_withheld("codes", "groups", year="2024") == "codes"  # no such year
     assert pub([20, 30], [50]).breakdown("groups") == "gender_group"
+
+
+def test_an_unreadable_boundaries_file_is_named_not_reported_as_every_polygon_missing(snapshot, tmp_path, monkeypatch):
+    broken = tmp_path / "areas.geojson"
+    broken.write_text("{not json")
+    monkeypatch.setenv("LEAD_BOUNDARIES", str(broken))
+    at = run_page("about")
+    said = " ".join(m.value for m in at.markdown)
+    assert "boundaries file cannot be read" in said and "has no polygon" not in said and "no polygon" not in said
