@@ -40,7 +40,7 @@ from data_access.periods import month_ends
 from data_access.recount import truth_from_recount
 from publishing import archive
 from publishing.build import build_from_database, truth_for
-from publishing.files import write_publication
+from core.publication_files import write_publication
 from publishing.release import make_release, stored_as_audited
 
 

@@ -52,7 +52,7 @@ def _release(archive: str, entry_id: str, sha256: str | None, _entry: dict) -> d
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _snapshot(directory: str, stamp: int) -> dict:
-    from publishing.files import read_publication
+    from core.publication_files import read_publication
 
     return read_publication(Path(directory))
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from publishing.archive import ArchiveError, read_index, read_release, sha256_of, release_directory
+from core.archive import ArchiveError, read_index, read_release, sha256_of, release_directory
 
 
 @dataclass(frozen=True)

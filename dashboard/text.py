@@ -11,7 +11,7 @@ import html
 import string
 import unicodedata
 
-from publishing.files import csv_cell  # one rule for every CSV the dashboard offers
+from core.publication_files import csv_cell  # one rule for every CSV the dashboard offers
 
 __all__ = ["LABEL_LIMIT", "chart", "clean", "csv_cell", "markdown"]
 

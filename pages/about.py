@@ -44,7 +44,7 @@ def _dictionary(pub) -> bytes:
 
 
 def _archive(pub) -> bytes:
-    from publishing.files import datapackage, table_csv
+    from core.publication_files import datapackage, table_csv
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

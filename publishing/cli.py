@@ -119,7 +119,7 @@ def run_demo_archive(args) -> int:
     import time
 
     from core.settings import load_settings
-    from publishing.archive import ArchiveError, read_index
+    from core.archive import ArchiveError, read_index
     from publishing.release import make_release
     from publishing.source import ensure_demo_database
 
@@ -215,9 +215,9 @@ def run_publish(args) -> int:
     from core.settings import load_settings
     from data_access.engine import redact
     from publishing.build import build_from_database, truth_for
-    from publishing.files import write_publication
+    from core.publication_files import write_publication
 
-    from publishing.files import PublicationError, check_output
+    from core.publication_files import PublicationError, check_output
 
     try:
         check_output(args.out)  # before the minute of work, not after
@@ -259,7 +259,7 @@ def run_release(args) -> int:
     """Add one release to an archive; refuse (non-zero, nothing written) when it cannot be made safely."""
     from core.settings import load_settings
     from data_access.engine import redact
-    from publishing.archive import ArchiveError
+    from core.archive import ArchiveError
     from publishing.release import make_release
 
     settings = load_settings()
@@ -289,7 +289,7 @@ def run_release(args) -> int:
 
 def run_withdraw(args) -> int:
     """Mark a release withdrawn in the archive's index."""
-    from publishing.archive import ArchiveError, withdraw
+    from core.archive import ArchiveError, withdraw
 
     try:
         entry = withdraw(args.archive, args.id, args.reason)
@@ -303,9 +303,9 @@ def run_withdraw(args) -> int:
 def run_audit(args) -> int:
     """Audit a publication directory or an archive, with the database when given."""
     from aggregation.audit import audit_publication
-    from publishing.archive import is_archive
+    from core.archive import is_archive
     from publishing.build import truth_for
-    from publishing.files import PublicationError, read_publication
+    from core.publication_files import PublicationError, read_publication
 
     if is_archive(args.directory):
         return _audit_archive(args)
@@ -335,7 +335,7 @@ def run_audit(args) -> int:
 def _audit_archive(args) -> int:
     """Audit the union of every release of an archive (and, with --db, against today's truth)."""
     from aggregation.audit_archive import audit_archive
-    from publishing.archive import ArchiveError, read_releases
+    from core.archive import ArchiveError, read_releases
     from publishing.release import stored_as_audited
 
     try:

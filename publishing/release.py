@@ -21,7 +21,7 @@ from aggregation.publication import PublicationReport
 from aggregation.registry import RATIOS, TABLES
 from data_access.periods import ReleaseWindow
 from publishing import archive
-from publishing.archive import ArchiveError
+from core.archive import ArchiveError
 
 CADENCES = ("monthly", "quarterly")
 

@@ -46,7 +46,7 @@ def demo_database(tmp_path_factory):
 def demo_publication(demo_database, tmp_path_factory):
     """The demo database's publication, built and written once per session: (directory, dict, report)."""
     from publishing.build import build_from_database
-    from publishing.files import read_publication, write_publication
+    from core.publication_files import read_publication, write_publication
 
     reuse = os.environ.get("LEAD_TEST_REUSE_PUBLICATION")  # a developer's shortcut: a directory built by publish
     if reuse:

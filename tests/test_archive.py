@@ -14,7 +14,7 @@ import pytest
 from aggregation.audit import audit_publication
 from aggregation.audit_archive import ArchiveRelease, audit_archive
 from publishing import archive
-from publishing.archive import ArchiveError
+from core.archive import ArchiveError
 from publishing.build import build_from_database, truth_for
 from publishing.cli import main
 from publishing.release import make_release, stored_as_audited
@@ -180,7 +180,7 @@ def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_aud
 KILL_DURING_WRITE = textwrap.dedent("""
     import os, signal, sys, datetime as dt
     sys.path.insert(0, {root!r})
-    import publishing.archive as archive
+    import core.archive as archive
     from tests.archive_helpers import SMALL_TABLES, SMALL_RATIOS
     from publishing.release import make_release
     stage = {stage!r}
@@ -324,7 +324,7 @@ def test_a_bug_planted_in_an_aggregate_query_is_caught_by_audit_db(demo_database
     publication, _, _ = build_from_database(demo_database, as_of=AUGUST, source="demo", **SMALL)
     report = audit_publication(publication, truth_for(demo_database, publication))
     assert any(m.startswith("active_participants_by_month") for m in report.value_mismatches), report.value_mismatches[:3]
-    from publishing.files import write_publication
+    from core.publication_files import write_publication
 
     write_publication(publication, tmp_path / "buggy")
     monkeypatch.setattr(build, "aggregate", original)

@@ -243,7 +243,7 @@ HOSTILE = [
 @pytest.fixture(scope="module")
 def hostile_server(demo_publication, tmp_path_factory):
     """The demo publication with hostile names for every neighborhood and precinct (and one extra area)."""
-    from publishing.files import write_publication
+    from core.publication_files import write_publication
 
     _, publication, _ = demo_publication
     hostile = json.loads(json.dumps(publication))

@@ -333,7 +333,7 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
     import json
     import re
 
-    from publishing.files import write_publication
+    from core.publication_files import write_publication
 
     at = run_page("monthly")
     notes = [c.value for c in at.caption if "values in this chart are withheld" in c.value]

@@ -97,7 +97,7 @@ def test_settings_precedence_and_validation(tmp_path):
 
 def test_the_web_process_reads_files_and_never_builds():
     """dashboard/ and pages/ may read publications and archives, never build, release or query."""
-    allowed = {"publishing.archive", "publishing.files"}
+    allowed = {"core.archive", "core.publication_files"}
     for path in list((ROOT / "dashboard").rglob("*.py")) + list((ROOT / "pages").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         used = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}

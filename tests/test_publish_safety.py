@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from publishing.cli import main
-from publishing.files import PublicationError, check_output, write_publication
+from core.publication_files import PublicationError, check_output, write_publication
 
 TINY = {"format": "lead-publication/1", "release": {"as_of": "2026-10-31", "first_month": "2026-01",
                                                     "last_month": "2026-10", "threshold": 11},

@@ -71,7 +71,7 @@ def test_an_archive_keeps_its_first_month(demo_database, tmp_path):
     assert first.entry["first_month"] == "2022-05"
     second = make_release(url, archive, as_of=AS_OF, source="demo", **SMALL)
     assert second.entry["first_month"] == "2022-05"
-    from publishing.archive import ArchiveError
+    from core.archive import ArchiveError
     with pytest.raises(ArchiveError, match="keeps its first month"):
         make_release(url, archive, as_of=dt.date(2026, 9, 30), source="demo", first_month="2022-01", **SMALL)
 
@@ -84,7 +84,7 @@ WINDOW_TABLES = SMALL_TABLES + tuple(
 def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_path):
     """A window of one release minus the next release's is a quarter a year apart: both stay in the
     archive (carried forward, figures unchanged) and the archive audit protects them together."""
-    from publishing.archive import read_releases
+    from core.archive import read_releases
 
     archive = tmp_path / "archive"
     for as_of in (dt.date(2026, 7, 31), dt.date(2026, 10, 31)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, strategies as st
 
 from dashboard import text
-from publishing.files import table_csv
+from core.publication_files import table_csv
 
 
 def test_clean_removes_controls_and_cuts_long_names():

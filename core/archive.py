@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from publishing.files import PublicationError, read_publication, write_publication_files
+from core.publication_files import PublicationError, read_publication, write_publication_files
 
 ARCHIVE_FORMAT = "lead-archive/1"
 MARKER = ".lead-archive"
