@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.facts import DEFAULT_THRESHOLD
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable
 
@@ -116,6 +117,14 @@ def closed_window_ends(history: ReleaseHistory | None, declarations) -> tuple[st
     return tuple(sorted(ends))
 
 
+def generated_at() -> str:
+    """Return when a release is generated: now, or the time SOURCE_DATE_EPOCH fixes (seconds since 1970, the
+    reproducible-builds convention), so that two builds of the same data can be compared byte for byte."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(fixed), dt.UTC) if fixed else dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=0).isoformat()
+
+
 def build_from_database(
     url: str,
     *,
@@ -169,7 +178,7 @@ def build_from_database(
         "first_month": window.first_month,
         "last_month": window.last_month,
         "partial_periods": partial,
-        "generated_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "generated_at": generated_at(),
         "source": source,
     }
     if whole_periods:
