@@ -55,13 +55,23 @@ import itertools
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from aggregation.audit_model import (
-    GRAIN_RANK, TIME, TOL, Context, Family, FTable, fmt, int_or, is_published, number,
+    GRAIN_RANK,
+    TIME,
+    TOL,
+    Context,
+    Family,
+    FTable,
+    fmt,
+    int_or,
+    is_published,
+    number,
 )
 from aggregation.audit_solve import solve_all
 
@@ -69,8 +79,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = ["CellInterval", "AuditReport", "audit_publication"]
-
-
 
 
 @dataclass(frozen=True)
@@ -139,9 +147,7 @@ def _sensitive(row: dict | None, geographic: bool, k: int, p: float) -> bool | N
     people, top1, top2 = row.get("people"), row.get("top1"), row.get("top2")
     if people is not None and people < k:
         return True
-    if top1 is not None and v - top1 - (top2 or 0.0) < p / 100.0 * top1:
-        return True
-    return False
+    return top1 is not None and v - top1 - (top2 or 0.0) < p / 100.0 * top1
 
 
 def _close(published: float, true: float, raw: Any) -> bool:
@@ -170,8 +176,12 @@ class _Target:
     complement: str | None = None  # the dropped conditions, for a complement
 
 
-def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | None = None, *,
-                      progress: Callable[[int, int], None] | None = None) -> AuditReport:
+def audit_publication(
+    publication: dict,
+    truth: dict[str, pandas.DataFrame] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> AuditReport:
     """Audit ``publication`` (and, with ``truth``, the full protection requirement).
 
     ``truth`` maps a table id to a DataFrame with the table's dimension columns (strings) and
@@ -233,13 +243,27 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
                 v = number(cell.get("value"))
                 shown = math.nan if v is None else v
                 if people is None or people < k:
-                    fail(tid, cdict, shown, shown, None, None,
-                         f"statistic published with {fmt(people) if people is not None else 'no'} people (k={k})")
+                    fail(
+                        tid,
+                        cdict,
+                        shown,
+                        shown,
+                        None,
+                        None,
+                        f"statistic published with {fmt(people) if people is not None else 'no'} people (k={k})",
+                    )
                 if tr is not None and not tr.missing_columns:
                     row = tr.get(tuple(cdict[d] for d in dims))
                     if row is not None and row.get("people") is not None and row["people"] < k:
-                        fail(tid, cdict, shown, shown, None, True,
-                             f"statistic published with {fmt(row['people'])} true people (k={k})")
+                        fail(
+                            tid,
+                            cdict,
+                            shown,
+                            shown,
+                            None,
+                            True,
+                            f"statistic published with {fmt(row['people'])} true people (k={k})",
+                        )
             continue
         if not info["people"]:
             continue
@@ -259,9 +283,16 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
         families.append(fam)
         for t, ci in fam.structural_conflicts:
             cdict = {d: str(t.cells[ci].get(d)) for d in t.dims}
-            fail(t.id, cdict, 0, 0, None, None,
-                 f"published figures are inconsistent: {fmt(t.published[ci])} published for a cell that "
-                 "no unit can fall in (its values exclude each other)")
+            fail(
+                t.id,
+                cdict,
+                0,
+                0,
+                None,
+                None,
+                f"published figures are inconsistent: {fmt(t.published[ci])} published for a cell that "
+                "no unit can fall in (its values exclude each other)",
+            )
         targets.extend(_family_checks(fam, truths, k, ctx.p, fail))
 
     # Ratios.
@@ -280,8 +311,9 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
                 continue
             matches = [c for c in raw.get("cells") or [] if all(str(c.get(d)) == v for d, v in sel.items())]
             if len(matches) != 1:
-                fail(tid, sel, math.nan, math.nan, None, None,
-                     f"ratio {rid}: {role} names {len(matches)} cells, not one")
+                fail(
+                    tid, sel, math.nan, math.nan, None, None, f"ratio {rid}: {role} names {len(matches)} cells, not one"
+                )
                 continue
             cell = matches[0]
             if not is_published(cell):
@@ -290,8 +322,15 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
             v = number(cell.get("value"))
             people_measure = ctx.measure(raw)["people"] and not raw.get("statistic")
             if role == "denominator" and people_measure and (v is None or v < k):
-                fail(tid, sel, v if v is not None else math.nan, v if v is not None else math.nan, None, None,
-                     f"ratio {rid}: denominator {fmt(v) if v is not None else '?'} is under k={k}")
+                fail(
+                    tid,
+                    sel,
+                    v if v is not None else math.nan,
+                    v if v is not None else math.nan,
+                    None,
+                    None,
+                    f"ratio {rid}: denominator {fmt(v) if v is not None else '?'} is under k={k}",
+                )
 
     # Attacker intervals: each target is a sum of variables, split over independent components.
     total = len(targets)
@@ -322,7 +361,7 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
             work.setdefault((fi, label), [])
     results = solve_all(families, work, plans, progress, total)
 
-    for tg, (parts, free) in zip(targets, plans):
+    for tg, (parts, free) in zip(targets, plans, strict=False):
         low, high, note = 0.0, (math.inf if free else 0.0), None
         for key, pi in parts:
             status, value = results[key]
@@ -354,7 +393,7 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
             problem = f"exactly determined: [{fmt(low)}, {fmt(high)}]"
         elif tg.sensitive and not (low == 0 and high >= k):
             problem = f"sensitive cell provable in [{fmt(low)}, {fmt(high)}]"
-        elif 1 <= low and high <= k - 1:
+        elif low >= 1 and high <= k - 1:
             problem = f"provable between 1 and {k - 1}: [{fmt(low)}, {fmt(high)}]"
         if problem and note == "approximate":
             problem += " (solver time limit: interval conservative)"
@@ -364,7 +403,7 @@ def audit_publication(publication: dict, truth: dict[str, "pandas.DataFrame"] | 
         intervals.append(ci)
         if problem:
             failures.append(ci)
-    for (fi, label), (status, value) in sorted(results.items()):
+    for (fi, _label), (status, value) in sorted(results.items()):
         if status == "inconsistent":
             _report_inconsistent(families[fi], value, fail)
     return AuditReport(intervals, failures, total, time.perf_counter() - started, mismatches)
@@ -377,15 +416,29 @@ def _report_inconsistent(fam: Family, cells, fail) -> None:
     for (ti, ci), dev in cells:
         t = fam.tables[ti]
         if ci is None:
-            fail(t.id, {}, 0, 0, None, None,
-                 f"published figures are inconsistent: they need {fmt(abs(dev))} units outside the "
-                 "values this table lists")
+            fail(
+                t.id,
+                {},
+                0,
+                0,
+                None,
+                None,
+                f"published figures are inconsistent: they need {fmt(abs(dev))} units outside the "
+                "values this table lists",
+            )
             continue
         cdict = {d: str(t.cells[ci].get(d)) for d in t.dims}
         v = t.published[ci]
-        fail(t.id, cdict, v, v, None, None,
-             f"published figures are inconsistent: {fmt(v)} is {fmt(abs(dev))} "
-             f"{'below' if dev > 0 else 'above'} what the other published figures allow")
+        fail(
+            t.id,
+            cdict,
+            v,
+            v,
+            None,
+            None,
+            f"published figures are inconsistent: {fmt(v)} is {fmt(abs(dev))} "
+            f"{'below' if dev > 0 else 'above'} what the other published figures allow",
+        )
 
 
 def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fail) -> list[_Target]:
@@ -483,18 +536,36 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
             v = t.published[ci]
             if v is not None:
                 if v < 0 or abs(v - round(v)) > TOL:
-                    fail(t.id, cdict, v, v, true_value, sens_truth,
-                         f"published count {fmt(v)} is not a non-negative integer")
+                    fail(
+                        t.id,
+                        cdict,
+                        v,
+                        v,
+                        true_value,
+                        sens_truth,
+                        f"published count {fmt(v)} is not a non-negative integer",
+                    )
                     continue
                 public_sens = (1 <= v <= k - 1) or (v == 0 and t.geographic)
                 sens = bool(sens_truth) or public_sens
                 zero = v == 0 and (true_value is None or true_value == 0)
                 if sens and not (zero and implied_zero(t.masks[ci])):
-                    why = (f"value {fmt(v)} under k={k}" if 1 <= v <= k - 1 else
-                           "a zero in a geographic table that no published zero implies" if v == 0 else
-                           "primary-sensitive in the truth (people or dominance rule)")
-                    fail(t.id, cdict, v, v, true_value, sens_truth if sens_truth is not None else True,
-                         f"sensitive cell published: {why}")
+                    why = (
+                        f"value {fmt(v)} under k={k}"
+                        if 1 <= v <= k - 1
+                        else "a zero in a geographic table that no published zero implies"
+                        if v == 0
+                        else "primary-sensitive in the truth (people or dominance rule)"
+                    )
+                    fail(
+                        t.id,
+                        cdict,
+                        v,
+                        v,
+                        true_value,
+                        sens_truth if sens_truth is not None else True,
+                        f"sensitive cell published: {why}",
+                    )
             else:
                 targets.append(_Target(fam, t, cdict, fam.cell_vars(t, ci), true_value, sens_truth))
             # Complements of filtered cells (truth only).
@@ -520,4 +591,3 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     label = ",".join(sorted({t.conds[i][0] for i in dropped}))
                     targets.append(_Target(fam, t, cdict, idx, int_or(comp_true), True, label))
     return targets
-

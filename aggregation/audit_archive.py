@@ -143,18 +143,23 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
     all_months = frozenset().union(*windows.values())
     thresholds = {(pub["release"].get("threshold"), pub["release"].get("p_percent")) for _, pub in releases}
     if len(thresholds) > 1:
-        problems.append(f"the releases use different thresholds {sorted(map(str, thresholds))}: "
-                        "an archive keeps one threshold")
+        problems.append(
+            f"the releases use different thresholds {sorted(map(str, thresholds))}: an archive keeps one threshold"
+        )
     # A hierarchy (the geography, a grouping of codes) may be added, never changed: cells of one release
     # would not mean what the same cells of another mean.
     definitions: dict[str, set[str]] = defaultdict(set)
     for _, pub in releases:
         for key, hierarchy in (pub.get("hierarchies") or {}).items():
-            definitions[str(key)].add(repr(sorted(hierarchy.items())) if isinstance(hierarchy, dict) else repr(hierarchy))
+            definitions[str(key)].add(
+                repr(sorted(hierarchy.items())) if isinstance(hierarchy, dict) else repr(hierarchy)
+            )
     changed = sorted(key for key, seen in definitions.items() if len(seen) > 1)
     if changed:
-        problems.append(f"the hierarchies {', '.join(changed)} (the geography, or a grouping of codes) changed "
-                        "between releases without a revision")
+        problems.append(
+            f"the hierarchies {', '.join(changed)} (the geography, or a grouping of codes) changed "
+            "between releases without a revision"
+        )
 
     union_defs: dict[str, dict] = {}  # table id -> the newest definition
     for _, pub in releases:
@@ -181,13 +186,20 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
                         seen_in[(tid, key)].append((rid, cell.get("value")))
                     location[(rid, tid, key)] = tid
                     continue
-                group = pseudo.setdefault((tid, rid, covered), {
-                    **{k: v for k, v in table.items() if k not in ("cells", "id", "filters", "pooled_from")},
-                    "id": f"{tid}@{rid}" + (f"#{len([p for p in pseudo if p[:2] == (tid, rid)])}"
-                                            if any(p[:2] == (tid, rid) for p in pseudo) else ""),
-                    "filters": {**(table.get("filters") or {}), "month": sorted(covered)},
-                    "cells": [],
-                })
+                group = pseudo.setdefault(
+                    (tid, rid, covered),
+                    {
+                        **{k: v for k, v in table.items() if k not in ("cells", "id", "filters", "pooled_from")},
+                        "id": f"{tid}@{rid}"
+                        + (
+                            f"#{len([p for p in pseudo if p[:2] == (tid, rid)])}"
+                            if any(p[:2] == (tid, rid) for p in pseudo)
+                            else ""
+                        ),
+                        "filters": {**(table.get("filters") or {}), "month": sorted(covered)},
+                        "cells": [],
+                    },
+                )
                 group["cells"].append(dict(cell))
                 location[(rid, tid, key)] = group["id"]
 
@@ -201,7 +213,7 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
         for key, figures in ((k, v) for (t, k), v in seen_in.items() if t == tid):
             distinct = sorted({float(v) for _, v in figures if v is not None})
             if len(distinct) > 1:
-                where = ", ".join(f"{d} {v}" for d, v in zip(dims, key))
+                where = ", ".join(f"{d} {v}" for d, v in zip(dims, key, strict=False))
                 shown = ", ".join(f"{v} in {r}" for r, v in figures)
                 problems.append(f"{tid} ({where}) was published with different figures without a revision: {shown}")
     tables.extend(pseudo.values())
@@ -238,8 +250,16 @@ def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]
     first = min(str(pub["release"]["first_month"]) for _, pub in releases)
     last = max(str(pub["release"]["last_month"]) for _, pub in releases)
     release = {**newest["release"], "first_month": first, "last_month": last}
-    union = {"format": newest.get("format"), "release": release, "hierarchies": newest.get("hierarchies") or {},
-             "domains": domains, "measures": measures, "labels": labels, "tables": tables, "ratios": ratios}
+    union = {
+        "format": newest.get("format"),
+        "release": release,
+        "hierarchies": newest.get("hierarchies") or {},
+        "domains": domains,
+        "measures": measures,
+        "labels": labels,
+        "tables": tables,
+        "ratios": ratios,
+    }
     return union, problems
 
 
@@ -293,7 +313,7 @@ def _records(union: dict, report: AuditReport) -> dict[tuple[str, tuple[str, ...
                 v = float(cell["value"])
                 records[(table["id"], key)] = CellRecord(v, v, v)
             else:
-                low, high = intervals.get((table["id"], tuple(sorted(zip(dims, key)))), (0.0, math.inf))
+                low, high = intervals.get((table["id"], tuple(sorted(zip(dims, key, strict=False)))), (0.0, math.inf))
                 if math.isnan(low) or math.isnan(high):
                     low, high = 0.0, math.inf
                 records[(table["id"], key)] = CellRecord(None, low, high)
@@ -303,15 +323,19 @@ def _records(union: dict, report: AuditReport) -> dict[tuple[str, tuple[str, ...
 def _difference_problem(a: CellRecord, b: CellRecord, k: int) -> str | None:
     """Return why the difference of a cell between two versions is provably 1 to k-1 in size, or None."""
     low, high = b.low - a.high, b.high - a.low
-    if 1 <= low and high <= k - 1:
+    if low >= 1 and high <= k - 1:
         return f"revised upward by a provable {fmt(low)} to {fmt(high)}"
     if -(k - 1) <= low and high <= -1:
         return f"revised downward by a provable {fmt(-high)} to {fmt(-low)}"
     return None
 
 
-def audit_archive(releases: list[ArchiveRelease], truth: Callable[[dict], dict] | None = None, *,
-                  progress: Callable[[int, int], None] | None = None) -> ArchiveAudit:
+def audit_archive(
+    releases: list[ArchiveRelease],
+    truth: Callable[[dict], dict] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> ArchiveAudit:
     """Audit every release together (oldest first); ``truth(union)`` gives today's true cells.
 
     Withdrawn releases stay in: they were public. With ``truth``, the latest version is also
@@ -341,11 +365,27 @@ def audit_archive(releases: list[ArchiveRelease], truth: Callable[[dict], dict] 
                 table_id, cell_key = key
                 problem = _difference_problem(before, after, k)
                 if problem:
-                    problems.append(f"{table_id} {cell_key} between {versions[a][-1].id} and {versions[b][-1].id}: "
-                                    f"{problem}")
+                    problems.append(
+                        f"{table_id} {cell_key} between {versions[a][-1].id} and {versions[b][-1].id}: {problem}"
+                    )
                 if b == a + 1 and before.value is not None and after.value is not None and before.value != after.value:
                     dims = next(t["dimensions"] for t in versions[b][-1].publication["tables"] if t["id"] == table_id)
-                    revisions.append(Revision(table_id, dict(zip(dims, cell_key)), before.value, after.value,
-                                              versions[a][-1].id, versions[b][-1].id))
-    return ArchiveAudit(reports, [[r.id for r in v] for v in versions], problems, revisions, records,
-                        truth_revisions, time.perf_counter() - started)
+                    revisions.append(
+                        Revision(
+                            table_id,
+                            dict(zip(dims, cell_key, strict=False)),
+                            before.value,
+                            after.value,
+                            versions[a][-1].id,
+                            versions[b][-1].id,
+                        )
+                    )
+    return ArchiveAudit(
+        reports,
+        [[r.id for r in v] for v in versions],
+        problems,
+        revisions,
+        records,
+        truth_revisions,
+        time.perf_counter() - started,
+    )

@@ -209,8 +209,12 @@ class Context:
             where.extend((str(d), values(v)) for d, v in (m.get("where") or {}).items())
             seen.add(parent)
             root = str(parent)
-        return {"additive": bool(additive) if additive is not None else True,
-                "people": people is not False, "root": root, "where": where}
+        return {
+            "additive": bool(additive) if additive is not None else True,
+            "people": people is not False,
+            "root": root,
+            "where": where,
+        }
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,8 +224,22 @@ class Context:
 class FTable:
     """One table of a family: its cells as masks over the family's atoms."""
 
-    __slots__ = ("raw", "id", "dims", "geographic", "conds", "cells", "dmasks", "masks", "scope", "clique",
-                 "published", "index", "coverage", "_by_masks")
+    __slots__ = (
+        "raw",
+        "id",
+        "dims",
+        "geographic",
+        "conds",
+        "cells",
+        "dmasks",
+        "masks",
+        "scope",
+        "clique",
+        "published",
+        "index",
+        "coverage",
+        "_by_masks",
+    )
 
     def __init__(self, raw: dict):
         self.raw = raw
@@ -280,7 +298,7 @@ class Family:
 
         # Cells as masks over the atoms of each group.
         ng = len(self.groups)
-        for ti, (t, conds) in enumerate(zip(self.tables, raw_conds)):
+        for ti, (t, conds) in enumerate(zip(self.tables, raw_conds, strict=False)):
             t.index = ti
             t.conds = []
             for d, vals, kind in conds:
@@ -308,7 +326,7 @@ class Family:
             # list (under its filters) hold no unit. Kept as zero rows ("coverage").
             t.coverage = []
             listed = list(fmask)  # a time dimension covers the periods its domain lists (a release of whole
-            for d in t.dims:      # periods leaves out the quarter and year still running): none beyond
+            for d in t.dims:  # periods leaves out the quarter and year still running): none beyond
                 if d in TIME and d in ctx.domains:
                     inside = 0
                     for v in ctx.domains[d]:
@@ -421,8 +439,7 @@ class Family:
         """Build the junction tree and each clique's blocks (partitions nested towards the root)."""
         ng = len(self.groups)
         sets = [self._table_sets(t) for t in self.tables]
-        width = [max(1, len(refine(self.all[g], set().union(*(s.get(g, set()) for s in sets)))))
-                 for g in range(ng)]
+        width = [max(1, len(refine(self.all[g], set().union(*(s.get(g, set()) for s in sets))))) for g in range(ng)]
         nodes = set().union(*(t.scope for t in self.tables)) if self.tables else set()
         adj = {v: set() for v in nodes}
         for t in self.tables:
@@ -431,6 +448,7 @@ class Family:
         remaining = set(nodes)
         elimination = []
         while remaining:
+
             def score(v):
                 nb = adj[v] & remaining
                 fill = sum(1 for a, b in itertools.combinations(sorted(nb), 2) if b not in adj[a])
@@ -460,8 +478,9 @@ class Family:
                 x = parent[x]
             return x
 
-        edges = sorted(((len(cliques[i] & cliques[j]), -i, -j) for i in range(n) for j in range(i + 1, n)),
-                       reverse=True)
+        edges = sorted(
+            ((len(cliques[i] & cliques[j]), -i, -j) for i in range(n) for j in range(i + 1, n)), reverse=True
+        )
         tree = defaultdict(list)
         for _, i, j in edges:
             i, j = -i, -j
@@ -474,7 +493,7 @@ class Family:
         for t in self.tables:
             t.clique = min((i for i, c in enumerate(cliques) if t.scope <= c), key=lambda i: (est[i], i))
         base: list[dict[int, set[int]]] = [defaultdict(set) for _ in cliques]
-        for t, s in zip(self.tables, sets):
+        for t, s in zip(self.tables, sets, strict=False):
             for g, ms in s.items():
                 base[t.clique][g] |= ms
 
@@ -582,7 +601,7 @@ class Family:
             pos = {g: child.groups.index(g) for g in sep}
             for combo in itertools.product(*(child.blocks[pos[g]] for g in sep)):
                 masks = list(self.all)
-                for g, b in zip(sep, combo):
+                for g, b in zip(sep, combo, strict=False):
                     masks[g] = b
                 masks = tuple(masks)
                 a, b = self.select(p, masks), self.select(c, masks)
@@ -594,8 +613,9 @@ class Family:
                 r += 1
         self.nrows = r
         if r:
-            self.A = sparse.csr_matrix((np.concatenate(rows_v), (np.concatenate(rows_i), np.concatenate(rows_j))),
-                                       shape=(r, self.nvars))
+            self.A = sparse.csr_matrix(
+                (np.concatenate(rows_v), (np.concatenate(rows_i), np.concatenate(rows_j))), shape=(r, self.nvars)
+            )
         else:
             self.A = sparse.csr_matrix((0, self.nvars))
         self.rhs = np.array(rhs, dtype=float)
@@ -631,5 +651,3 @@ class Family:
     def components(self) -> list[int]:
         """Return the labels of the independent components."""
         return sorted(self._rows_by_comp)
-
-

@@ -105,7 +105,7 @@ class Component:
     def _remember(self, xr: np.ndarray | None) -> None:
         """Keep an integer solution in the pool of witnesses."""
         if xr is not None:
-            self.pool = np.vstack([self.pool[-(POOL_SIZE - 1):], xr[None, :]])
+            self.pool = np.vstack([self.pool[-(POOL_SIZE - 1) :], xr[None, :]])
 
     def check(self) -> bool:
         """Whether the published figures in this component admit a non-negative integer solution."""
@@ -153,11 +153,12 @@ class Component:
         if h.getInfo().primal_solution_status != 2:
             return [(self.sources[i], math.nan) for i in published]
         x = np.asarray(h.getSolution().col_value)
-        dev = x[self.n:self.n + m] - x[self.n + m:]
+        dev = x[self.n : self.n + m] - x[self.n + m :]
         return [(self.sources[published[j]], float(dev[j])) for j in np.flatnonzero(np.abs(dev) > TOL)]
 
-    def _sub_milp(self, free: np.ndarray, base: np.ndarray, idx: np.ndarray, maximize: bool,
-                  bound: int) -> np.ndarray | None:
+    def _sub_milp(
+        self, free: np.ndarray, base: np.ndarray, idx: np.ndarray, maximize: bool, bound: int
+    ) -> np.ndarray | None:
         """Re-optimise the target over the variables ``free`` (a boolean mask), the others fixed at
         the integer values of ``base``: an integer solution reaching ``bound``, else None."""
         cols = np.flatnonzero(free)
@@ -167,8 +168,13 @@ class Component:
         rhs = self.rhs[rows] - sub @ fixed
         target = np.zeros(self.n)
         target[idx] = -1.0 if maximize else 1.0
-        res = milp(target[cols], constraints=[LinearConstraint(sub[:, cols], rhs, rhs)],
-                   integrality=np.ones(cols.size), bounds=Bounds(0, np.inf), options={"time_limit": 5.0})
+        res = milp(
+            target[cols],
+            constraints=[LinearConstraint(sub[:, cols], rhs, rhs)],
+            integrality=np.ones(cols.size),
+            bounds=Bounds(0, np.inf),
+            options={"time_limit": 5.0},
+        )
         if res.status != 0 or res.x is None:
             return None
         y = fixed.copy()
@@ -257,6 +263,7 @@ class Component:
 # --------------------------------------------------------------------------------------------
 # Solving the components.
 
+
 def solve_all(families: list[Family], work: dict, plans: list, progress, total: int) -> dict:
     """Solve every part, component by component: each component's models are built once, kept
     warm while its parts are solved, then freed. Returns, per component, ("ok", [(low, high,
@@ -289,5 +296,3 @@ def solve_all(families: list[Family], work: dict, plans: list, progress, total: 
                     progress(done, total)
         results[key] = ("ok", values) if consistent else ("inconsistent", comp.inconsistent_cells)
     return results
-
-

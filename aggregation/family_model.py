@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from core.facts import GEOGRAPHY, TIME_DIMENSIONS, TIME_GRAINS, WINDOW, in_time
+
 from .junction_tree import (
     Clique,
     common_refinement,
@@ -35,8 +37,6 @@ from .junction_tree import (
 from .registry import SUBSET_MEASURES, TableDeclaration
 from .rules import Rule
 from .solver import silent_highs
-from core.facts import GEOGRAPHY, TIME_DIMENSIONS, TIME_GRAINS, WINDOW, in_time
-
 from .structure import Structure
 
 INF = highspy.kHighsInf
@@ -59,7 +59,7 @@ class CountTable:
 
     declaration: TableDeclaration
     cells: pd.DataFrame
-    history: "CellHistory | None" = None
+    history: CellHistory | None = None
 
 
 @dataclass
@@ -71,7 +71,7 @@ class CellHistory:
     at_least: np.ndarray  # float: ... or this value or above (-inf: none)
 
     @classmethod
-    def free(cls, size: int) -> "CellHistory":
+    def free(cls, size: int) -> CellHistory:
         """Return a history that fixes nothing."""
         return cls(np.zeros(size, dtype=np.int8), np.full(size, math.inf), np.full(size, -math.inf))
 
@@ -84,8 +84,6 @@ class Complement:
     row: int
     dropped: tuple[str, ...]  # the filter conditions removed to get the parent
     value: int
-
-
 
 
 # ---------------------------------------------------------------------------
@@ -161,8 +159,9 @@ class Family:
             return frozenset(positions[c] for c in self.structure.codes_in_group(dimension, value) if c in positions)
         return frozenset([positions[value]]) if value in positions else frozenset()
 
-    def cell_sets(self, declaration: TableDeclaration, cell: dict[str, str],
-                  drop: Iterable[str] = ()) -> dict[str, frozenset[int]]:
+    def cell_sets(
+        self, declaration: TableDeclaration, cell: dict[str, str], drop: Iterable[str] = ()
+    ) -> dict[str, frozenset[int]]:
         """Return, per base dimension, the finest values a cell covers (conditions in ``drop`` ignored)."""
         sets: dict[str, frozenset[int]] = {}
 
@@ -201,15 +200,20 @@ class Row:
     at_least: float = -math.inf
 
 
-_CONCLUSIVE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible,
-               highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
+_CONCLUSIVE = (
+    highspy.HighsModelStatus.kOptimal,
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnbounded,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
 
 
 class FamilyModel:
     """The attacker's LP for one family: a HiGHS model whose rows are the family's cells."""
 
-    def __init__(self, family: Family, rule: Rule, sensitivity: dict[str, list[str | None]],
-                 complements: list[Complement]):
+    def __init__(
+        self, family: Family, rule: Rule, sensitivity: dict[str, list[str | None]], complements: list[Complement]
+    ):
         self.family = family
         self.rule = rule
         self.solves = 0
@@ -259,8 +263,7 @@ class FamilyModel:
             for d in dims
         }
         blocks = {
-            (i, d): refine(len(family.domain[d]), sets_in_clique[(i, d)])
-            for i, c in enumerate(clique_dims) for d in c
+            (i, d): refine(len(family.domain[d]), sets_in_clique[(i, d)]) for i, c in enumerate(clique_dims) for d in c
         }
 
         def resolution(i: int, j: int) -> tuple:
@@ -270,8 +273,7 @@ class FamilyModel:
 
         tree = junction_tree(clique_dims, resolution)
         holders = {d: [i for i, c in enumerate(clique_dims) if d in c] for d in dims}
-        paths = {(a, b): tree_path(tree, a, b)
-                 for d in dims for a, b in itertools.combinations(holders[d], 2)}
+        paths = {(a, b): tree_path(tree, a, b) for d in dims for a, b in itertools.combinations(holders[d], 2)}
         changed = True
         while changed:
             changed = False
@@ -310,18 +312,36 @@ class FamilyModel:
             history = t.history or CellHistory.free(len(t.cells))
             for r, sets in enumerate(cell_sets[t.declaration.id]):
                 indices.append(len(self.rows))
-                self.rows.append(Row(t.declaration.id, r, int(values[r]), clique.variables(sets),
-                                     sensitive=reasons[r] is not None, reason=reasons[r],
-                                     status=int(history.status[r]), at_most=float(history.at_most[r]),
-                                     at_least=float(history.at_least[r])))
+                self.rows.append(
+                    Row(
+                        t.declaration.id,
+                        r,
+                        int(values[r]),
+                        clique.variables(sets),
+                        sensitive=reasons[r] is not None,
+                        reason=reasons[r],
+                        status=int(history.status[r]),
+                        at_most=float(history.at_most[r]),
+                        at_least=float(history.at_least[r]),
+                    )
+                )
             self.table_rows[t.declaration.id] = indices
         for c, parent, own in complement_sets:
             clique = self.cliques[assignment[c.table_id]]
             whole, part = clique.variables(parent), clique.variables(own)
             rest = np.setdiff1d(whole, part).astype(np.int32)
-            self.rows.append(Row(None, c.row, c.value, rest, published=False,
-                                  sensitive=rule.complement_sensitive(c.value), reason="complement",
-                                  complement=c))
+            self.rows.append(
+                Row(
+                    None,
+                    c.row,
+                    c.value,
+                    rest,
+                    published=False,
+                    sensitive=rule.complement_sensitive(c.value),
+                    reason="complement",
+                    complement=c,
+                )
+            )
         self._group_identical_rows()
         separators = self._separator_rows(tree)
         self._build(separators)
@@ -352,8 +372,9 @@ class FamilyModel:
             keys_a = self._separator_keys(a, shared, coarse)
             keys_b = self._separator_keys(b, shared, coarse)
             for key in sorted(set(keys_a) | set(keys_b)):
-                rows.append((np.asarray(keys_a.get(key, []), dtype=np.int32),
-                             np.asarray(keys_b.get(key, []), dtype=np.int32)))
+                rows.append(
+                    (np.asarray(keys_a.get(key, []), dtype=np.int32), np.asarray(keys_b.get(key, []), dtype=np.int32))
+                )
         return rows
 
     @staticmethod
@@ -385,7 +406,7 @@ class FamilyModel:
         self._add_separator_rows(self.aux, separators)
         n = len(self.rows)
         self.aux.addVars(2 * n, np.zeros(2 * n), np.full(2 * n, INF))
-        for r, row in enumerate(self.rows):
+        for r in range(len(self.rows)):
             for sign, column in ((1.0, self.num_variables + 2 * r), (-1.0, self.num_variables + 2 * r + 1)):
                 self.aux.changeCoeff(r, column, sign)
         costs = np.asarray([float(row.value) + 1.0 for row in self.rows for _ in (0, 1)])
@@ -429,9 +450,15 @@ class FamilyModel:
         """Add rows to a HiGHS model in one call."""
         if not lower:
             return
-        h.addRows(len(lower), np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64),
-                  len(indices), np.asarray(starts, dtype=np.int32), np.asarray(indices, dtype=np.int32),
-                  np.asarray(values, dtype=np.float64))
+        h.addRows(
+            len(lower),
+            np.asarray(lower, dtype=np.float64),
+            np.asarray(upper, dtype=np.float64),
+            len(indices),
+            np.asarray(starts, dtype=np.int32),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(values, dtype=np.float64),
+        )
 
     # -- solving ------------------------------------------------------------
     #
@@ -474,8 +501,12 @@ class FamilyModel:
 
     def protected(self, index: int) -> bool:
         """Return whether row ``index`` has every witness it needs (the rule's and the history's)."""
-        return bool(self.witnessed_low[index] and self.witnessed_high[index]
-                    and self.reached_at_most[index] and self.reached_at_least[index])
+        return bool(
+            self.witnessed_low[index]
+            and self.witnessed_high[index]
+            and self.reached_at_most[index]
+            and self.reached_at_least[index]
+        )
 
     def _objective_on(self, costs: np.ndarray) -> None:
         """Change only the objective coefficients that differ."""
@@ -515,8 +546,9 @@ class FamilyModel:
         self._objective_on(np.zeros(self.num_variables))
         self.lp.changeRowBounds(index, lower, upper)
         columns = np.arange(self.num_variables, dtype=np.int32)
-        self.lp.changeColsIntegrality(self.num_variables, columns,
-                                      np.full(self.num_variables, highspy.HighsVarType.kInteger))
+        self.lp.changeColsIntegrality(
+            self.num_variables, columns, np.full(self.num_variables, highspy.HighsVarType.kInteger)
+        )
         started = time.perf_counter()
         try:
             self.lp.run()
@@ -526,8 +558,9 @@ class FamilyModel:
             solution = np.asarray(self.lp.getSolution().col_value) if found else None
         finally:
             self.seconds["milp"] += time.perf_counter() - started
-            self.lp.changeColsIntegrality(self.num_variables, columns,
-                                          np.full(self.num_variables, highspy.HighsVarType.kContinuous))
+            self.lp.changeColsIntegrality(
+                self.num_variables, columns, np.full(self.num_variables, highspy.HighsVarType.kContinuous)
+            )
             self._restore_row(index)
         return found and self._witness(solution)
 
@@ -648,24 +681,31 @@ class FamilyModel:
         self.aux.changeRowBounds(index, lower, upper)
         self.aux.changeColsBounds(2, slack_columns, np.zeros(2), np.zeros(2))
         if integer:
-            self.aux.changeColsIntegrality(self.num_variables, np.arange(self.num_variables, dtype=np.int32),
-                                           np.full(self.num_variables, highspy.HighsVarType.kInteger))
+            self.aux.changeColsIntegrality(
+                self.num_variables,
+                np.arange(self.num_variables, dtype=np.int32),
+                np.full(self.num_variables, highspy.HighsVarType.kInteger),
+            )
         try:
             self.aux.run()
             self.solves += 1
             if self.aux.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 return []
-            solution = np.asarray(self.aux.getSolution().col_value)[self.num_variables:]
+            solution = np.asarray(self.aux.getSolution().col_value)[self.num_variables :]
         finally:
             bound = float(row.value)
             self.aux.changeRowBounds(index, bound if row.published else -INF, bound if row.published else INF)
             self.aux.changeColsBounds(2, slack_columns, np.zeros(2), np.full(2, INF))
             if integer:
-                self.aux.changeColsIntegrality(self.num_variables, np.arange(self.num_variables, dtype=np.int32),
-                                               np.full(self.num_variables, highspy.HighsVarType.kContinuous))
+                self.aux.changeColsIntegrality(
+                    self.num_variables,
+                    np.arange(self.num_variables, dtype=np.int32),
+                    np.full(self.num_variables, highspy.HighsVarType.kContinuous),
+                )
         moved = solution[0::2] + solution[1::2]
-        return [r for r in np.flatnonzero(moved > TOLERANCE).tolist()
-                if self.rows[r].published and not self.locked_row(r)]
+        return [
+            r for r in np.flatnonzero(moved > TOLERANCE).tolist() if self.rows[r].published and not self.locked_row(r)
+        ]
 
     def suppress(self, index: int) -> list[int]:
         """Free row ``index`` and every row of identical cells; return the rows newly suppressed."""
@@ -689,5 +729,3 @@ class InconsistentFigures(ValueError):
 
 class ClosedFigureConflict(ValueError):
     """A figure an earlier release published would have to be withheld now (its data changed)."""
-
-

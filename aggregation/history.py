@@ -65,8 +65,9 @@ def _small_difference(new: float, old: float, k: int) -> bool:
     return 1 <= abs(new - old) <= k - 1
 
 
-def table_history(table: CountTable, history: ReleaseHistory, sensitive: list[bool], rule: Rule,
-                  revision: bool) -> tuple[CellHistory, list[ClosedChange]]:
+def table_history(
+    table: CountTable, history: ReleaseHistory, sensitive: list[bool], rule: Rule, revision: bool
+) -> tuple[CellHistory, list[ClosedChange]]:
     """Return the engine's history for one count table and the closed figures that changed.
 
     A cell published before and unchanged stays published; one withheld before stays withheld;
@@ -102,13 +103,21 @@ def table_history(table: CountTable, history: ReleaseHistory, sensitive: list[bo
             continue
         changed = value != float(before.published)
         if changed:
-            changes.append(ClosedChange(declaration.id, dict(zip(dims, key)), before.published, _number(value)))
+            changes.append(
+                ClosedChange(declaration.id, dict(zip(dims, key, strict=False)), before.published, _number(value))
+            )
         if not changed and not sensitive[row]:
             result.status[row] = KEEP_PUBLISHED
         elif not revision:
             if not changed:  # same figure, but its people or dominance now make it sensitive
-                changes.append(ClosedChange(declaration.id, dict(zip(dims, key)), before.published,
-                                            f"{_number(value)} (now sensitive)"))
+                changes.append(
+                    ClosedChange(
+                        declaration.id,
+                        dict(zip(dims, key, strict=False)),
+                        before.published,
+                        f"{_number(value)} (now sensitive)",
+                    )
+                )
         elif sensitive[row] or any(_small_difference(value, old, k) for old in before.values):
             result.status[row] = KEEP_SUPPRESSED
         else:

@@ -27,6 +27,7 @@ def maximal_cliques(nodes: list[str], edges: set[frozenset[str]]) -> list[frozen
     remaining = set(nodes)
     cliques: list[frozenset[str]] = []
     while remaining:
+
         def fill_in(node: str) -> int:
             neighbors = adjacency[node] & remaining
             return sum(1 for a, b in itertools.combinations(sorted(neighbors), 2) if b not in adjacency[a])
@@ -41,8 +42,9 @@ def maximal_cliques(nodes: list[str], edges: set[frozenset[str]]) -> list[frozen
     return [c for c in cliques if not any(c < other for other in cliques)]
 
 
-def junction_tree(cliques: list[frozenset[str]],
-                   weight: Callable[[int, int], tuple] | None = None) -> list[tuple[int, int]]:
+def junction_tree(
+    cliques: list[frozenset[str]], weight: Callable[[int, int], tuple] | None = None
+) -> list[tuple[int, int]]:
     """Return the edges of a maximum-weight spanning tree on clique intersections.
 
     The weight of an edge is the size of the intersection, then ``weight(i, j)`` (ties).
@@ -50,8 +52,10 @@ def junction_tree(cliques: list[frozenset[str]],
     of a family counts the same units, so their grand totals are equal.
     """
     candidates = sorted(
-        ((len(a & b), weight(i, j) if weight else (), i, j)
-         for (i, a), (j, b) in itertools.combinations(enumerate(cliques), 2)),
+        (
+            (len(a & b), weight(i, j) if weight else (), i, j)
+            for (i, a), (j, b) in itertools.combinations(enumerate(cliques), 2)
+        ),
         reverse=True,
     )
     parent = list(range(len(cliques)))
@@ -109,22 +113,27 @@ def meet(a: list[int], b: list[int]) -> list[int]:
     first_a = {block: element for element, block in reversed(list(enumerate(a)))}
     first_b = {block: element for element, block in reversed(list(enumerate(b)))}
     rows = np.arange(n).repeat(2)
-    cols = np.asarray([first[block] for pair in zip(a, b) for first, block in zip((first_a, first_b), pair)])
-    _, labels = connected_components(sparse.csr_matrix((np.ones(2 * n), (rows, cols)), shape=(n, n)),
-                                     directed=False)
+    cols = np.asarray(
+        [
+            first[block]
+            for pair in zip(a, b, strict=False)
+            for first, block in zip((first_a, first_b), pair, strict=False)
+        ]
+    )
+    _, labels = connected_components(sparse.csr_matrix((np.ones(2 * n), (rows, cols)), shape=(n, n)), directed=False)
     return labels.tolist()
 
 
 def common_refinement(a: list[int], b: list[int]) -> list[int]:
     """Return the coarsest partition finer than both: a block per pair of blocks."""
     ids: dict[tuple[int, int], int] = {}
-    return [ids.setdefault(pair, len(ids)) for pair in zip(a, b)]
+    return [ids.setdefault(pair, len(ids)) for pair in zip(a, b, strict=False)]
 
 
 def nested(fine: list[int], coarse: list[int]) -> bool:
     """Return whether every block of ``fine`` lies inside one block of ``coarse``."""
     mapping: dict[int, int] = {}
-    return all(mapping.setdefault(f, c) == c for f, c in zip(fine, coarse))
+    return all(mapping.setdefault(f, c) == c for f, c in zip(fine, coarse, strict=False))
 
 
 class Clique:
@@ -141,10 +150,7 @@ class Clique:
         """Return the variable indices of the blocks inside ``sets`` (all blocks of unconstrained dims)."""
         axes = []
         for d in self.dims:
-            if d in sets:
-                chosen = sorted({self.blocks[d][e] for e in sets[d]})
-            else:
-                chosen = list(range(max(self.blocks[d]) + 1))
+            chosen = sorted({self.blocks[d][e] for e in sets[d]}) if d in sets else list(range(max(self.blocks[d]) + 1))
             if not chosen:
                 return np.empty(0, dtype=np.int32)
             axes.append(np.asarray(chosen, dtype=np.int64))

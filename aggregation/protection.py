@@ -32,8 +32,18 @@ from .family_model import (
 from .rules import Rule
 from .structure import Structure
 
-__all__ = ["CellHistory", "ClosedFigureConflict", "Complement", "CountTable", "InconsistentFigures", "ProtectionResult", "conditions_of", "family_of",
-           "primary_sensitivity", "protect"]
+__all__ = [
+    "CellHistory",
+    "ClosedFigureConflict",
+    "Complement",
+    "CountTable",
+    "InconsistentFigures",
+    "ProtectionResult",
+    "conditions_of",
+    "family_of",
+    "primary_sensitivity",
+    "protect",
+]
 
 
 @dataclass
@@ -45,7 +55,6 @@ class ProtectionResult:
     solves: int = 0
     milp_solves: int = 0
     families: list[str] = field(default_factory=list)
-
 
 
 # ---------------------------------------------------------------------------
@@ -96,11 +105,15 @@ def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> d
     return implied_by
 
 
-def _zeros_no_longer_implied(model: FamilyModel, implied_by: dict[int, list[int]],
-                             reasons: dict[str, list[str | None]]) -> list[int]:
+def _zeros_no_longer_implied(
+    model: FamilyModel, implied_by: dict[int, list[int]], reasons: dict[str, list[str | None]]
+) -> list[int]:
     """Make sensitive again, and suppress, published zeros whose implying zeros were all suppressed."""
-    exposed = [i for i, implying in implied_by.items()
-               if model.rows[i].published and not any(model.rows[j].published for j in implying)]
+    exposed = [
+        i
+        for i, implying in implied_by.items()
+        if model.rows[i].published and not any(model.rows[j].published for j in implying)
+    ]
     for i in exposed:
         row = model.rows[i]
         if model.locked_row(i):
@@ -143,28 +156,38 @@ def protect(
             # withholds more of the others (their cells keep the first pass's status).
             # (A pass relieves zeros that a published zero implies, in ``reasons``: each pass starts afresh.)
             original = {t.declaration.id: list(reasons[t.declaration.id]) for t in members}
-            _protect_family(key, core, structure, rule, reasons, by_family_complements.get(key, []), result,
-                            progress)
+            _protect_family(key, core, structure, rule, reasons, by_family_complements.get(key, []), result, progress)
             reasons.update({i: list(r) for i, r in original.items()})
-            pinned = [_pinned(t, result.suppressed[t.declaration.id], original[t.declaration.id])
-                      if t in core else t for t in members]
+            pinned = [
+                _pinned(t, result.suppressed[t.declaration.id], original[t.declaration.id]) if t in core else t
+                for t in members
+            ]
             try:
-                _protect_family(key, pinned, structure, rule, reasons, by_family_complements.get(key, []), result,
-                                progress)
+                _protect_family(
+                    key, pinned, structure, rule, reasons, by_family_complements.get(key, []), result, progress
+                )
                 continue
             except (RuntimeError, ClosedFigureConflict):  # the first pass's figures leave a supplement's cell
                 reasons.update({i: list(r) for i, r in original.items()})  # exposed: protect the family as a whole
-                result.families.append(f"{key}: the supplements could not be fitted around the other tables; "
-                                       "protected together")
+                result.families.append(
+                    f"{key}: the supplements could not be fitted around the other tables; protected together"
+                )
         _protect_family(key, members, structure, rule, reasons, by_family_complements.get(key, []), result, progress)
     for t in tables:
         result.primary[t.declaration.id] = np.asarray([r is not None for r in reasons[t.declaration.id]])
     return result
 
 
-def _protect_family(key: str, members: list[CountTable], structure: Structure, rule: Rule,
-                    reasons: dict[str, list[str | None]], complements: list[Complement], result: ProtectionResult,
-                    progress: Callable[[str, int, int], None] | None) -> None:
+def _protect_family(
+    key: str,
+    members: list[CountTable],
+    structure: Structure,
+    rule: Rule,
+    reasons: dict[str, list[str | None]],
+    complements: list[Complement],
+    result: ProtectionResult,
+    progress: Callable[[str, int, int], None] | None,
+) -> None:
     """Choose the suppressed cells of one family's tables; record them and the solver figures in ``result``."""
     family = Family(key, members, structure)
     family_ids = {t.declaration.id for t in members}

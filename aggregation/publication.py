@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.facts import TIME_DIMENSIONS
+
 from .history import ClosedChange, ClosedPeriodChanged, ReleaseHistory, table_history
 from .protection import Complement, CountTable, conditions_of, primary_sensitivity, protect
 from .registry import (
@@ -26,8 +28,6 @@ from .registry import (
     TableDeclaration,
 )
 from .rules import Rule
-from core.facts import TIME_DIMENSIONS
-
 from .structure import Structure
 
 FORMAT = "lead-publication/1"
@@ -128,10 +128,8 @@ class PublicationReport:
     def render(self) -> str:
         lines = [
             f"cells: {self.cells:,}",
-            f"suppressed: {self.primary + self.secondary:,} "
-            f"({self.primary:,} primary, {self.secondary:,} secondary)",
-            f"value suppressed: {self.suppressed_value:,} of {self.total_value:,} "
-            f"({self.suppressed_value_share:.1%})",
+            f"suppressed: {self.primary + self.secondary:,} ({self.primary:,} primary, {self.secondary:,} secondary)",
+            f"value suppressed: {self.suppressed_value:,} of {self.total_value:,} ({self.suppressed_value_share:.1%})",
             f"pooled: {', '.join(self.pooled) if self.pooled else 'none'}",
             f"LP solves: {self.solves:,} (of which MILP: {self.milp_solves:,})",
         ]
@@ -151,9 +149,14 @@ def _restrict_domain(declaration: TableDeclaration, cells: pd.DataFrame, structu
     return cells.reset_index(drop=True)
 
 
-def _choose_grain(declaration: TableDeclaration, counts: Mapping[CountKey, pd.DataFrame],
-                  structure: Structure, rule: Rule, pooled: list[str],
-                  grains: Mapping[str, str] = {}) -> tuple[TableDeclaration, str | None]:
+def _choose_grain(
+    declaration: TableDeclaration,
+    counts: Mapping[CountKey, pd.DataFrame],
+    structure: Structure,
+    rule: Rule,
+    pooled: list[str],
+    grains: Mapping[str, str] = {},
+) -> tuple[TableDeclaration, str | None]:
     """Return the declaration to publish: the grain an earlier release chose, else the declared one,
     else its fallback when mostly sensitive."""
     chosen, pooled_from = declaration, None
@@ -186,17 +189,23 @@ def would_be_suppressed(cells: pd.DataFrame, sensitive: list[bool], dimensions: 
     if not time or not breakdown or not len(cells):
         return sum(sensitive)
     per_period = pd.Series(sensitive, index=cells.index).groupby([cells[d] for d in time]).agg(["sum", "size"])
-    return int(sum(min(size, total + 1) if total == 1 else total
-                   for total, size in zip(per_period["sum"], per_period["size"])))
+    return int(
+        sum(
+            min(size, total + 1) if total == 1 else total
+            for total, size in zip(per_period["sum"], per_period["size"], strict=False)
+        )
+    )
 
 
-def without_periods(counts: Mapping, distributions: Mapping, structure: Structure,
-                    periods: set[str]) -> tuple[dict, dict, Structure]:
+def without_periods(
+    counts: Mapping, distributions: Mapping, structure: Structure, periods: set[str]
+) -> tuple[dict, dict, Structure]:
     """Return counts, histograms and structure without the time periods ``periods`` (unfinished ones).
 
     An archive publishes whole periods only: a quarter or year "to date" would differ from the
     next release's figure for the same period by exactly the counts of the months between.
     """
+
     def keep(frame: pd.DataFrame) -> pd.DataFrame:
         mask = np.ones(len(frame), dtype=bool)
         for grain in ("quarter", "year"):
@@ -204,15 +213,26 @@ def without_periods(counts: Mapping, distributions: Mapping, structure: Structur
                 mask &= ~frame[grain].astype(str).isin(periods).to_numpy()
         return frame[mask].reset_index(drop=True) if not mask.all() else frame
 
-    domains = {d: (tuple(v for v in values if v not in periods) if d in ("quarter", "year") else values)
-               for d, values in structure.domains.items()}
-    return ({key: keep(frame) for key, frame in counts.items()},
-            {key: keep(frame) for key, frame in distributions.items()},
-            replace(structure, domains=domains))
+    domains = {
+        d: (tuple(v for v in values if v not in periods) if d in ("quarter", "year") else values)
+        for d, values in structure.domains.items()
+    }
+    return (
+        {key: keep(frame) for key, frame in counts.items()},
+        {key: keep(frame) for key, frame in distributions.items()},
+        replace(structure, domains=domains),
+    )
 
 
-def _statistic_cells(table: CountTable, records: list[dict], distributions, rule: Rule,
-                     history: ReleaseHistory | None, revision: bool, report: PublicationReport) -> list[dict]:
+def _statistic_cells(
+    table: CountTable,
+    records: list[dict],
+    distributions,
+    rule: Rule,
+    history: ReleaseHistory | None,
+    revision: bool,
+    report: PublicationReport,
+) -> list[dict]:
     """Return a statistic table's cells: the median where k people stand behind it.
 
     A closed cell the archive withheld stays withheld; one it published may change only in a revision.
@@ -223,7 +243,7 @@ def _statistic_cells(table: CountTable, records: list[dict], distributions, rule
     histogram = distributions[DistributionKey(count_key(declaration), quantity)]
     closed = history.cells.get(declaration.id, {}) if history else {}
     cells, refused = [], []
-    for record, people in zip(records, table.cells["people"]):
+    for record, people in zip(records, table.cells["people"], strict=False):
         people = int(people) if not pd.isna(people) else 0
         before = closed.get(tuple(record[d] for d in dims))
         if rule.statistic_publishable(people) and not (before is not None and before.published is None):
@@ -264,15 +284,20 @@ def _labels(structure: Structure, names: Mapping[str, str], code_labels: Mapping
     labels["neighborhood"] = {h: names.get(h, h.title()) for h in structure.domains["neighborhood"]}
     labels["neighborhood"]["unknown"] = "Unknown or outside the city"
     if "age_band" in labels:  # "35_44" reads as "35 to 44"
-        labels["age_band"] = {b: b.replace("_and_", " and ").replace("_", " to ").replace("under to ", "Under ")
-                              if b != "unknown" else label for b, label in labels["age_band"].items()}
+        labels["age_band"] = {
+            b: b.replace("_and_", " and ").replace("_", " to ").replace("under to ", "Under ")
+            if b != "unknown"
+            else label
+            for b, label in labels["age_band"].items()
+        }
     if "district" in labels:  # council districts are numbered: "3" reads as "District 3"
         labels["district"] = {d: f"District {d}" if d.isdigit() else label for d, label in labels["district"].items()}
     return labels
 
 
-def _apply_history(tables: list[CountTable], history: ReleaseHistory, rule: Rule, revision: bool,
-                   report: PublicationReport) -> None:
+def _apply_history(
+    tables: list[CountTable], history: ReleaseHistory, rule: Rule, revision: bool, report: PublicationReport
+) -> None:
     """Attach each count table's history; raise ClosedPeriodChanged on changed figures unless revising."""
     refused: list[ClosedChange] = []
     for table in tables:
@@ -331,7 +356,7 @@ def build_publication(
             parent = _restrict_domain(declaration, counts[count_key(declaration, drop)], structure)
             dims = list(declaration.dimensions)
             merged = table.cells[dims + ["value"]].merge(parent[dims + ["value"]], on=dims, suffixes=("", "_parent"))
-            for row, (own, whole) in enumerate(zip(merged["value"], merged["value_parent"])):
+            for row, (own, whole) in enumerate(zip(merged["value"], merged["value_parent"], strict=False)):
                 complements.append(Complement(declaration.id, row, drop, int(whole) - int(own)))
     countable = [t for t in tables if not t.declaration.statistic]
     result = protect(countable, structure, rule, complements, progress=progress)
@@ -340,7 +365,7 @@ def build_publication(
 
     public_tables = []
     published_values: dict[str, dict[tuple, int | None]] = {}
-    for (declaration, pooled_from), table in zip(chosen, tables):
+    for (declaration, pooled_from), table in zip(chosen, tables, strict=False):
         dims = list(declaration.dimensions)
         records = table.cells[dims].astype(str).to_dict("records")
         entry: dict[str, Any] = {
@@ -364,7 +389,7 @@ def build_publication(
             primary = result.primary[declaration.id]
             values = table.cells["value"].to_numpy()
             published_values[declaration.id] = {}
-            for record, value, hidden, sensitive in zip(records, values, suppressed, primary):
+            for record, value, hidden, sensitive in zip(records, values, suppressed, primary, strict=False):
                 key = tuple(record[d] for d in dims)
                 if hidden:
                     cells.append({**record, "value": None, "suppressed": True})
@@ -400,12 +425,17 @@ def build_publication(
                 continue
             if other["value"] <= 0:
                 continue
-            match = dict(zip(ratio.match, key))
-            ratios.append({
-                "id": ratio.id, "title": ratio.title, "per": ratio.per,
-                "numerator": [ratio.numerator, whole_cell], "denominator": [ratio.denominator, match],
-                "unstable": cell["value"] < UNSTABLE_NUMERATOR,
-            })
+            match = dict(zip(ratio.match, key, strict=False))
+            ratios.append(
+                {
+                    "id": ratio.id,
+                    "title": ratio.title,
+                    "per": ratio.per,
+                    "numerator": [ratio.numerator, whole_cell],
+                    "denominator": [ratio.denominator, match],
+                    "unstable": cell["value"] < UNSTABLE_NUMERATOR,
+                }
+            )
 
     measures = {}
     for declaration, _ in chosen:
@@ -420,16 +450,25 @@ def build_publication(
     hoods = structure.domains["neighborhood"]
     hierarchies = {
         "neighborhood": {"parent": "precinct", "members": {h: structure.precinct(h) for h in hoods}},
-        "business_district": {"child": "neighborhood", "parent": "business_district",
-                              "members": {h: structure.business(h) for h in hoods}},
+        "business_district": {
+            "child": "neighborhood",
+            "parent": "business_district",
+            "members": {h: structure.business(h) for h in hoods},
+        },
     }
     if structure.domains.get("district"):  # a second grouping beside precincts (DESIGN section 3)
-        hierarchies["district"] = {"child": "neighborhood", "parent": "district",
-                                   "members": {h: structure.district(h) for h in hoods}}
+        hierarchies["district"] = {
+            "child": "neighborhood",
+            "parent": "district",
+            "members": {h: structure.district(h) for h in hoods},
+        }
     for grouping, (base, _) in structure.groupings.items():  # coarser groupings of codes
         if structure.domains.get(grouping):
-            hierarchies[grouping] = {"child": base, "parent": grouping,
-                                     "members": {c: structure.group_of_code(grouping, c) for c in structure.domains[base]}}
+            hierarchies[grouping] = {
+                "child": base,
+                "parent": grouping,
+                "members": {c: structure.group_of_code(grouping, c) for c in structure.domains[base]},
+            }
     publication = {
         "format": FORMAT,
         "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},

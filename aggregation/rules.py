@@ -24,8 +24,9 @@ class Rule:
         if not 0 < self.p_percent < 100:
             raise ValueError(f"p must lie between 0 and 100, got {self.p_percent}")
 
-    def sensitivity(self, value: int, people: int | None, top1: int | None, top2: int | None,
-                    zero_is_sensitive: bool) -> str | None:
+    def sensitivity(
+        self, value: int, people: int | None, top1: int | None, top2: int | None, zero_is_sensitive: bool
+    ) -> str | None:
         """Return why a count cell is sensitive (``small``, ``few_people``, ``dominance``, ``zero``), or None."""
         k = self.threshold
         if value == 0:

@@ -6,8 +6,8 @@ Pure data and functions; no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from core.facts import UNKNOWN
 

@@ -23,8 +23,15 @@ if str(ROOT) not in sys.path:
 from tests.accessibility import axe_script, axe_version, open_tables, run_axe, tabs_to_first_selector  # noqa: E402
 from tests.test_browser import _serving, _wait_until_rendered  # noqa: E402
 
-PAGES = {"monthly": "", "neighborhoods": "neighborhoods", "resources": "resources",
-         "retail-theft": "retail-theft", "people": "people", "briefing": "briefing", "about": "about"}
+PAGES = {
+    "monthly": "",
+    "neighborhoods": "neighborhoods",
+    "resources": "resources",
+    "retail-theft": "retail-theft",
+    "people": "people",
+    "briefing": "briefing",
+    "about": "about",
+}
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 812)}
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
@@ -43,10 +50,11 @@ def measure(base: str, languages: list[str], widths: list[str], pages: list[str]
         raise SystemExit("axe-core is not installed: run scripts/setup-env test (it needs npm)")
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         for width in widths:
-            context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width])))
+            context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width], strict=False)))
             tab = context.new_page()
             for language in languages:
                 for name in pages:
@@ -61,13 +69,25 @@ def measure(base: str, languages: list[str], widths: list[str], pages: list[str]
                         if state == "closed" and width == "desktop":
                             tabs = tabs_to_first_selector(tab)
                         counts = {impact: sum(1 for v in violations if v["impact"] == impact) for impact in IMPACTS}
-                        rows.append({"page": name, "language": language, "width": width, "tables": state,
-                                     **counts, "rules": sorted({f"{v['id']}({v['nodes']})" for v in violations}),
-                                     "tabs_to_first_selector": tabs, "axe": axe_version(tab, script)})
+                        rows.append(
+                            {
+                                "page": name,
+                                "language": language,
+                                "width": width,
+                                "tables": state,
+                                **counts,
+                                "rules": sorted({f"{v['id']}({v['nodes']})" for v in violations}),
+                                "tabs_to_first_selector": tabs,
+                                "axe": axe_version(tab, script),
+                            }
+                        )
                         row = rows[-1]
-                        print(f"{name:14} {language} {width:7} tables {state:6} critical {row['critical']} serious "
-                              f"{row['serious']} moderate {row['moderate']} minor {row['minor']}  tabs {tabs}  "
-                              f"{' '.join(row['rules'])}", flush=True)
+                        print(
+                            f"{name:14} {language} {width:7} tables {state:6} critical {row['critical']} serious "
+                            f"{row['serious']} moderate {row['moderate']} minor {row['minor']}  tabs {tabs}  "
+                            f"{' '.join(row['rules'])}",
+                            flush=True,
+                        )
             context.close()
         browser.close()
     return rows

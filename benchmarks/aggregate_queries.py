@@ -256,19 +256,22 @@ def _unit_with_fallback(frame: pd.DataFrame, fallback: str) -> pd.Series:
     return frame["participant_id"].fillna(-frame[fallback])
 
 
-def _cells(frame: pd.DataFrame, dims: list[str], unit: str, distinct: bool = False,
-           grain_dim: tuple[str, str] | None = None) -> pd.DataFrame:
+def _cells(
+    frame: pd.DataFrame, dims: list[str], unit: str, distinct: bool = False, grain_dim: tuple[str, str] | None = None
+) -> pd.DataFrame:
     """Group rows by cell and unit, then per cell: value, people, top1, top2 (columns d0.., ...)."""
     rows_read = frame.attrs.get("rows_read", len(frame))
     per_unit = frame.groupby(dims + [unit], sort=False).size().rename("n").reset_index()
     per_unit = per_unit.sort_values("n", ascending=False, kind="stable")
     rank = per_unit.groupby(dims, sort=False).cumcount()
     by_cell = per_unit.groupby(dims, sort=False)["n"]
-    out = pd.DataFrame({
-        "value": by_cell.size() if distinct else by_cell.sum(),
-        "people": by_cell.size(),
-        "top1": by_cell.max(),
-    })
+    out = pd.DataFrame(
+        {
+            "value": by_cell.size() if distinct else by_cell.sum(),
+            "people": by_cell.size(),
+            "top1": by_cell.max(),
+        }
+    )
     out["top2"] = per_unit[rank == 1].set_index(dims)["n"]
     out = out.reset_index()
     if grain_dim is not None:
@@ -297,49 +300,67 @@ class Bench:
 
 
 def _referrals_month_pathway(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.month('referred_on')} AS d0, {code('pathway', 'referrals', 'pathway')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT {d.month("referred_on")} AS d0, {code("pathway", "referrals", "pathway")} AS d1, COUNT(*) AS n
         FROM referrals
-        WHERE {between(d, 'referred_on', 'month')}
-        GROUP BY 1, 2, {REFERRAL_UNIT}""", 2)
+        WHERE {between(d, "referred_on", "month")}
+        GROUP BY 1, 2, {REFERRAL_UNIT}""",
+        2,
+    )
 
 
 def _naive_referrals_month_pathway(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT referral_id, participant_id, referred_on, pathway FROM referrals",
-                    "referred_on", "month")
+    f = _read_event(
+        conn, "SELECT referral_id, participant_id, referred_on, pathway FROM referrals", "referred_on", "month"
+    )
     f["pathway"] = _codes(f["pathway"], "referrals", "pathway")
     f["unit"] = _unit_with_fallback(f, "referral_id")
     return _cells(f, ["p", "pathway"], "unit", grain_dim=("p", "month"))
 
 
 def _referrals_hood_quarter(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT COALESCE(h.neighborhood_id, '{UNKNOWN}') AS d0, {d.quarter('r.referred_on')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT COALESCE(h.neighborhood_id, '{UNKNOWN}') AS d0, {d.quarter("r.referred_on")} AS d1, COUNT(*) AS n
         FROM referrals r LEFT JOIN neighborhoods h ON h.neighborhood_id = r.neighborhood_id
-        WHERE {between(d, 'r.referred_on', 'quarter')}
-        GROUP BY 1, 2, r.participant_id, CASE WHEN r.participant_id IS NULL THEN r.referral_id END""", 2)
+        WHERE {between(d, "r.referred_on", "quarter")}
+        GROUP BY 1, 2, r.participant_id, CASE WHEN r.participant_id IS NULL THEN r.referral_id END""",
+        2,
+    )
 
 
 def _naive_referrals_hood_quarter(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT r.referral_id, r.participant_id, r.referred_on, h.neighborhood_id AS hood "
-                          "FROM referrals r LEFT JOIN neighborhoods h ON h.neighborhood_id = r.neighborhood_id",
-                    "referred_on", "quarter")
+    f = _read_event(
+        conn,
+        "SELECT r.referral_id, r.participant_id, r.referred_on, h.neighborhood_id AS hood "
+        "FROM referrals r LEFT JOIN neighborhoods h ON h.neighborhood_id = r.neighborhood_id",
+        "referred_on",
+        "quarter",
+    )
     f["hood"] = f["hood"].fillna(UNKNOWN).astype(str)
     f["unit"] = _unit_with_fallback(f, "referral_id")
     return _cells(f, ["hood", "p"], "unit", grain_dim=("p", "quarter"))
 
 
 def _theft_quarter_outcome(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.quarter('referred_on')} AS d0, {code('outcome', 'referrals', 'outcome')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT {d.quarter("referred_on")} AS d0, {code("outcome", "referrals", "outcome")} AS d1, COUNT(*) AS n
         FROM referrals
-        WHERE {between(d, 'referred_on', 'quarter')} AND offense_category IN ('shoplifting', 'other_theft')
-        GROUP BY 1, 2, {REFERRAL_UNIT}""", 2)
+        WHERE {between(d, "referred_on", "quarter")} AND offense_category IN ('shoplifting', 'other_theft')
+        GROUP BY 1, 2, {REFERRAL_UNIT}""",
+        2,
+    )
 
 
 def _naive_theft_quarter_outcome(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT referral_id, participant_id, referred_on, offense_category, outcome FROM referrals",
-                    "referred_on", "quarter")
+    f = _read_event(
+        conn,
+        "SELECT referral_id, participant_id, referred_on, offense_category, outcome FROM referrals",
+        "referred_on",
+        "quarter",
+    )
     f = f[f["offense_category"].isin(["shoplifting", "other_theft"])].copy()
     f["outcome"] = _codes(f["outcome"], "referrals", "outcome")
     f["unit"] = _unit_with_fallback(f, "referral_id")
@@ -347,11 +368,14 @@ def _naive_theft_quarter_outcome(conn) -> pd.DataFrame:
 
 
 def _enrollments_year_gender(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.year('enrolled_on')} AS d0, {code('gender', 'participants', 'gender')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT {d.year("enrolled_on")} AS d0, {code("gender", "participants", "gender")} AS d1, COUNT(*) AS n
         FROM participants
-        WHERE {between(d, 'enrolled_on', 'year')}
-        GROUP BY 1, 2, participant_id""", 2)
+        WHERE {between(d, "enrolled_on", "year")}
+        GROUP BY 1, 2, participant_id""",
+        2,
+    )
 
 
 def _naive_enrollments_year_gender(conn) -> pd.DataFrame:
@@ -361,25 +385,38 @@ def _naive_enrollments_year_gender(conn) -> pd.DataFrame:
 
 
 def _active_month(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
+    return HandSQL(
+        """
         SELECT c.period AS d0, COUNT(*) AS n
         FROM periods c JOIN participants p
           ON p.enrolled_on <= c.last_day AND (p.exited_on IS NULL OR p.exited_on >= c.first_day)
-        GROUP BY 1, p.participant_id""", 1, with_clause=d.calendar("month"))
+        GROUP BY 1, p.participant_id""",
+        1,
+        with_clause=d.calendar("month"),
+    )
 
 
 def _naive_active_month(conn) -> pd.DataFrame:
-    f = _read_stock(conn, "SELECT participant_id, enrolled_on, exited_on FROM participants",
-                    "enrolled_on", "exited_on", "month", open_at_end=False)
+    f = _read_stock(
+        conn,
+        "SELECT participant_id, enrolled_on, exited_on FROM participants",
+        "enrolled_on",
+        "exited_on",
+        "month",
+        open_at_end=False,
+    )
     return _cells(f, ["p"], "participant_id")
 
 
 def _contacts_month_role(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.month('contact_on')} AS d0, {code('staff_role', 'contacts', 'staff_role')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT {d.month("contact_on")} AS d0, {code("staff_role", "contacts", "staff_role")} AS d1, COUNT(*) AS n
         FROM contacts
-        WHERE {between(d, 'contact_on', 'month')}
-        GROUP BY 1, 2, participant_id""", 2)
+        WHERE {between(d, "contact_on", "month")}
+        GROUP BY 1, 2, participant_id""",
+        2,
+    )
 
 
 def _naive_contacts_month_role(conn) -> pd.DataFrame:
@@ -389,12 +426,15 @@ def _naive_contacts_month_role(conn) -> pd.DataFrame:
 
 
 def _services_requested(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.quarter('requested_on')} AS d0, {code('service_type', 'services', 'service_type')} AS d1,
+    return HandSQL(
+        f"""
+        SELECT {d.quarter("requested_on")} AS d0, {code("service_type", "services", "service_type")} AS d1,
                COUNT(*) AS n
         FROM services
-        WHERE {between(d, 'requested_on', 'quarter')}
-        GROUP BY 1, 2, participant_id""", 2)
+        WHERE {between(d, "requested_on", "quarter")}
+        GROUP BY 1, 2, participant_id""",
+        2,
+    )
 
 
 def _naive_services_requested(conn) -> pd.DataFrame:
@@ -404,17 +444,21 @@ def _naive_services_requested(conn) -> pd.DataFrame:
 
 
 def _services_connected(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.quarter('connected_on')} AS d0, {code('service_type', 'services', 'service_type')} AS d1,
+    return HandSQL(
+        f"""
+        SELECT {d.quarter("connected_on")} AS d0, {code("service_type", "services", "service_type")} AS d1,
                COUNT(*) AS n
         FROM services
-        WHERE status IN ('connected', 'completed') AND {between(d, 'connected_on', 'quarter')}
-        GROUP BY 1, 2, participant_id""", 2)
+        WHERE status IN ('connected', 'completed') AND {between(d, "connected_on", "quarter")}
+        GROUP BY 1, 2, participant_id""",
+        2,
+    )
 
 
 def _naive_services_connected(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT participant_id, connected_on, service_type, status FROM services",
-                    "connected_on", "quarter")
+    f = _read_event(
+        conn, "SELECT participant_id, connected_on, service_type, status FROM services", "connected_on", "quarter"
+    )
     f = f[f["status"].isin(["connected", "completed"])].copy()
     f["service_type"] = _codes(f["service_type"], "services", "service_type")
     return _cells(f, ["p", "service_type"], "participant_id", grain_dim=("p", "quarter"))
@@ -423,98 +467,143 @@ def _naive_services_connected(conn) -> pd.DataFrame:
 def _services_waiting(d: Dialect) -> HandSQL:
     # Driven from the table (CROSS JOIN fixes SQLite's join order): its status filter keeps ~3% of
     # the rows, while a calendar-first plan re-reads the start-date index once per period.
-    return HandSQL(f"""
-        SELECT c.period AS d0, {code('s.service_type', 'services', 'service_type')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT c.period AS d0, {code("s.service_type", "services", "service_type")} AS d1, COUNT(*) AS n
         FROM services s CROSS JOIN periods c
         WHERE s.status = 'waitlisted'
           AND s.requested_on <= c.last_day AND (s.connected_on IS NULL OR s.connected_on > c.last_day)
-        GROUP BY 1, 2, s.participant_id""", 2, with_clause=d.calendar("quarter"))
+        GROUP BY 1, 2, s.participant_id""",
+        2,
+        with_clause=d.calendar("quarter"),
+    )
 
 
 def _naive_services_waiting(conn) -> pd.DataFrame:
-    f = _read_stock(conn, "SELECT participant_id, requested_on, connected_on, service_type, status FROM services",
-                    "requested_on", "connected_on", "quarter", open_at_end=True)
+    f = _read_stock(
+        conn,
+        "SELECT participant_id, requested_on, connected_on, service_type, status FROM services",
+        "requested_on",
+        "connected_on",
+        "quarter",
+        open_at_end=True,
+    )
     f = f[f["status"] == "waitlisted"].copy()
     f["service_type"] = _codes(f["service_type"], "services", "service_type")
     return _cells(f, ["p", "service_type"], "participant_id")
 
 
 def _obstacles_reported(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.quarter('reported_on')} AS d0, {code('obstacle_type', 'obstacles', 'obstacle_type')} AS d1,
+    return HandSQL(
+        f"""
+        SELECT {d.quarter("reported_on")} AS d0, {code("obstacle_type", "obstacles", "obstacle_type")} AS d1,
                COUNT(*) AS n
         FROM obstacles
-        WHERE {between(d, 'reported_on', 'quarter')}
-        GROUP BY 1, 2, {OBSTACLE_UNIT}""", 2)
+        WHERE {between(d, "reported_on", "quarter")}
+        GROUP BY 1, 2, {OBSTACLE_UNIT}""",
+        2,
+    )
 
 
 def _naive_obstacles_reported(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT obstacle_id, participant_id, reported_on, obstacle_type FROM obstacles",
-                    "reported_on", "quarter")
+    f = _read_event(
+        conn, "SELECT obstacle_id, participant_id, reported_on, obstacle_type FROM obstacles", "reported_on", "quarter"
+    )
     f["obstacle_type"] = _codes(f["obstacle_type"], "obstacles", "obstacle_type")
     f["unit"] = _unit_with_fallback(f, "obstacle_id")
     return _cells(f, ["p", "obstacle_type"], "unit", grain_dim=("p", "quarter"))
 
 
 def _obstacles_open(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT c.period AS d0, {code('o.obstacle_type', 'obstacles', 'obstacle_type')} AS d1, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT c.period AS d0, {code("o.obstacle_type", "obstacles", "obstacle_type")} AS d1, COUNT(*) AS n
         FROM periods c JOIN obstacles o
           ON o.reported_on <= c.last_day AND (o.resolved_on IS NULL OR o.resolved_on > c.last_day)
         GROUP BY 1, 2, o.participant_id, CASE WHEN o.participant_id IS NULL THEN o.obstacle_id END""",
-                   2, with_clause=d.calendar("month"))
+        2,
+        with_clause=d.calendar("month"),
+    )
 
 
 def _naive_obstacles_open(conn) -> pd.DataFrame:
-    f = _read_stock(conn, "SELECT obstacle_id, participant_id, reported_on, resolved_on, obstacle_type FROM obstacles",
-                    "reported_on", "resolved_on", "month", open_at_end=True)
+    f = _read_stock(
+        conn,
+        "SELECT obstacle_id, participant_id, reported_on, resolved_on, obstacle_type FROM obstacles",
+        "reported_on",
+        "resolved_on",
+        "month",
+        open_at_end=True,
+    )
     f["obstacle_type"] = _codes(f["obstacle_type"], "obstacles", "obstacle_type")
     f["unit"] = _unit_with_fallback(f, "obstacle_id")
     return _cells(f, ["p", "obstacle_type"], "unit")
 
 
 def _case_managers(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
+    return HandSQL(
+        """
         SELECT c.period AS d0, COUNT(*) AS n
         FROM periods c JOIN case_assignments a
           ON a.assigned_on <= c.last_day AND (a.ended_on IS NULL OR a.ended_on >= c.first_day)
-        GROUP BY 1, a.case_manager_id""", 1, distinct_units=True, with_clause=d.calendar("month"))
+        GROUP BY 1, a.case_manager_id""",
+        1,
+        distinct_units=True,
+        with_clause=d.calendar("month"),
+    )
 
 
 def _naive_case_managers(conn) -> pd.DataFrame:
-    f = _read_stock(conn, "SELECT case_manager_id, assigned_on, ended_on FROM case_assignments",
-                    "assigned_on", "ended_on", "month", open_at_end=False)
+    f = _read_stock(
+        conn,
+        "SELECT case_manager_id, assigned_on, ended_on FROM case_assignments",
+        "assigned_on",
+        "ended_on",
+        "month",
+        open_at_end=False,
+    )
     return _cells(f, ["p"], "case_manager_id", distinct=True)
 
 
 def _handoffs(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.quarter('referred_on')} AS d0, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT {d.quarter("referred_on")} AS d0, COUNT(*) AS n
         FROM referrals
-        WHERE {between(d, 'referred_on', 'quarter')} AND pathway = 'arrest_diversion' AND handoff_minutes <= 30
-        GROUP BY 1, {REFERRAL_UNIT}""", 1)
+        WHERE {between(d, "referred_on", "quarter")} AND pathway = 'arrest_diversion' AND handoff_minutes <= 30
+        GROUP BY 1, {REFERRAL_UNIT}""",
+        1,
+    )
 
 
 def _naive_handoffs(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT referral_id, participant_id, referred_on, pathway, handoff_minutes FROM referrals",
-                    "referred_on", "quarter")
+    f = _read_event(
+        conn,
+        "SELECT referral_id, participant_id, referred_on, pathway, handoff_minutes FROM referrals",
+        "referred_on",
+        "quarter",
+    )
     f = f[(f["pathway"] == "arrest_diversion") & (f["handoff_minutes"] <= 30)].copy()
     f["unit"] = _unit_with_fallback(f, "referral_id")
     return _cells(f, ["p"], "unit", grain_dim=("p", "quarter"))
 
 
 def _intakes(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT {d.quarter('referred_on')} AS d0, COUNT(*) AS n
+    return HandSQL(
+        f"""
+        SELECT {d.quarter("referred_on")} AS d0, COUNT(*) AS n
         FROM referrals
-        WHERE {between(d, 'referred_on', 'quarter')} AND intake_on IS NOT NULL
-          AND {d.days('referred_on', 'intake_on')} <= 7
-        GROUP BY 1, {REFERRAL_UNIT}""", 1)
+        WHERE {between(d, "referred_on", "quarter")} AND intake_on IS NOT NULL
+          AND {d.days("referred_on", "intake_on")} <= 7
+        GROUP BY 1, {REFERRAL_UNIT}""",
+        1,
+    )
 
 
 def _naive_intakes(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT referral_id, participant_id, referred_on, intake_on FROM referrals",
-                    "referred_on", "quarter")
+    f = _read_event(
+        conn, "SELECT referral_id, participant_id, referred_on, intake_on FROM referrals", "referred_on", "quarter"
+    )
     f["intake_on"] = _dates(f["intake_on"])
     f = f[(f["intake_on"] - f["referred_on"]).dt.days <= 7].copy()
     f["unit"] = _unit_with_fallback(f, "referral_id")
@@ -522,18 +611,25 @@ def _naive_intakes(conn) -> pd.DataFrame:
 
 
 def _focus_areas(d: Dialect) -> HandSQL:
-    return HandSQL(f"""
-        SELECT COALESCE(h.neighborhood_id, '{UNKNOWN}') AS d0, {code('f.topic', 'focus_areas', 'topic')} AS d1,
+    return HandSQL(
+        f"""
+        SELECT COALESCE(h.neighborhood_id, '{UNKNOWN}') AS d0, {code("f.topic", "focus_areas", "topic")} AS d1,
                COUNT(*) AS n
         FROM focus_areas f LEFT JOIN neighborhoods h ON h.neighborhood_id = f.neighborhood_id
-        WHERE {between(d, 'f.suggested_on', None)}
-        GROUP BY 1, 2, f.focus_area_id""", 2)
+        WHERE {between(d, "f.suggested_on", None)}
+        GROUP BY 1, 2, f.focus_area_id""",
+        2,
+    )
 
 
 def _naive_focus_areas(conn) -> pd.DataFrame:
-    f = _read_event(conn, "SELECT f.focus_area_id, f.suggested_on, f.topic, h.neighborhood_id AS hood "
-                          "FROM focus_areas f LEFT JOIN neighborhoods h ON h.neighborhood_id = f.neighborhood_id",
-                    "suggested_on", None)
+    f = _read_event(
+        conn,
+        "SELECT f.focus_area_id, f.suggested_on, f.topic, h.neighborhood_id AS hood "
+        "FROM focus_areas f LEFT JOIN neighborhoods h ON h.neighborhood_id = f.neighborhood_id",
+        "suggested_on",
+        None,
+    )
     f["hood"] = f["hood"].fillna(UNKNOWN).astype(str)
     f["topic"] = _codes(f["topic"], "focus_areas", "topic")
     return _cells(f, ["hood", "topic"], "focus_area_id")
@@ -541,33 +637,73 @@ def _naive_focus_areas(conn) -> pd.DataFrame:
 
 C = CountRequest
 BENCHES = [
-    Bench("referrals month×pathway", C("referrals", ("month", "pathway")),
-          _referrals_month_pathway, _naive_referrals_month_pathway),
-    Bench("referrals neighborhood×quarter", C("referrals", ("neighborhood", "quarter")),
-          _referrals_hood_quarter, _naive_referrals_hood_quarter),
-    Bench("referrals[theft] quarter×outcome",
-          C("referrals", ("quarter", "outcome"), {"offense_category": ["shoplifting", "other_theft"]}),
-          _theft_quarter_outcome, _naive_theft_quarter_outcome),
-    Bench("enrollments year×gender", C("enrollments", ("year", "gender")),
-          _enrollments_year_gender, _naive_enrollments_year_gender),
+    Bench(
+        "referrals month×pathway",
+        C("referrals", ("month", "pathway")),
+        _referrals_month_pathway,
+        _naive_referrals_month_pathway,
+    ),
+    Bench(
+        "referrals neighborhood×quarter",
+        C("referrals", ("neighborhood", "quarter")),
+        _referrals_hood_quarter,
+        _naive_referrals_hood_quarter,
+    ),
+    Bench(
+        "referrals[theft] quarter×outcome",
+        C("referrals", ("quarter", "outcome"), {"offense_category": ["shoplifting", "other_theft"]}),
+        _theft_quarter_outcome,
+        _naive_theft_quarter_outcome,
+    ),
+    Bench(
+        "enrollments year×gender",
+        C("enrollments", ("year", "gender")),
+        _enrollments_year_gender,
+        _naive_enrollments_year_gender,
+    ),
     Bench("active_participants month", C("active_participants", ("month",)), _active_month, _naive_active_month),
-    Bench("contacts month×staff_role", C("contacts", ("month", "staff_role")),
-          _contacts_month_role, _naive_contacts_month_role),
-    Bench("services_requested quarter×type", C("services_requested", ("quarter", "service_type")),
-          _services_requested, _naive_services_requested),
-    Bench("services_connected quarter×type", C("services_connected", ("quarter", "service_type")),
-          _services_connected, _naive_services_connected),
-    Bench("services_waiting quarter×type", C("services_waiting", ("quarter", "service_type")),
-          _services_waiting, _naive_services_waiting),
-    Bench("obstacles_reported quarter×type", C("obstacles_reported", ("quarter", "obstacle_type")),
-          _obstacles_reported, _naive_obstacles_reported),
-    Bench("obstacles_open month×type", C("obstacles_open", ("month", "obstacle_type")),
-          _obstacles_open, _naive_obstacles_open),
+    Bench(
+        "contacts month×staff_role",
+        C("contacts", ("month", "staff_role")),
+        _contacts_month_role,
+        _naive_contacts_month_role,
+    ),
+    Bench(
+        "services_requested quarter×type",
+        C("services_requested", ("quarter", "service_type")),
+        _services_requested,
+        _naive_services_requested,
+    ),
+    Bench(
+        "services_connected quarter×type",
+        C("services_connected", ("quarter", "service_type")),
+        _services_connected,
+        _naive_services_connected,
+    ),
+    Bench(
+        "services_waiting quarter×type",
+        C("services_waiting", ("quarter", "service_type")),
+        _services_waiting,
+        _naive_services_waiting,
+    ),
+    Bench(
+        "obstacles_reported quarter×type",
+        C("obstacles_reported", ("quarter", "obstacle_type")),
+        _obstacles_reported,
+        _naive_obstacles_reported,
+    ),
+    Bench(
+        "obstacles_open month×type",
+        C("obstacles_open", ("month", "obstacle_type")),
+        _obstacles_open,
+        _naive_obstacles_open,
+    ),
     Bench("case_managers month", C("case_managers", ("month",)), _case_managers, _naive_case_managers),
     Bench("handoffs_within_30_min quarter", C("handoffs_within_30_min", ("quarter",)), _handoffs, _naive_handoffs),
     Bench("intakes_within_7_days quarter", C("intakes_within_7_days", ("quarter",)), _intakes, _naive_intakes),
-    Bench("focus_areas neighborhood×topic", C("focus_areas", ("neighborhood", "topic")),
-          _focus_areas, _naive_focus_areas),
+    Bench(
+        "focus_areas neighborhood×topic", C("focus_areas", ("neighborhood", "topic")), _focus_areas, _naive_focus_areas
+    ),
 ]
 
 
@@ -706,7 +842,10 @@ def child_rss(url: str, bench: Bench, approach: str) -> dict:
     spec = json.dumps({"url": url, "bench": bench.name, "approach": approach})
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.aggregate_queries", "--child", spec],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if done.returncode != 0:
         return {"error": done.stderr[-500:]}
@@ -837,7 +976,7 @@ def bench_backend(backend: str, url: str, scale: str, benches: list[Bench], args
     dialect = DIALECTS[backend]
     results: dict = {}
     for bench in benches:
-        functions = {a: (lambda a=a: run_approach(a, bench, engine, dialect)) for a in APPROACHES}
+        functions = {a: (lambda a=a, bench=bench: run_approach(a, bench, engine, dialect)) for a in APPROACHES}
         print(f"[{backend}/{scale}] {bench.name}: verifying ...", file=sys.stderr, flush=True)
         first = {a: functions[a]() for a in APPROACHES}  # also a warm-up of caches
         cells = {a: cells_of(a, bench, first[a]) for a in APPROACHES}
@@ -849,8 +988,11 @@ def bench_backend(backend: str, url: str, scale: str, benches: list[Bench], args
                 print(f"!!!   {problem}", file=sys.stderr)
             print("!" * 100 + "\n", file=sys.stderr)
         entry: dict = {
-            "request": {"measure": bench.request.measure, "dimensions": list(bench.request.dimensions),
-                        "filters": dict(bench.request.filters)},
+            "request": {
+                "measure": bench.request.measure,
+                "dimensions": list(bench.request.dimensions),
+                "filters": dict(bench.request.filters),
+            },
             "cells": len(cells["hand"]),
             "rows_read_by_naive": first["naive"].attrs.get("rows_read"),
             "match": not problems,
@@ -859,17 +1001,20 @@ def bench_backend(backend: str, url: str, scale: str, benches: list[Bench], args
         }
         del first, cells
         for round_ in range(args.repeats):
-            order = APPROACHES[round_ % 3:] + APPROACHES[:round_ % 3]
+            order = APPROACHES[round_ % 3 :] + APPROACHES[: round_ % 3]
             for approach in order:
                 entry["seconds"][approach].append(_timed(functions[approach]))
-            print(f"[{backend}/{scale}] {bench.name}: round {round_ + 1}/{args.repeats} "
-                  + " ".join(f"{a}={entry['seconds'][a][-1] * 1000:.0f}ms" for a in APPROACHES),
-                  file=sys.stderr, flush=True)
+            print(
+                f"[{backend}/{scale}] {bench.name}: round {round_ + 1}/{args.repeats} "
+                + " ".join(f"{a}={entry['seconds'][a][-1] * 1000:.0f}ms" for a in APPROACHES),
+                file=sys.stderr,
+                flush=True,
+            )
         median = {a: statistics.median(entry["seconds"][a]) for a in APPROACHES}
         entry["median_seconds"] = median
         entry["ours_over_hand"] = median["ours"] / median["hand"]
         entry["naive_over_hand"] = median["naive"] / median["hand"]
-        paired = [o / h for o, h in zip(entry["seconds"]["ours"], entry["seconds"]["hand"])]
+        paired = [o / h for o, h in zip(entry["seconds"]["ours"], entry["seconds"]["hand"], strict=False)]
         entry["ours_over_hand_paired_range"] = [min(paired), max(paired)]
         entry["tracemalloc_peak_bytes"] = {a: _traced_peak(functions[a]) for a in APPROACHES}
         if not args.no_rss:
@@ -882,8 +1027,10 @@ def bench_backend(backend: str, url: str, scale: str, benches: list[Bench], args
 def print_timings(backend: str, scale: str, results: dict, repeats: int) -> dict:
     title = f"{backend} · scale {scale} · medians of {repeats} (ms)"
     print(f"\n== {title} " + "=" * max(0, 100 - len(title)))
-    head = (f"{'declaration':36} {'cells':>5} {'rows read':>10} {'ours':>9} {'hand':>9} {'naive':>9} "
-            f"{'ours/hand':>9} {'[paired range]':>14} {'naive/hand':>10}  ok")
+    head = (
+        f"{'declaration':36} {'cells':>5} {'rows read':>10} {'ours':>9} {'hand':>9} {'naive':>9} "
+        f"{'ours/hand':>9} {'[paired range]':>14} {'naive/hand':>10}  ok"
+    )
     print(head)
     print("-" * len(head))
     for name, e in results.items():
@@ -893,9 +1040,11 @@ def print_timings(backend: str, scale: str, results: dict, repeats: int) -> dict
         if e["match"] and e["ours_over_hand"] > GOAL_RATIO:
             flag = f"> {GOAL_RATIO}x"
         rows = e["rows_read_by_naive"]
-        print(f"{name:36} {e['cells']:>5} {rows if rows is not None else '-':>10,} "
-              f"{m['ours'] * 1000:>9,.1f} {m['hand'] * 1000:>9,.1f} {m['naive'] * 1000:>9,.1f} "
-              f"{e['ours_over_hand']:>8.2f}x {f'[{lo:.2f}–{hi:.2f}]':>14} {e['naive_over_hand']:>9.1f}x  {flag}")
+        print(
+            f"{name:36} {e['cells']:>5} {rows if rows is not None else '-':>10,} "
+            f"{m['ours'] * 1000:>9,.1f} {m['hand'] * 1000:>9,.1f} {m['naive'] * 1000:>9,.1f} "
+            f"{e['ours_over_hand']:>8.2f}x {f'[{lo:.2f}–{hi:.2f}]':>14} {e['naive_over_hand']:>9.1f}x  {flag}"
+        )
     summary = {
         "geomean_ours_over_hand": geomean([e["ours_over_hand"] for e in results.values()]),
         "geomean_naive_over_hand": geomean([e["naive_over_hand"] for e in results.values()]),
@@ -904,9 +1053,11 @@ def print_timings(backend: str, scale: str, results: dict, repeats: int) -> dict
     }
     print("-" * len(head))
     t = summary["total_seconds"]
-    print(f"{'geometric mean / sum of medians':36} {'':>5} {'':>10} {t['ours'] * 1000:>9,.0f} "
-          f"{t['hand'] * 1000:>9,.0f} {t['naive'] * 1000:>9,.0f} {summary['geomean_ours_over_hand']:>8.2f}x "
-          f"{'':>14} {summary['geomean_naive_over_hand']:>9.1f}x")
+    print(
+        f"{'geometric mean / sum of medians':36} {'':>5} {'':>10} {t['ours'] * 1000:>9,.0f} "
+        f"{t['hand'] * 1000:>9,.0f} {t['naive'] * 1000:>9,.0f} {summary['geomean_ours_over_hand']:>8.2f}x "
+        f"{'':>14} {summary['geomean_naive_over_hand']:>9.1f}x"
+    )
     slow = [n for n, e in results.items() if e["ours_over_hand"] > GOAL_RATIO]
     verdict = "met" if not slow else f"NOT met on {len(slow)}: {', '.join(slow)}"
     print(f"goal ours/hand <= {GOAL_RATIO}x per declaration: {verdict}")
@@ -961,18 +1112,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog=f"PostgreSQL: a throwaway cluster, or the database named by {POSTGRES_ENV} (its contract "
-               "tables are dropped and reloaded). See benchmarks/README.md.",
+        "tables are dropped and reloaded). See benchmarks/README.md.",
     )
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both",
-                        help="where the demo database lives (default: both)")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql", "both"),
+        default="both",
+        help="where the demo database lives (default: both)",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per approach; medians are reported")
-    parser.add_argument("--db-cache", type=Path, default=DEFAULT_CACHE,
-                        help=f"where the SQLite demo databases are kept (default: {DEFAULT_CACHE})")
-    parser.add_argument("--scale", choices=("large", "small", "both"), default="large",
-                        help="demo scale; 'both' runs small then large and prints memory side by side")
+    parser.add_argument(
+        "--db-cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help=f"where the SQLite demo databases are kept (default: {DEFAULT_CACHE})",
+    )
+    parser.add_argument(
+        "--scale",
+        choices=("large", "small", "both"),
+        default="large",
+        help="demo scale; 'both' runs small then large and prints memory side by side",
+    )
     parser.add_argument("--out", type=Path, help="write all results (every sample) as JSON here")
-    parser.add_argument("--only", action="append", default=[],
-                        help="run only declarations whose name contains this text (repeatable)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="run only declarations whose name contains this text (repeatable)"
+    )
     parser.add_argument("--no-rss", action="store_true", help="skip the child-process peak-RSS measurements")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -988,10 +1152,18 @@ def main(argv: list[str] | None = None) -> int:
     scales = ["small", "large"] if args.scale == "both" else [args.scale]
 
     started = time.perf_counter()
-    output: dict = {"config": {"seed": SEED, "as_of": AS_OF.isoformat(),
-                               "window": [WINDOW.first_month, WINDOW.last_month],
-                               "repeats": args.repeats, "scales": scales, "backends": backends},
-                    "results": {}, "summary": {}}
+    output: dict = {
+        "config": {
+            "seed": SEED,
+            "as_of": AS_OF.isoformat(),
+            "window": [WINDOW.first_month, WINDOW.last_month],
+            "repeats": args.repeats,
+            "scales": scales,
+            "backends": backends,
+        },
+        "results": {},
+        "summary": {},
+    }
     with contextlib.ExitStack() as stack:
         urls: dict[str, dict[str, str]] = {}
         if "sqlite" in backends:
@@ -1011,13 +1183,19 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(OSError):
         info["loadavg_end"] = Path("/proc/loadavg").read_text().split()[:3]
     print("\n== machine " + "=" * 90)
-    print(f"nproc {info.get('nproc')} · CPU {info.get('cpu_model', '?')} · RAM {info.get('ram_gb', '?')} GB · "
-          f"{info['platform']}")
-    print(f"Python {info['python']} · SQLite {info['sqlite']} · PostgreSQL {info.get('postgresql', '-')} "
-          f"{info.get('postgresql_settings', '')} · pandas {info['pandas']} · SQLAlchemy {info['sqlalchemy']} · "
-          f"psycopg {info.get('psycopg', '-')}")
-    print(f"load average at start {' '.join(info.get('loadavg_start', []))}, "
-          f"at end {' '.join(info.get('loadavg_end', []))}")
+    print(
+        f"nproc {info.get('nproc')} · CPU {info.get('cpu_model', '?')} · RAM {info.get('ram_gb', '?')} GB · "
+        f"{info['platform']}"
+    )
+    print(
+        f"Python {info['python']} · SQLite {info['sqlite']} · PostgreSQL {info.get('postgresql', '-')} "
+        f"{info.get('postgresql_settings', '')} · pandas {info['pandas']} · SQLAlchemy {info['sqlalchemy']} · "
+        f"psycopg {info.get('psycopg', '-')}"
+    )
+    print(
+        f"load average at start {' '.join(info.get('loadavg_start', []))}, "
+        f"at end {' '.join(info.get('loadavg_end', []))}"
+    )
     print(f"seed {SEED}, as_of {AS_OF}, window {WINDOW.first_month}..{WINDOW.last_month}, repeats {args.repeats}")
     for backend in backends:
         for scale in scales:
@@ -1025,8 +1203,9 @@ def main(argv: list[str] | None = None) -> int:
                 backend, scale, output["results"][backend][scale], args.repeats
             )
         print_memory(backend, output["results"][backend])
-    mismatches = [(b, s, n) for b in backends for s in scales
-                  for n, e in output["results"][b][s].items() if not e["match"]]
+    mismatches = [
+        (b, s, n) for b in backends for s in scales for n, e in output["results"][b][s].items() if not e["match"]
+    ]
     output["mismatches"] = mismatches
     output["elapsed_seconds"] = time.perf_counter() - started
     print(f"\nelapsed {output['elapsed_seconds']:.0f} s")
@@ -1035,8 +1214,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out}")
     if mismatches:
         print("\n" + "!" * 100)
-        print(f"!!! {len(mismatches)} DECLARATION(S) GAVE DIFFERENT CELLS: "
-              + "; ".join(f"{b}/{s}: {n}" for b, s, n in mismatches))
+        print(
+            f"!!! {len(mismatches)} DECLARATION(S) GAVE DIFFERENT CELLS: "
+            + "; ".join(f"{b}/{s}: {n}" for b, s, n in mismatches)
+        )
         print("!" * 100)
         return 1
     return 0

@@ -77,16 +77,28 @@ def run_page(tree: Path, publication: Path, page: str, params: dict) -> dict:
     script = f"DIMENSIONS = {sorted(DIMENSION_COLUMNS | {'Year', 'Quarter', 'Month', 'Period'})!r}\n" + RUNNER
     env = {**os.environ, "LEAD_PUBLICATION": str(publication), "PYTHONPATH": str(tree)}
     env.pop("LEAD_ARCHIVE", None)
-    done = subprocess.run([sys.executable, "-c", script, str(tree), page, json.dumps(params)], env=env, cwd=tree,
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tree), page, json.dumps(params)],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def publish(tree: Path, url: str, as_of: str, out: Path) -> float:
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    subprocess.run([sys.executable, "-m", "publishing.cli", "publish", "--db", url, "--out", str(out),
-                    "--as-of", as_of], env=env, cwd=tree, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "publishing.cli", "publish", "--db", url, "--out", str(out), "--as-of", as_of],
+        env=env,
+        cwd=tree,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return time.perf_counter() - started
 
 
@@ -97,9 +109,13 @@ def suppressed_shares(url: str, publication: dict, table_ids: set[str]) -> tuple
     truth = truth_from_recount(url, publication)
     hidden = total = 0
     for table in publication["tables"]:
-        if table["id"] not in table_ids or table.get("statistic") or table["measure"] in ("case_managers", "focus_areas"):
+        if (
+            table["id"] not in table_ids
+            or table.get("statistic")
+            or table["measure"] in ("case_managers", "focus_areas")
+        ):
             continue
-        for cell, value in zip(table["cells"], truth[table["id"]]["value"]):
+        for cell, value in zip(table["cells"], truth[table["id"]]["value"], strict=False):
             total += int(value)
             hidden += int(value) if cell.get("suppressed") else 0
     return hidden, total
@@ -108,8 +124,10 @@ def suppressed_shares(url: str, publication: dict, table_ids: set[str]) -> tuple
 def neighborhood_answer(result: dict, after: bool) -> bool:
     """Return whether the home page gave the neighborhood a number for its area."""
     if after:
-        return any(label.startswith("Referrals in the 12 months") and value not in ("‡", "—")
-                   for label, value in result["metrics"])
+        return any(
+            label.startswith("Referrals in the 12 months") and value not in ("‡", "—")
+            for label, value in result["metrics"]
+        )
     return any(" had " in t and " referrals in " in t and " had ‡ " not in t for t in result["texts"])
 
 
@@ -124,8 +142,12 @@ def main() -> int:
     subprocess.run(["git", "worktree", "add", "--detach", "-q", str(base_tree), args.baseline], cwd=ROOT, check=True)
     try:
         db = work / "demo.sqlite"
-        subprocess.run([sys.executable, "-m", "publishing.cli", "demo-db", "--out", str(db), "--as-of", args.as_of],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "publishing.cli", "demo-db", "--out", str(db), "--as-of", args.as_of],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         url = f"sqlite:///{db}"
         trees = {"before": base_tree, "after": ROOT}
         pubs, seconds = {}, {}
@@ -145,7 +167,9 @@ def main() -> int:
             answered = 0
             for hood in hoods:
                 params = {"place": hood} if name == "after" else {"neighborhood": hood}
-                answered += neighborhood_answer(run_page(tree, work / f"pub-{name}", "monthly", params), name == "after")
+                answered += neighborhood_answer(
+                    run_page(tree, work / f"pub-{name}", "monthly", params), name == "after"
+                )
             results["neighborhoods"][name] = [answered, len(hoods)]
         old_ids = {t["id"] for t in pubs["before"]["tables"]} & {t["id"] for t in pubs["after"]["tables"]}
         new_ids = {t["id"] for t in pubs["after"]["tables"]} - old_ids
@@ -169,7 +193,10 @@ def report(results: dict) -> None:
         shown, withheld = pair
         return f"{shown:>4} / {withheld:<4} ({withheld / max(shown + withheld, 1):5.1%} withheld)"
 
-    print(f"\n{'page':<14} {'':6} {'chart points shown / withheld':<34} {'table cells shown / withheld':<34} headline withheld")
+    print(
+        f"\n{'page':<14} {'':6} {'chart points shown / withheld':<34} {'table cells shown / withheld':<34} "
+        f"headline withheld"
+    )
     for page, found in results["pages"].items():
         for name in ("before", "after"):
             if name not in found:
@@ -177,8 +204,10 @@ def report(results: dict) -> None:
                 continue
             r = found[name]
             headline = sum(v in ("‡", "—") for _, v in r["metrics"])
-            print(f"{page:<14} {name:<6} {share(r['points']):<34} {share(r['cells']):<34} "
-                  f"{headline} of {len(r['metrics'])}{'  ERRORS: ' + str(r['errors']) if r['errors'] else ''}")
+            print(
+                f"{page:<14} {name:<6} {share(r['points']):<34} {share(r['cells']):<34} "
+                f"{headline} of {len(r['metrics'])}{'  ERRORS: ' + str(r['errors']) if r['errors'] else ''}"
+            )
     for name, (answered, total) in results["neighborhoods"].items():
         print(f"neighborhoods with a number on the home page, {name}: {answered} of {total}")
     for name, (hidden, total) in results["suppressed_value"].items():

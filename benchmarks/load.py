@@ -28,8 +28,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PAGES = {"monthly": True, "neighborhoods": True, "resources": True, "retail-theft": True, "briefing": False,
-         "about": False}  # page url path -> expects chart or map data
+PAGES = {
+    "monthly": True,
+    "neighborhoods": True,
+    "resources": True,
+    "retail-theft": True,
+    "briefing": False,
+    "about": False,
+}  # page url path -> expects chart or map data
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,7 +61,7 @@ class Endpoint:
         return f"{'wss' if self.secure else 'ws'}://{host}:{self.port}/_stcore/stream"
 
 
-async def one_view(target: "int | Endpoint", page: str, expects_charts: bool, timeout: float = 120.0) -> float:
+async def one_view(target: int | Endpoint, page: str, expects_charts: bool, timeout: float = 120.0) -> float:
     """Open one page over a fresh WebSocket and wait for its script run; return the seconds it took."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -63,8 +69,13 @@ async def one_view(target: "int | Endpoint", page: str, expects_charts: bool, ti
 
     endpoint = target if isinstance(target, Endpoint) else Endpoint(target)
     started = time.perf_counter()
-    async with websockets.connect(endpoint.stream, subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
-                                  ssl=endpoint.ssl_context if endpoint.secure else None) as socket_:
+    async with websockets.connect(
+        endpoint.stream,
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=timeout,
+        ssl=endpoint.ssl_context if endpoint.secure else None,
+    ) as socket_:
         message = BackMsg()
         message.rerun_script.query_string = ""
         message.rerun_script.page_name = "" if page == "monthly" else page
@@ -90,7 +101,7 @@ async def one_view(target: "int | Endpoint", page: str, expects_charts: bool, ti
     return time.perf_counter() - started
 
 
-async def viewer(port: "int | Endpoint", until: float, tally: Tally, offset: int) -> None:
+async def viewer(port: int | Endpoint, until: float, tally: Tally, offset: int) -> None:
     """View the pages in turn, starting at ``offset``, until the time is up."""
     names = list(PAGES)
     i = offset
@@ -121,16 +132,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_app(tree: Path, archive: Path | None, python: str = sys.executable,
-              env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
-    """Start the app of checkout ``tree`` on 127.0.0.1 serving ``archive`` (or as ``env`` says); return (process, port)."""
+def start_app(
+    tree: Path, archive: Path | None, python: str = sys.executable, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    """Start the app of checkout ``tree`` on 127.0.0.1 serving ``archive`` (or as ``env`` says).
+
+    Return (process, port)."""
     port = _free_port()
     served = {"LEAD_ARCHIVE": str(archive)} if archive is not None else {}
     process = subprocess.Popen(
-        [python, "-m", "streamlit", "run", str(tree / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=tree, env={**os.environ, **served, **(env or {}), "PYTHONPATH": str(tree)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            python,
+            "-m",
+            "streamlit",
+            "run",
+            str(tree / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=tree,
+        env={**os.environ, **served, **(env or {}), "PYTHONPATH": str(tree)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -142,7 +170,7 @@ def start_app(tree: Path, archive: Path | None, python: str = sys.executable,
     raise RuntimeError("the app did not start within 90 s")
 
 
-def run_load(port: "int | Endpoint", pid: int, viewers: int, seconds: float, soak: float = 0.0) -> dict:
+def run_load(port: int | Endpoint, pid: int, viewers: int, seconds: float, soak: float = 0.0) -> dict:
     """Run ``viewers`` concurrent viewers for ``seconds`` (then idle ``soak`` seconds); return the figures."""
     tally = Tally()
     cpu_before, rss_before = process_figures(pid)
@@ -173,12 +201,17 @@ def run_load(port: "int | Endpoint", pid: int, viewers: int, seconds: float, soa
     views = len(tally.seconds)
     ordered = sorted(tally.seconds)
     return {
-        "viewers": viewers, "seconds": seconds, "views": views, "errors": len(tally.errors),
+        "viewers": viewers,
+        "seconds": seconds,
+        "views": views,
+        "errors": len(tally.errors),
         "error_samples": tally.errors[:5],
         "median_view_s": statistics.median(ordered) if ordered else float("nan"),
         "p95_view_s": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else float("nan"),
         "cpu_per_view_s": (cpu_after - cpu_before) / views if views else float("nan"),
-        "rss_before_mb": rss_before / 2**20, "rss_peak_mb": peak / 2**20, "rss_after_load_mb": rss_after_load / 2**20,
+        "rss_before_mb": rss_before / 2**20,
+        "rss_peak_mb": peak / 2**20,
+        "rss_after_load_mb": rss_after_load / 2**20,
         "rss_after_soak_mb": rss_after / 2**20,
     }
 
@@ -193,19 +226,32 @@ def start_proxy(app_port: int, archive: Path, work: Path) -> tuple[subprocess.Po
         raise RuntimeError("caddy is not installed (apt-get install caddy)")
     https_port, http_port = _free_port(), _free_port()
     home = work / "caddy-home"
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-           "LEAD_SITE": f"localhost:{https_port}", "LEAD_HTTPS_PORT": str(https_port), "LEAD_HTTP_PORT": str(http_port),
-           "LEAD_APP": f"127.0.0.1:{app_port}", "LEAD_ARCHIVE": str(archive)}
-    process = subprocess.Popen([caddy, "run", "--config", str(ROOT / "deploy" / "caddy" / "Caddyfile"),
-                                "--adapter", "caddyfile"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "LEAD_SITE": f"localhost:{https_port}",
+        "LEAD_HTTPS_PORT": str(https_port),
+        "LEAD_HTTP_PORT": str(http_port),
+        "LEAD_APP": f"127.0.0.1:{app_port}",
+        "LEAD_ARCHIVE": str(archive),
+    }
+    process = subprocess.Popen(
+        [caddy, "run", "--config", str(ROOT / "deploy" / "caddy" / "Caddyfile"), "--adapter", "caddyfile"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     root = home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if root.exists():
             context = ssl.create_default_context(cafile=str(root))
             try:
-                with urllib.request.urlopen(f"https://localhost:{https_port}/_stcore/health", timeout=2,
-                                            context=context):
+                with urllib.request.urlopen(
+                    f"https://localhost:{https_port}/_stcore/health", timeout=2, context=context
+                ):
                     return process, Endpoint(https_port, True, context)
             except OSError:
                 pass
@@ -245,17 +291,23 @@ def main(argv: list[str] | None = None) -> int:
                     running.terminate()
                     running.wait(timeout=30)
         figures = results[name]
-        print(f"{name}{' behind the proxy' if args.proxy else ''}: {figures['viewers']} viewers, {figures['views']} views, {figures['errors']} errors; "
-              f"per view median {figures['median_view_s']:.2f} s, p95 {figures['p95_view_s']:.2f} s, "
-              f"server CPU {figures['cpu_per_view_s']:.3f} s; RSS before {figures['rss_before_mb']:.0f} MB, "
-              f"peak {figures['rss_peak_mb']:.0f} MB, after load {figures['rss_after_load_mb']:.0f} MB, "
-              f"after soak {figures['rss_after_soak_mb']:.0f} MB")
+        print(
+            f"{name}{' behind the proxy' if args.proxy else ''}: {figures['viewers']} viewers, {figures['views']} "
+            f"views, {figures['errors']} errors; "
+            f"per view median {figures['median_view_s']:.2f} s, p95 {figures['p95_view_s']:.2f} s, "
+            f"server CPU {figures['cpu_per_view_s']:.3f} s; RSS before {figures['rss_before_mb']:.0f} MB, "
+            f"peak {figures['rss_peak_mb']:.0f} MB, after load {figures['rss_after_load_mb']:.0f} MB, "
+            f"after soak {figures['rss_after_soak_mb']:.0f} MB"
+        )
         for sample in figures["error_samples"]:
             print(f"  error: {sample}")
     if "baseline" in results:
         ours, base = results["this code"], results["baseline"]
-        ratios = {k: ours[k] / base[k] for k in ("median_view_s", "p95_view_s", "cpu_per_view_s", "rss_peak_mb",
-                                                 "rss_after_soak_mb") if base[k]}
+        ratios = {
+            k: ours[k] / base[k]
+            for k in ("median_view_s", "p95_view_s", "cpu_per_view_s", "rss_peak_mb", "rss_after_soak_mb")
+            if base[k]
+        }
         print("ratios to the baseline: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
     return 0 if all(r["errors"] == 0 for r in results.values()) else 1
 

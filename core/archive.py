@@ -102,29 +102,30 @@ def prepare(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise ArchiveError(f"{directory} is a file, not an archive directory")
     if directory.is_dir() and any(directory.iterdir()) and not is_archive(directory):
-        raise ArchiveError(f"{directory} holds other files and is not a release archive: choose an empty or new "
-                           "directory")
+        raise ArchiveError(
+            f"{directory} holds other files and is not a release archive: choose an empty or new directory"
+        )
     (directory / "releases").mkdir(parents=True, exist_ok=True)
     marker = directory / MARKER
     if not marker.exists():
-        marker.write_text("A LEAD dashboard release archive (lead-archive/1). Written by `lead-dashboard release`.\n",
-                          encoding="utf-8")
+        marker.write_text(
+            "A LEAD dashboard release archive (lead-archive/1). Written by `lead-dashboard release`.\n",
+            encoding="utf-8",
+        )
 
 
 @contextlib.contextmanager
 def locked(directory: Path):
     """Hold the archive's lock for the duration; refuse at once when another job holds it."""
     path = Path(directory) / LOCK
-    handle = open(path, "a+")
-    try:
+    with open(path, "a+") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ArchiveError(f"another release job is working on {directory} (it holds {path}); "
-                               "try again when it has finished") from None
+            raise ArchiveError(
+                f"another release job is working on {directory} (it holds {path}); try again when it has finished"
+            ) from None
         yield
-    finally:
-        handle.close()
 
 
 def read_index(directory: Path) -> dict:
@@ -136,8 +137,11 @@ def read_index(directory: Path) -> dict:
         index = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ArchiveError(f"{path} is not readable JSON: {error}") from None
-    if not isinstance(index, dict) or index.get("format") != ARCHIVE_FORMAT or not isinstance(index.get("releases"),
-                                                                                               list):
+    if (
+        not isinstance(index, dict)
+        or index.get("format") != ARCHIVE_FORMAT
+        or not isinstance(index.get("releases"), list)
+    ):
         raise ArchiveError(f"{path} is not a {ARCHIVE_FORMAT} index")
     for entry in index["releases"]:
         if not isinstance(entry, dict) or not RELEASE_ID.match(str(entry.get("id", ""))):
@@ -148,8 +152,9 @@ def read_index(directory: Path) -> dict:
 def write_index(directory: Path, index: dict) -> None:
     """Replace ``index.json`` atomically (temporary file, fsync, rename, fsync of the directory)."""
     directory = Path(directory)
-    handle = tempfile.NamedTemporaryFile("w", dir=directory, prefix=".index-", suffix=".json", delete=False,
-                                         encoding="utf-8")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  (the file outlives the handle: renamed into place, or removed)
+        "w", dir=directory, prefix=".index-", suffix=".json", delete=False, encoding="utf-8"
+    )
     try:
         with handle:
             json.dump(index, handle, indent=1, ensure_ascii=False)
@@ -214,8 +219,9 @@ def clear_staging(directory: Path) -> None:
             shutil.rmtree(candidate)
 
 
-def add_release(directory: Path, release_id: str, publication: dict, *, revision: bool,
-                revised: dict[str, int]) -> dict:
+def add_release(
+    directory: Path, release_id: str, publication: dict, *, revision: bool, revised: dict[str, int]
+) -> dict:
     """Write one release and list it in the index; return its index entry. Call while ``locked``."""
     directory = Path(directory)
     target = release_directory(directory, release_id)
@@ -226,7 +232,8 @@ def add_release(directory: Path, release_id: str, publication: dict, *, revision
     try:
         write_publication_files(publication, staging)
         (staging / "checksums.json").write_text(
-            json.dumps({"algorithm": "sha256", "files": checksums(staging)}, indent=1) + "\n", encoding="utf-8")
+            json.dumps({"algorithm": "sha256", "files": checksums(staging)}, indent=1) + "\n", encoding="utf-8"
+        )
         for path in staging.rglob("*"):
             os.chmod(path, 0o755 if path.is_dir() else 0o644)
         os.chmod(staging, 0o755)

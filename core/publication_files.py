@@ -53,9 +53,9 @@ def table_csv(table: dict) -> str:
 
 DIMENSION_NOTES = {
     "twelve_months": "12 whole months, first/last (2025-10/2026-09): each unit counts in every window that "
-                     "holds its month, so windows overlap and do not add up",
+    "holds its month, so windows overlap and do not add up",
     "district": "a second grouping of neighborhoods beside precincts (a council district); it need not nest "
-                "in precincts",
+    "in precincts",
 }
 
 
@@ -65,8 +65,10 @@ def _dimension_notes(publication: dict) -> dict[str, str]:
     for key, hierarchy in (publication.get("hierarchies") or {}).items():
         child, parent = hierarchy.get("child", key), hierarchy.get("parent")
         if parent and parent not in notes and child != "neighborhood":
-            notes[parent] = (f"a coarser grouping of the {child} codes; the publication's hierarchy "
-                             f"{key!r} lists the group of each code")
+            notes[parent] = (
+                f"a coarser grouping of the {child} codes; the publication's hierarchy "
+                f"{key!r} lists the group of each code"
+            )
     return notes
 
 
@@ -75,25 +77,38 @@ def datapackage(publication: dict) -> dict:
     resources = []
     notes = _dimension_notes(publication)
     for table in publication["tables"]:
-        fields = [{"name": d, "type": "string", **({"description": notes[d]} if d in notes else {})}
-                  for d in table["dimensions"]]
-        fields.append({"name": "value", "type": "number" if table.get("statistic") else "integer",
-                       "description": f"{table['unit']}; empty when suppressed"})
-        fields.append({"name": "suppressed", "type": "boolean",
-                       "description": "true when the value is withheld to protect small counts"})
+        fields = [
+            {"name": d, "type": "string", **({"description": notes[d]} if d in notes else {})}
+            for d in table["dimensions"]
+        ]
+        fields.append(
+            {
+                "name": "value",
+                "type": "number" if table.get("statistic") else "integer",
+                "description": f"{table['unit']}; empty when suppressed",
+            }
+        )
+        fields.append(
+            {
+                "name": "suppressed",
+                "type": "boolean",
+                "description": "true when the value is withheld to protect small counts",
+            }
+        )
         if table.get("statistic"):
             fields.append({"name": "people", "type": "integer"})
-        resources.append({
-            "name": table["id"].replace("_", "-"),
-            "path": f"tables/{table['id']}.csv",
-            "profile": "tabular-data-resource",
-            "title": table["title"],
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": {"fields": fields, "missingValues": [""],
-                       "primaryKey": list(table["dimensions"]) or None},
-        })
+        resources.append(
+            {
+                "name": table["id"].replace("_", "-"),
+                "path": f"tables/{table['id']}.csv",
+                "profile": "tabular-data-resource",
+                "title": table["title"],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": fields, "missingValues": [""], "primaryKey": list(table["dimensions"]) or None},
+            }
+        )
     for resource in resources:
         if resource["schema"]["primaryKey"] is None:
             del resource["schema"]["primaryKey"]
@@ -119,8 +134,7 @@ def write_publication_files(publication: dict, directory: Path) -> None:
     """
     directory = Path(directory)
     (directory / "tables").mkdir()
-    (directory / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False),
-                                                encoding="utf-8")
+    (directory / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False), encoding="utf-8")
     for table in publication["tables"]:
         (directory / "tables" / f"{table['id']}.csv").write_text(table_csv(table), encoding="utf-8")
     (directory / "datapackage.json").write_text(json.dumps(datapackage(publication), indent=1), encoding="utf-8")
@@ -139,8 +153,10 @@ def foreign_entries(out: Path) -> list[str]:
     found = []
     for path in sorted(out.rglob("*")):
         relative = path.relative_to(out)
-        if relative.parts[0] == "tables" and (len(relative.parts) == 1 or (
-                len(relative.parts) == 2 and path.suffix == ".csv" and path.is_file() and not path.is_symlink())):
+        if relative.parts[0] == "tables" and (
+            len(relative.parts) == 1
+            or (len(relative.parts) == 2 and path.suffix == ".csv" and path.is_file() and not path.is_symlink())
+        ):
             continue
         if len(relative.parts) == 1 and relative.name in OWN_FILES and path.is_file() and not path.is_symlink():
             continue
@@ -155,9 +171,11 @@ def check_output(out: Path) -> None:
         raise PublicationError(f"{out} is a file (or a link), not a publication directory: choose a new directory")
     foreign = foreign_entries(out)
     if foreign:
-        raise PublicationError(f"{out} holds files publish did not write ({', '.join(foreign[:3])}"
-                               f"{', ...' if len(foreign) > 3 else ''}): nothing was changed; choose an empty or "
-                               "new directory")
+        raise PublicationError(
+            f"{out} holds files publish did not write ({', '.join(foreign[:3])}"
+            f"{', ...' if len(foreign) > 3 else ''}): nothing was changed; choose an empty or "
+            "new directory"
+        )
 
 
 def write_publication(publication: dict, out: Path) -> None:
@@ -168,8 +186,9 @@ def write_publication(publication: dict, out: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         write_publication_files(publication, staging)
-        (staging / MARKER).write_text("A LEAD dashboard publication, written by `lead-dashboard publish`.\n",
-                                      encoding="utf-8")
+        (staging / MARKER).write_text(
+            "A LEAD dashboard publication, written by `lead-dashboard publish`.\n", encoding="utf-8"
+        )
         os.chmod(staging / MARKER, 0o644)
         if out.exists():
             old = out.with_name(f".{out.name}-old-{os.urandom(6).hex()}")  # a name nobody else uses

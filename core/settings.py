@@ -56,94 +56,161 @@ class SettingSpec:
 
 SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
-        "db_url", "LEAD_DB_URL", "connections.program_db",
-        None, "SQLAlchemy URL of the program database (read-only). Unset: the bundled demo database.",
+        "db_url",
+        "LEAD_DB_URL",
+        "connections.program_db",
+        None,
+        "SQLAlchemy URL of the program database (read-only). Unset: the bundled demo database.",
     ),
     SettingSpec(
-        "publication_dir", "LEAD_PUBLICATION", None,
-        None, "Directory written by `lead-dashboard publish`: snapshot mode, no database settings at all.",
+        "publication_dir",
+        "LEAD_PUBLICATION",
+        None,
+        None,
+        "Directory written by `lead-dashboard publish`: snapshot mode, no database settings at all.",
         Path,
     ),
     SettingSpec(
-        "archive_dir", "LEAD_ARCHIVE", None,
-        None, "Directory written by `lead-dashboard release`: archive mode, serves its newest release (and any by "
-        "`?release=`), no database settings at all.", Path,
+        "archive_dir",
+        "LEAD_ARCHIVE",
+        None,
+        None,
+        "Directory written by `lead-dashboard release`: archive mode, serves its newest release (and any by "
+        "`?release=`), no database settings at all.",
+        Path,
     ),
     SettingSpec(
-        "release_cadence", "LEAD_RELEASE_CADENCE", "lead.release_cadence",
-        "monthly", "How often `release` publishes: `monthly` (default) or `quarterly`; a release covers whole "
+        "release_cadence",
+        "LEAD_RELEASE_CADENCE",
+        "lead.release_cadence",
+        "monthly",
+        "How often `release` publishes: `monthly` (default) or `quarterly`; a release covers whole "
         "months (or quarters) only.",
     ),
     SettingSpec(
-        "first_month", "LEAD_FIRST_MONTH", "lead.first_month",
-        None, "First month (YYYY-MM) a release covers. Unset: the program's first month in the data (its "
+        "first_month",
+        "LEAD_FIRST_MONTH",
+        "lead.first_month",
+        None,
+        "First month (YYYY-MM) a release covers. Unset: the program's first month in the data (its "
         "earliest referral, enrollment, contact, service or obstacle). An archive keeps the first release's.",
     ),
     SettingSpec(
-        "db_connect_timeout", "LEAD_DB_CONNECT_TIMEOUT", "lead.db_connect_timeout",
-        10.0, "Seconds the command line (release, publish, check-db) waits to connect to the database.", float,
+        "db_connect_timeout",
+        "LEAD_DB_CONNECT_TIMEOUT",
+        "lead.db_connect_timeout",
+        10.0,
+        "Seconds the command line (release, publish, check-db) waits to connect to the database.",
+        float,
     ),
     SettingSpec(
-        "db_statement_timeout", "LEAD_DB_STATEMENT_TIMEOUT", "lead.db_statement_timeout",
-        600.0, "Seconds one query of the command line may run before the database cancels it.", float,
+        "db_statement_timeout",
+        "LEAD_DB_STATEMENT_TIMEOUT",
+        "lead.db_statement_timeout",
+        600.0,
+        "Seconds one query of the command line may run before the database cancels it.",
+        float,
     ),
     SettingSpec(
-        "allow_writable_role", "LEAD_ALLOW_WRITABLE_ROLE", "lead.allow_writable_role",
-        False, "1 lets the command line use a PostgreSQL role that could write (a loud warning instead of a "
-        "refusal): for a local demo only.", lambda v: str(v).strip().lower() in ("1", "true", "yes"),
+        "allow_writable_role",
+        "LEAD_ALLOW_WRITABLE_ROLE",
+        "lead.allow_writable_role",
+        False,
+        "1 lets the command line use a PostgreSQL role that could write (a loud warning instead of a "
+        "refusal): for a local demo only.",
+        lambda v: str(v).strip().lower() in ("1", "true", "yes"),
     ),
     SettingSpec(
-        "stale_grace_days", "LEAD_STALE_GRACE_DAYS", "lead.stale_grace_days",
-        7, "Days after a release was due before the app says the figures may be out of date.", int,
-    ),
-    SettingSpec(
-        "threshold", "LEAD_THRESHOLD", "lead.threshold",
-        DEFAULT_THRESHOLD, f"Suppression threshold k: counts 1 to k-1 are protected. Never below {MINIMUM_THRESHOLD}.",
+        "stale_grace_days",
+        "LEAD_STALE_GRACE_DAYS",
+        "lead.stale_grace_days",
+        7,
+        "Days after a release was due before the app says the figures may be out of date.",
         int,
     ),
     SettingSpec(
-        "caseload_band", "LEAD_CASELOAD_BAND", "lead.caseload_band",
-        DEFAULT_CASELOAD_BAND, "People active per case manager that the program aims for, `low-high` (default "
+        "threshold",
+        "LEAD_THRESHOLD",
+        "lead.threshold",
+        DEFAULT_THRESHOLD,
+        f"Suppression threshold k: counts 1 to k-1 are protected. Never below {MINIMUM_THRESHOLD}.",
+        int,
+    ),
+    SettingSpec(
+        "caseload_band",
+        "LEAD_CASELOAD_BAND",
+        "lead.caseload_band",
+        DEFAULT_CASELOAD_BAND,
+        "People active per case manager that the program aims for, `low-high` (default "
         "`20-25`, LEAD's recommendation): the band on the caseload chart; above `high` is reported as a bottleneck.",
         low_high,
     ),
-    SettingSpec("language", "LEAD_LANGUAGE", "lead.language", "en",
-                "The site's default language: en (English) or es (Spanish); a reader's ?lang= overrides it."),
     SettingSpec(
-        "boundaries", "LEAD_BOUNDARIES", "lead.boundaries",
-        BUNDLED_BOUNDARIES, "GeoJSON file of neighborhood polygons for the map.", Path,
+        "language",
+        "LEAD_LANGUAGE",
+        "lead.language",
+        "en",
+        "The site's default language: en (English) or es (Spanish); a reader's ?lang= overrides it.",
     ),
     SettingSpec(
-        "boundaries_key", "LEAD_BOUNDARIES_KEY", "lead.boundaries_key",
-        None, "GeoJSON property holding the neighborhood_id (default `neighborhood_id`; `NAME` in demo mode).",
-    ),
-    SettingSpec(
-        "program_name", "LEAD_PROGRAM_NAME", "lead.program_name",
-        "Law Enforcement Assisted Diversion (LEAD)", "The program's name, spelled out on the printed briefing.",
-    ),
-    SettingSpec(
-        "city", "LEAD_CITY", "lead.city",
-        None, "The city or county the program serves, named on the printed briefing. Unset: not named (the demo "
-        "says it shows demo data).",
-    ),
-    SettingSpec(
-        "public_url", "LEAD_PUBLIC_URL", "lead.public_url",
-        None, "The dashboard's public web address, printed on the briefing. Unset: the address the page was "
-        "opened at.",
-    ),
-    SettingSpec(
-        "district_boundaries", "LEAD_DISTRICT_BOUNDARIES", "lead.district_boundaries",
-        BUNDLED_DISTRICTS, "GeoJSON file of district polygons (property `district`) for the map's district view.",
+        "boundaries",
+        "LEAD_BOUNDARIES",
+        "lead.boundaries",
+        BUNDLED_BOUNDARIES,
+        "GeoJSON file of neighborhood polygons for the map.",
         Path,
     ),
     SettingSpec(
-        "contact", "LEAD_CONTACT", "lead.contact",
-        "data@lead-program.example", "Where viewers send questions and data problems.",
+        "boundaries_key",
+        "LEAD_BOUNDARIES_KEY",
+        "lead.boundaries_key",
+        None,
+        "GeoJSON property holding the neighborhood_id (default `neighborhood_id`; `NAME` in demo mode).",
     ),
     SettingSpec(
-        "demo_db_path", "LEAD_DEMO_DB_PATH", "lead.demo_db_path",
+        "program_name",
+        "LEAD_PROGRAM_NAME",
+        "lead.program_name",
+        "Law Enforcement Assisted Diversion (LEAD)",
+        "The program's name, spelled out on the printed briefing.",
+    ),
+    SettingSpec(
+        "city",
+        "LEAD_CITY",
+        "lead.city",
+        None,
+        "The city or county the program serves, named on the printed briefing. Unset: not named (the demo "
+        "says it shows demo data).",
+    ),
+    SettingSpec(
+        "public_url",
+        "LEAD_PUBLIC_URL",
+        "lead.public_url",
+        None,
+        "The dashboard's public web address, printed on the briefing. Unset: the address the page was opened at.",
+    ),
+    SettingSpec(
+        "district_boundaries",
+        "LEAD_DISTRICT_BOUNDARIES",
+        "lead.district_boundaries",
+        BUNDLED_DISTRICTS,
+        "GeoJSON file of district polygons (property `district`) for the map's district view.",
+        Path,
+    ),
+    SettingSpec(
+        "contact",
+        "LEAD_CONTACT",
+        "lead.contact",
+        "data@lead-program.example",
+        "Where viewers send questions and data problems.",
+    ),
+    SettingSpec(
+        "demo_db_path",
+        "LEAD_DEMO_DB_PATH",
+        "lead.demo_db_path",
         Path.home() / ".cache" / "lead-dashboard" / DEMO_DB_NAME,
-        "Where the demo database is created on first run.", Path,
+        "Where the demo database is created on first run.",
+        Path,
     ),
     SettingSpec("demo_seed", "LEAD_DEMO_SEED", "lead.demo_seed", 2011, "Seed of the demo database.", int),
 )
@@ -261,8 +328,9 @@ def load_settings(environ: dict[str, str] | None = None, secrets_path: Path | No
     if values["threshold"] < MINIMUM_THRESHOLD:
         raise SettingsError(f"LEAD_THRESHOLD must be at least {MINIMUM_THRESHOLD}, got {values['threshold']}")
     if values["db_connect_timeout"] <= 0 or values["db_statement_timeout"] <= 0 or values["stale_grace_days"] < 0:
-        raise SettingsError("LEAD_DB_CONNECT_TIMEOUT and LEAD_DB_STATEMENT_TIMEOUT must be positive, "
-                            "LEAD_STALE_GRACE_DAYS not negative")
+        raise SettingsError(
+            "LEAD_DB_CONNECT_TIMEOUT and LEAD_DB_STATEMENT_TIMEOUT must be positive, LEAD_STALE_GRACE_DAYS not negative"
+        )
     if values["release_cadence"] not in ("monthly", "quarterly"):
         raise SettingsError(f"LEAD_RELEASE_CADENCE must be monthly or quarterly, got {values['release_cadence']!r}")
     if values["language"] not in LANGUAGES:

@@ -15,15 +15,11 @@ CATALOGS: dict[str, dict[str, str]] = {
         "app.tagline": "Law Enforcement Assisted Diversion: referrals, people served, resources and obstacles.",
         "app.unavailable": "The figures are not available right now. Please try again later.",
         "app.misconfigured": "The dashboard is not configured correctly; its operators have been told.",
-        "app.no_archive": (
-            "The figures have not been released yet. Please come back soon."
-        ),
+        "app.no_archive": ("The figures have not been released yet. Please come back soon."),
         "app.no_demo_archive": (
             "The demo figures have not been prepared yet: start the dashboard with scripts/run-dashboard."
         ),
-        "app.stale": (
-            "These figures end with {month}; the next release was due by {due}. They may be out of date."
-        ),
+        "app.stale": ("These figures end with {month}; the next release was due by {due}. They may be out of date."),
         "release.unknown": "There is no release at that address; showing the newest release, {shown}.",
         "release.withdrawn": (
             "The release of {requested} was withdrawn (see About the data); showing the newest release, {shown}."
@@ -78,7 +74,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "kpi.vs_previous": "vs {period}",
         "kpi.vs_last_year": "{change} vs {period}",
         "monthly.title": "Monthly results",
-        "monthly.intro": "What the program did in {month}, and how that compares with the month before and a year earlier.",
+        "monthly.intro": "What the program did in {month}, and how that compares with the month before and a year "
+        "earlier.",
         "monthly.choose_month": "Month",
         "monthly.referrals_by_pathway": "Referrals by pathway",
         "monthly.referrals_by_source": "Who referred people",
@@ -100,7 +97,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "place.share": "Share of the city's referrals in {where}",
         "place.share_axis": "Share of the city's referrals (%)",
         "place.share_title": "{where}: share of the city's referrals, by year",
-        "place.share_summary": "{where} had {first} of the city's referrals in {first_period} and {last} in {last_period}.",
+        "place.share_summary": "{where} had {first} of the city's referrals in {first_period} and {last} in "
+        "{last_period}.",
         "kpi.in_period": "{what}, {period}",
         "summary.trend": "{what} went from {first} in {first_period} to {last} in {last_period}{extreme}.",
         "summary.trend_highest": ", the most since {since}",
@@ -120,7 +118,8 @@ CATALOGS: dict[str, dict[str, str]] = {
             "Referrals by neighborhood, district and precinct. Areas with few referrals are withheld: left unfilled "
             "and marked ‡, with no number. Districts pool small neighborhoods so that more areas get a figure."
         ),
-        "neighborhoods.map_caption": "Map of referrals in {period}, by area; every figure is in the ranked table beside it.",
+        "neighborhoods.map_caption": "Map of referrals in {period}, by area; every figure is in the ranked table "
+        "beside it.",
         "map.legend_class": "{shade} {low} to {high}",
         "map.legend_single": "{shade} {value}",
         "map.legend": "Referrals: {classes}. Unfilled with {symbol}: withheld to protect privacy.",
@@ -143,9 +142,12 @@ CATALOGS: dict[str, dict[str, str]] = {
         "resources.ceiling": "The recommended range ({low} to {high})",
         "resources.bottleneck_wait": "The longest wait was for {service}: a median of {days} days in {year}.",
         "resources.bottleneck_obstacle": "The most reported obstacle in {period} was {obstacle} ({value}).",
-        "resources.bottleneck_caseload_over": "In {month}, each case manager worked with {value} people on average, above the {high} recommended.",
-        "resources.bottleneck_caseload_ok": "In {month}, each case manager worked with {value} people on average, within the recommended {low} to {high}.",
-        "resources.bottleneck_waiting": "At the end of {period}, {value} {service} requests were on a wait list, the most of any service.",
+        "resources.bottleneck_caseload_over": "In {month}, each case manager worked with {value} people on "
+        "average, above the {high} recommended.",
+        "resources.bottleneck_caseload_ok": "In {month}, each case manager worked with {value} people on average, "
+        "within the recommended {low} to {high}.",
+        "resources.bottleneck_waiting": "At the end of {period}, {value} {service} requests were on a wait list, "
+        "the most of any service.",
         "retail.title": "Retail theft",
         "retail.intro": "Shoplifting and other theft referrals diverted to case management instead of jail.",
         "retail.by_period": "Shoplifting and other theft referrals",
@@ -169,7 +171,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "people.peer_contacts": "Contacts by peer outreach workers",
         "people.role": "Staff role",
         "briefing.title": "Briefing",
-        "briefing.intro": "The figures that matter for {period}, for a public meeting. Use your browser's Print for a clean copy.",
+        "briefing.intro": "The figures that matter for {period}, for a public meeting. Use your browser's Print "
+        "for a clean copy.",
         "briefing.period": "Period",
         "briefing.headline": "Headline figures",
         "briefing.comparisons": "Fair comparisons: the same quarter a year earlier",
@@ -195,9 +198,11 @@ CATALOGS: dict[str, dict[str, str]] = {
             "would be mostly withheld, it is published for longer periods or larger areas instead."
         ),
         "about.coverage": "Coverage",
-        "about.coverage_text": "Data as of {as_of}. Complete months from {first} to {last}; the current month is never shown until it ends.",
+        "about.coverage_text": "Data as of {as_of}. Complete months from {first} to {last}; the current month is "
+        "never shown until it ends.",
         "about.research": "What research found elsewhere",
-        "about.research_note": "These are results of studies of other LEAD programs (mostly Seattle's first years), not this program's figures.",
+        "about.research_note": "These are results of studies of other LEAD programs (mostly Seattle's first "
+        "years), not this program's figures.",
         "about.downloads": "Downloads",
         "about.download_all": "The whole publication (ZIP)",
         "about.pooled_download": "{title}, pooled from a finer table",
@@ -225,9 +230,10 @@ CATALOGS: dict[str, dict[str, str]] = {
             "list above. A revised figure is shown with its new value only when the change itself is not a "
             "small count (1 to {k_minus_1}) that comparing the two releases would reveal; otherwise it is "
             "withheld. A figure withheld once stays withheld. A table added in a later release starts "
-            "with all its months, protected together with everything already published. The threshold, the first month and the way "
+            "with all its months, protected together with everything already published. The threshold, the first "
+            "month and the way "
             "neighborhoods group into precincts stay the same for the life of an archive; a new threshold "
-            "starts a new archive. Quarters and years appear once they are complete: a period \"to date\" "
+            'starts a new archive. Quarters and years appear once they are complete: a period "to date" '
             "would reveal, by comparison with the next release, the exact count of the months in between."
         ),
         "about.boundaries": "Map boundaries",
@@ -241,7 +247,8 @@ CATALOGS: dict[str, dict[str, str]] = {
         "period.twelve_months": "the 12 months to {month}",
         "period.range": "{first} to {last}",
         "url.unknown_choice": "The address asked for a {what} that this page does not have; showing {shown} instead.",
-        "url.unknown_language": "The address asked for a language that this dashboard is not written in; showing English.",
+        "url.unknown_language": "The address asked for a language that this dashboard is not written in; showing "
+        "English.",
         "common.show_table_for": "Show the numbers: {title}",
         "common.download_csv_for": "Download {title} (CSV)",
         "chart.image_source": "{source}. Release as of {as_of}.",
@@ -302,18 +309,29 @@ CATALOGS: dict[str, dict[str, str]] = {
         "compass.W": "West",
         "compass.NW": "Northwest",
         "about.glossary": "Words used here",
-        "glossary.pathway": "**Pathway**: how a person came to LEAD. There are three pathways: an arrest diversion, a social contact and a community referral.",
-        "glossary.arrest_diversion": "**Arrest diversion**: a police officer who could have arrested someone for a low-level offence offers LEAD instead, and a case manager takes over.",
-        "glossary.social_contact": "**Social contact**: a police officer refers someone known to have needs, without any arrest.",
-        "glossary.community_referral": "**Community referral**: a neighbor, business or service provider refers someone, without the police.",
-        "glossary.intake": "**Intake**: the first meeting in which a person and a case manager agree to work together; an intake makes an enrollment.",
+        "glossary.pathway": "**Pathway**: how a person came to LEAD. There are three pathways: an arrest "
+        "diversion, a social contact and a community referral.",
+        "glossary.arrest_diversion": "**Arrest diversion**: a police officer who could have arrested someone for a "
+        "low-level offence offers LEAD instead, and a case manager takes over.",
+        "glossary.social_contact": "**Social contact**: a police officer refers someone known to have needs, "
+        "without any arrest.",
+        "glossary.community_referral": "**Community referral**: a neighbor, business or service provider refers "
+        "someone, without the police.",
+        "glossary.intake": "**Intake**: the first meeting in which a person and a case manager agree to work "
+        "together; an intake makes an enrollment.",
         "glossary.precinct": "**Precinct**: one of the police department's geographic divisions ({precincts}).",
-        "glossary.district": "**Council district**: one of the city council's voting districts; small neighborhoods are counted with the rest of theirs.",
-        "glossary.median": "**Median**: the middle value: half the waits were shorter and half were longer. One very long wait does not move it.",
-        "glossary.to_date": "**To date**: a quarter or a year that is not over yet: its figure counts the months so far.",
-        "glossary.suppressed": "**{symbol}**: a figure withheld to protect privacy: it is below {k}, or would let such a figure be worked out.",
-        "glossary.case_manager": "**Case manager**: the program staff member who works with a participant on what they need.",
-        "glossary.peer_outreach": "**Peer outreach worker**: a staff member with lived experience of what participants go through.",
+        "glossary.district": "**Council district**: one of the city council's voting districts; small "
+        "neighborhoods are counted with the rest of theirs.",
+        "glossary.median": "**Median**: the middle value: half the waits were shorter and half were longer. One "
+        "very long wait does not move it.",
+        "glossary.to_date": "**To date**: a quarter or a year that is not over yet: its figure counts the months "
+        "so far.",
+        "glossary.suppressed": "**{symbol}**: a figure withheld to protect privacy: it is below {k}, or would let "
+        "such a figure be worked out.",
+        "glossary.case_manager": "**Case manager**: the program staff member who works with a participant on what "
+        "they need.",
+        "glossary.peer_outreach": "**Peer outreach worker**: a staff member with lived experience of what "
+        "participants go through.",
     },
 }
 
@@ -379,8 +397,9 @@ def research_value(value: object, language: str | None = None) -> object:
 
 
 def dimension_name(dimension: str, language: str | None = None) -> str:
-    return _named(DIMENSION_NAMES, dimension, DIMENSION_NAMES["en"].get(dimension, dimension.replace("_", " ")),
-                  language)
+    return _named(
+        DIMENSION_NAMES, dimension, DIMENSION_NAMES["en"].get(dimension, dimension.replace("_", " ")), language
+    )
 
 
 def table_title(table_id: str, english: str, language: str | None = None) -> str:

@@ -73,9 +73,7 @@ SPANISH: dict[str, str] = {
     "kpi.vs_previous": "frente a {period}",
     "kpi.vs_last_year": "{change} frente a {period}",
     "monthly.title": "Resultados mensuales",
-    "monthly.intro": (
-        "Lo que hizo el programa en {month} y cómo se compara con el mes anterior y con un año antes."
-    ),
+    "monthly.intro": ("Lo que hizo el programa en {month} y cómo se compara con el mes anterior y con un año antes."),
     "monthly.choose_month": "Mes",
     "monthly.referrals_by_pathway": "Derivaciones por vía",
     "monthly.referrals_by_source": "Quién hizo las derivaciones",
@@ -122,7 +120,8 @@ SPANISH: dict[str, str] = {
         "se reservan: quedan sin color y marcadas con ‡, sin número. Los distritos municipales agrupan barrios "
         "pequeños para que más áreas tengan cifra."
     ),
-    "neighborhoods.map_caption": "Mapa de las derivaciones en {period}, por área; todas las cifras están en la tabla ordenada al lado.",
+    "neighborhoods.map_caption": "Mapa de las derivaciones en {period}, por área; todas las cifras están en la "
+    "tabla ordenada al lado.",
     "map.legend_class": "{shade}, de {low} a {high}",
     "map.legend_single": "{shade}, {value}",
     "map.legend": "Derivaciones: {classes}. Sin color con {symbol}: reservado para proteger la privacidad.",
@@ -328,16 +327,27 @@ SPANISH: dict[str, str] = {
     "compass.W": "Oeste",
     "compass.NW": "Noroeste",
     "about.glossary": "Palabras que se usan aquí",
-    "glossary.pathway": "**Vía**: cómo llegó una persona a LEAD. Hay tres vías: el desvío en el arresto, el contacto social y la derivación comunitaria.",
-    "glossary.arrest_diversion": "**Desvío en el arresto**: un agente que podría haber arrestado a alguien por un delito menor le ofrece LEAD, y un gestor de casos se hace cargo.",
-    "glossary.social_contact": "**Contacto social**: un agente deriva a alguien con necesidades conocidas, sin arresto.",
-    "glossary.community_referral": "**Derivación comunitaria**: un vecino, un comercio o un proveedor de servicios deriva a alguien, sin la policía.",
-    "glossary.intake": "**Admisión**: la primera reunión en la que la persona y un gestor de casos acuerdan trabajar juntos; con la admisión se inscribe.",
+    "glossary.pathway": "**Vía**: cómo llegó una persona a LEAD. Hay tres vías: el desvío en el arresto, el "
+    "contacto social y la derivación comunitaria.",
+    "glossary.arrest_diversion": "**Desvío en el arresto**: un agente que podría haber arrestado a alguien por un "
+    "delito menor le ofrece LEAD, y un gestor de casos se hace cargo.",
+    "glossary.social_contact": "**Contacto social**: un agente deriva a alguien con necesidades conocidas, sin "
+    "arresto.",
+    "glossary.community_referral": "**Derivación comunitaria**: un vecino, un comercio o un proveedor de servicios "
+    "deriva a alguien, sin la policía.",
+    "glossary.intake": "**Admisión**: la primera reunión en la que la persona y un gestor de casos acuerdan "
+    "trabajar juntos; con la admisión se inscribe.",
     "glossary.precinct": "**Distrito policial**: una de las divisiones territoriales de la policía ({precincts}).",
-    "glossary.district": "**Distrito municipal**: uno de los distritos electorales del concejo municipal; los barrios pequeños se cuentan con el resto del suyo.",
-    "glossary.median": "**Mediana**: el valor del medio: la mitad de las esperas fue más corta y la otra mitad más larga. Una espera muy larga no la mueve.",
-    "glossary.to_date": "**Hasta la fecha**: un trimestre o un año que aún no termina: su cifra cuenta los meses transcurridos.",
-    "glossary.suppressed": "**{symbol}**: una cifra reservada para proteger la privacidad: es menor que {k}, o permitiría deducir una cifra así.",
-    "glossary.case_manager": "**Gestor de casos**: la persona del programa que trabaja con cada participante en lo que necesita.",
-    "glossary.peer_outreach": "**Promotor de pares**: una persona del equipo con experiencia vivida de lo que atraviesan los participantes.",
+    "glossary.district": "**Distrito municipal**: uno de los distritos electorales del concejo municipal; los "
+    "barrios pequeños se cuentan con el resto del suyo.",
+    "glossary.median": "**Mediana**: el valor del medio: la mitad de las esperas fue más corta y la otra mitad más "
+    "larga. Una espera muy larga no la mueve.",
+    "glossary.to_date": "**Hasta la fecha**: un trimestre o un año que aún no termina: su cifra cuenta los meses "
+    "transcurridos.",
+    "glossary.suppressed": "**{symbol}**: una cifra reservada para proteger la privacidad: es menor que {k}, o "
+    "permitiría deducir una cifra así.",
+    "glossary.case_manager": "**Gestor de casos**: la persona del programa que trabaja con cada participante en lo "
+    "que necesita.",
+    "glossary.peer_outreach": "**Promotor de pares**: una persona del equipo con experiencia vivida de lo que "
+    "atraviesan los participantes.",
 }

@@ -45,8 +45,12 @@ MAX_SERIES = len(PALETTE)
 TEXT_COLOUR = "#262730"  # chart text: axis titles, ticks, legends (15:1 against white)
 # The chart's toolbar keeps one button, the image download (its file carries the title, source and release);
 # dashboard/style.py takes the toolbar out of the Tab order: the table under the chart is the keyboard's way in.
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage"]], "responsive": True,
-                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtons": [["toImage"]],
+    "responsive": True,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 
 
 # -- the reader's language ----------------------------------------------------------
@@ -58,8 +62,13 @@ def reader_language(default: str) -> str:
     wanted = st.query_params.get("lang")
     fallback = default if locale.supported(default) else locale.DEFAULT
     # Moving to another page drops the URL's choices: the session remembers the language, the URL shows it.
-    language = (wanted if locale.supported(wanted) else fallback if wanted is not None
-                else st.session_state.get("reader_language", fallback))
+    language = (
+        wanted
+        if locale.supported(wanted)
+        else fallback
+        if wanted is not None
+        else st.session_state.get("reader_language", fallback)
+    )
     locale.use(language)
     st.session_state["reader_language"] = language
     if wanted is not None and not locale.supported(wanted):
@@ -129,8 +138,14 @@ _A11Y_SCRIPT = """
 # -- URL-backed choices ------------------------------------------------------------
 
 
-def choose(label: str, options: Sequence[str], param: str, default: str,
-           format_func: Callable[[str], str] = str, horizontal: bool = False) -> str:
+def choose(
+    label: str,
+    options: Sequence[str],
+    param: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    horizontal: bool = False,
+) -> str:
     """Return a choice kept in the URL (``?param=``); an invalid URL value falls back to ``default``."""
     options = list(options)
     if not options:
@@ -158,8 +173,10 @@ def section(pub: Publication, *declared_ids: str, language: str = "en") -> bool:
 
     An older release of an archive may lack tables a later one added: its pages still render.
     """
-    if all(pub.table(declared) is not None and (pub.grain(declared) is None or pub.periods(declared))
-           for declared in declared_ids):
+    if all(
+        pub.table(declared) is not None and (pub.grain(declared) is None or pub.periods(declared))
+        for declared in declared_ids
+    ):
         return True
     st.caption(message("common.not_in_release", language))
     return False
@@ -182,8 +199,15 @@ def as_of_line(publication: Publication, language: str = "en") -> None:
     from dashboard.published import month_label
 
     release = publication.release
-    st.caption(message("app.as_of", language, as_of=release["as_of"], first=month_label(release["first_month"]),
-                       last=month_label(release["last_month"])))
+    st.caption(
+        message(
+            "app.as_of",
+            language,
+            as_of=release["as_of"],
+            first=month_label(release["first_month"]),
+            last=month_label(release["last_month"]),
+        )
+    )
 
 
 # -- tables -----------------------------------------------------------------------
@@ -217,8 +241,9 @@ def table_download(frame: pd.DataFrame, table_id: str, key: str, title: str = ""
         if column != "value":
             data[column] = [text.csv_cell(v) for v in data[column]]
     label = message("common.download_csv_for", title=_lower_first(title)) if title else message("common.download_csv")
-    st.download_button(label, data.to_csv(index=False).encode(), f"{table_id}.csv",
-                       "text/csv", key=key, on_click="ignore")
+    st.download_button(
+        label, data.to_csv(index=False).encode(), f"{table_id}.csv", "text/csv", key=key, on_click="ignore"
+    )
 
 
 def _lower_first(title: str) -> str:
@@ -226,9 +251,19 @@ def _lower_first(title: str) -> str:
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
-def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: pd.DataFrame,
-                     publication: Publication, columns: dict[str, str], table_id: str, key: str,
-                     coarser: str = "", note: str = "", heading: int = 2) -> None:
+def chart_with_table(
+    title: str,
+    figure: go.Figure | None,
+    summary: str,
+    frame: pd.DataFrame,
+    publication: Publication,
+    columns: dict[str, str],
+    table_id: str,
+    key: str,
+    coarser: str = "",
+    note: str = "",
+    heading: int = 2,
+) -> None:
     """Show a chart under its heading with its one-sentence summary (and ``note`` under it), and its numbers as
     a table with a download, both named after the chart.
 
@@ -245,8 +280,11 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
             st.caption(note)
         withheld = int(frame["suppressed"].sum()) if "suppressed" in frame.columns else 0
         if figure is not None and len(frame) and withheld == len(frame):
-            st.write(message("chart.all_withheld_pointer", n=withheld, coarser=coarser) if coarser
-                     else message("chart.all_withheld", n=withheld))
+            st.write(
+                message("chart.all_withheld_pointer", n=withheld, coarser=coarser)
+                if coarser
+                else message("chart.all_withheld", n=withheld)
+            )
             figure = None
         elif figure is not None and coarser and 2 * withheld > len(frame):
             st.write(message("chart.mostly_withheld", n=withheld, m=len(frame), symbol=SUPPRESSED, coarser=coarser))
@@ -255,8 +293,10 @@ def chart_with_table(title: str, figure: go.Figure | None, summary: str, frame: 
             st.caption(message("chart.withheld", n=withheld, m=len(frame), symbol=SUPPRESSED))
         if figure is not None:
             for_the_image(figure, title, publication)
-            config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
-                                                                "filename": table_id}}
+            config = {
+                **PLOTLY_CONFIG,
+                "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": table_id},
+            }
             st.plotly_chart(figure, config=config, key=f"chart_{key}", theme=None)
     with st.expander(message("common.show_table_for", title=_lower_first(title))):
         st.dataframe(display_table(frame, publication, columns), hide_index=True, key=f"table_{key}")
@@ -269,10 +309,18 @@ def for_the_image(figure: go.Figure, title: str, publication: Publication) -> No
     this title there)."""
     source = message("chart.image_source", source=message("app.title"), as_of=publication.release["as_of"])
     # Both lines escaped text; the line break and the smaller size are the only markup.
-    figure.update_layout(title=dict(text=f"{text.chart(title)}<br><span style='font-size:11px'>{text.chart(source)}</span>",
-                                    x=0.01, xanchor="left", y=1, yanchor="top", pad=dict(t=26),
-                                    font=dict(size=15, color=TEXT_COLOUR)),
-                         margin=dict(t=84))  # the title and source above the legend
+    figure.update_layout(
+        title=dict(
+            text=f"{text.chart(title)}<br><span style='font-size:11px'>{text.chart(source)}</span>",
+            x=0.01,
+            xanchor="left",
+            y=1,
+            yanchor="top",
+            pad=dict(t=26),
+            font=dict(size=15, color=TEXT_COLOUR),
+        ),
+        margin=dict(t=84),
+    )  # the title and source above the legend
 
 
 def grouped_note(publication: Publication, codes_table: str, shown_table: str) -> str:
@@ -287,11 +335,16 @@ def grouped_note(publication: Publication, codes_table: str, shown_table: str) -
     held: dict[str, list[str]] = {}
     for code, group in members.items():
         held.setdefault(group, []).append(code)
-    parts = [message("coarser.group_members", group=text.markdown(publication.label(grouping, group)),
-                     codes=", ".join(text.markdown(publication.label(codes, c).lower()) for c in held[group]))
-             for group in held if len(held[group]) > 1]
-    return " ".join([message("coarser.groups", table=text.markdown(table_title(table["id"], table["title"]))),
-                     *parts])
+    parts = [
+        message(
+            "coarser.group_members",
+            group=text.markdown(publication.label(grouping, group)),
+            codes=", ".join(text.markdown(publication.label(codes, c).lower()) for c in held[group]),
+        )
+        for group in held
+        if len(held[group]) > 1
+    ]
+    return " ".join([message("coarser.groups", table=text.markdown(table_title(table["id"], table["title"]))), *parts])
 
 
 def coarser_figure(publication: Publication, table_id: str, what: str, grain: str, period: str) -> str:
@@ -299,8 +352,12 @@ def coarser_figure(publication: Publication, table_id: str, what: str, grain: st
     figure = publication.figure(table_id, **{grain: period})
     if figure.suppressed:
         return ""
-    return message("coarser.total", value=format_number(figure.value), what=what,
-                   period=text.markdown(publication.label(grain, period)))
+    return message(
+        "coarser.total",
+        value=format_number(figure.value),
+        what=what,
+        period=text.markdown(publication.label(grain, period)),
+    )
 
 
 # -- charts -----------------------------------------------------------------------
@@ -308,9 +365,15 @@ def coarser_figure(publication: Publication, table_id: str, what: str, grain: st
 
 def _layout(figure: go.Figure, y_title: str, height: int = 360) -> go.Figure:
     figure.update_layout(
-        height=height, margin=dict(l=8, r=8, t=8, b=8), legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),  # above: never on the axis labels
-        yaxis_title=y_title, hovermode="x unified", font=dict(size=14, color=TEXT_COLOUR), colorway=PALETTE,
-        plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF",
+        height=height,
+        margin=dict(l=8, r=8, t=8, b=8),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0),  # above: never on the axis labels
+        yaxis_title=y_title,
+        hovermode="x unified",
+        font=dict(size=14, color=TEXT_COLOUR),
+        colorway=PALETTE,
+        plot_bgcolor="#FFFFFF",
+        paper_bgcolor="#FFFFFF",
     )
     figure.update_xaxes(automargin=True, linecolor="#595959", tickcolor="#595959")
     figure.update_yaxes(rangemode="tozero", automargin=True, gridcolor="#E5E5E5", linecolor="#595959")
@@ -332,8 +395,9 @@ def axis_label(publication: Publication, dimension: str, value: str) -> str:
     return text.chart(publication.label(dimension, value))
 
 
-def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str,
-               kind: str = "line") -> go.Figure | None:
+def line_chart(
+    frame: pd.DataFrame, x: str, color: str | None, publication: Publication, y_title: str, kind: str = "line"
+) -> go.Figure | None:
     """Return a line (or grouped bar) chart of published cells; withheld cells leave gaps.
 
     A breakdown series with no published value above zero (often ``unknown``) is left out of
@@ -345,7 +409,7 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
     drawn = [(name, part) for name, part in groups if color is None or any(y for y in series(part, x)[1])]
     if len(drawn) > MAX_SERIES:  # too many to tell apart: the page charts a coarser table, never sums cells
-        return None                # itself; an old release without one gets its table only
+        return None  # itself; an old release without one gets its table only
     across = kind == "bar" and x not in TIME_DIMENSIONS  # long category names: horizontal bars, one row each
     for index, (name, part) in enumerate(drawn):
         xs, ys = series(part, x)
@@ -354,15 +418,29 @@ def line_chart(frame: pd.DataFrame, x: str, color: str | None, publication: Publ
         colour = PALETTE[index]
         if kind == "bar":
             placed = dict(y=labels, x=ys, orientation="h") if across else dict(x=labels, y=ys)
-            figure.add_trace(go.Bar(**placed, name=trace_name, marker_color=colour,
-                                    marker_pattern=dict(shape=PATTERNS[index], fgcolor="#FFFFFF", fillmode="overlay"),
-                                    hovertemplate=("%{x:,}" if across else "%{y:,}") + "<extra>" + trace_name + "</extra>"))
+            figure.add_trace(
+                go.Bar(
+                    **placed,
+                    name=trace_name,
+                    marker_color=colour,
+                    marker_pattern=dict(shape=PATTERNS[index], fgcolor="#FFFFFF", fillmode="overlay"),
+                    hovertemplate=("%{x:,}" if across else "%{y:,}") + "<extra>" + trace_name + "</extra>",
+                )
+            )
         else:
-            figure.add_trace(go.Scatter(x=labels, y=ys, name=trace_name, mode="lines+markers",
-                                        line=dict(color=colour, width=3, dash=DASHES[index]),
-                                        marker=dict(symbol=MARKERS[index], size=8), connectgaps=False,
-                                        hovertemplate="%{y:,}<extra>" + trace_name + "</extra>"))
-        mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=across)
+            figure.add_trace(
+                go.Scatter(
+                    x=labels,
+                    y=ys,
+                    name=trace_name,
+                    mode="lines+markers",
+                    line=dict(color=colour, width=3, dash=DASHES[index]),
+                    marker=dict(symbol=MARKERS[index], size=8),
+                    connectgaps=False,
+                    hovertemplate="%{y:,}<extra>" + trace_name + "</extra>",
+                )
+            )
+        mark_withheld(figure, [label for label, y in zip(labels, ys, strict=False) if y is None], horizontal=across)
     if across:
         rows = len({label for trace in figure.data for label in (trace.y or ())})
         return _across(figure, y_title, height=max(320, 22 * rows * max(1, len(drawn)) + 80))
@@ -384,65 +462,143 @@ def mark_withheld(figure: go.Figure, labels: list[str], horizontal: bool = False
         return
     at_axis = [0] * len(labels)  # on the axis line: the mark's position says nothing about the value
     x, y = (at_axis, labels) if horizontal else (labels, at_axis)
-    figure.add_trace(go.Scatter(x=x, y=y, mode="text", text=[SUPPRESSED] * len(labels),
-                                textposition="middle right" if horizontal else "top center",
-                                textfont=dict(color=TEXT_COLOUR, size=16), showlegend=False, hoverinfo="skip",
-                                name=SUPPRESSED))
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="text",
+            text=[SUPPRESSED] * len(labels),
+            textposition="middle right" if horizontal else "top center",
+            textfont=dict(color=TEXT_COLOUR, size=16),
+            showlegend=False,
+            hoverinfo="skip",
+            name=SUPPRESSED,
+        )
+    )
 
 
 def add_total_line(figure: go.Figure, frame: pd.DataFrame, x: str, publication: Publication, name: str) -> None:
     """Add the published total as a dark line above its breakdown."""
     xs, ys = series(frame, x)
-    figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, name=name, mode="lines+markers",
-                                line=dict(color=PALETTE[-1], width=3, dash="dot"), connectgaps=False,
-                                hovertemplate="%{y:,}<extra>" + name + "</extra>"))
+    figure.add_trace(
+        go.Scatter(
+            x=[axis_label(publication, x, v) for v in xs],
+            y=ys,
+            name=name,
+            mode="lines+markers",
+            line=dict(color=PALETTE[-1], width=3, dash="dot"),
+            connectgaps=False,
+            hovertemplate="%{y:,}<extra>" + name + "</extra>",
+        )
+    )
 
 
-def part_against_whole(part: pd.DataFrame, whole: pd.DataFrame, x: str, publication: Publication,
-                       part_name: str, whole_name: str, y_title: str) -> go.Figure:
+def part_against_whole(
+    part: pd.DataFrame,
+    whole: pd.DataFrame,
+    x: str,
+    publication: Publication,
+    part_name: str,
+    whole_name: str,
+    y_title: str,
+) -> go.Figure:
     """Return one area's published cells as bars against the city's as a line on its own axis."""
     figure = go.Figure()
     xs, ys = series(part, x)
-    figure.add_trace(go.Bar(x=[axis_label(publication, x, v) for v in xs], y=ys, name=text.chart(part_name),
-                            marker_color=PALETTE[0], hovertemplate="%{y:,}<extra></extra>"))
+    figure.add_trace(
+        go.Bar(
+            x=[axis_label(publication, x, v) for v in xs],
+            y=ys,
+            name=text.chart(part_name),
+            marker_color=PALETTE[0],
+            hovertemplate="%{y:,}<extra></extra>",
+        )
+    )
     wx, wy = series(whole, x)
-    figure.add_trace(go.Scatter(x=[axis_label(publication, x, v) for v in wx], y=wy, name=text.chart(whole_name),
-                                yaxis="y2",
-                                mode="lines+markers", line=dict(color=PALETTE[1], width=3, dash="dash"),
-                                marker=dict(symbol="square", size=8),
-                                hovertemplate="%{y:,}<extra></extra>"))
+    figure.add_trace(
+        go.Scatter(
+            x=[axis_label(publication, x, v) for v in wx],
+            y=wy,
+            name=text.chart(whole_name),
+            yaxis="y2",
+            mode="lines+markers",
+            line=dict(color=PALETTE[1], width=3, dash="dash"),
+            marker=dict(symbol="square", size=8),
+            hovertemplate="%{y:,}<extra></extra>",
+        )
+    )
     figure.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", showgrid=False))
     return _layout(figure, y_title)
 
 
-def ratio_chart(frame: pd.DataFrame, x: str, ratio: str, publication: Publication, name: str,
-                band: tuple[float, float] | None = None, band_label: str = "") -> go.Figure:
+def ratio_chart(
+    frame: pd.DataFrame,
+    x: str,
+    ratio: str,
+    publication: Publication,
+    name: str,
+    band: tuple[float, float] | None = None,
+    band_label: str = "",
+) -> go.Figure:
     """Return a line of a declared ratio by period (gaps where withheld), with an optional reference band."""
     xs, ys = series(frame, x, ratio)
-    figure = go.Figure(go.Scatter(x=[axis_label(publication, x, v) for v in xs], y=ys, mode="lines+markers",
-                                  name=name, line=dict(color=PALETTE[0], width=3), connectgaps=False,
-                                  hovertemplate="%{y:.1f}<extra></extra>"))
-    mark_withheld(figure, [axis_label(publication, x, v) for v, y in zip(xs, ys) if y is None])
+    figure = go.Figure(
+        go.Scatter(
+            x=[axis_label(publication, x, v) for v in xs],
+            y=ys,
+            mode="lines+markers",
+            name=name,
+            line=dict(color=PALETTE[0], width=3),
+            connectgaps=False,
+            hovertemplate="%{y:.1f}<extra></extra>",
+        )
+    )
+    mark_withheld(figure, [axis_label(publication, x, v) for v, y in zip(xs, ys, strict=False) if y is None])
     if band is not None:
-        figure.add_hrect(y0=band[0], y1=band[1], fillcolor=PALETTE[2], opacity=0.15, line_width=0,
-                         annotation_text=band_label, annotation_position="top left")
+        figure.add_hrect(
+            y0=band[0],
+            y1=band[1],
+            fillcolor=PALETTE[2],
+            opacity=0.15,
+            line_width=0,
+            annotation_text=band_label,
+            annotation_position="top left",
+        )
     return _layout(figure, name)
 
 
-def bar_chart(frame: pd.DataFrame, category: str, publication: Publication, y_title: str,
-              horizontal: bool = True) -> go.Figure:
+def bar_chart(
+    frame: pd.DataFrame, category: str, publication: Publication, y_title: str, horizontal: bool = True
+) -> go.Figure:
     """Return one bar per category in the table's own order; withheld bars are absent, marked with the symbol."""
     labels = [text.chart(publication.label(category, v)) for v in frame[category]]
     _, ys = series(frame, category)
     shown = ["" if y is None else format_number(y) for y in ys]  # a withheld bar gets its mark on the axis
     if horizontal:
-        bar = go.Bar(y=labels, x=ys, orientation="h", marker_color=PALETTE[0], text=shown, textposition="outside",
-                     hovertemplate="%{x:,}<extra></extra>", cliponaxis=False, showlegend=False)
+        bar = go.Bar(
+            y=labels,
+            x=ys,
+            orientation="h",
+            marker_color=PALETTE[0],
+            text=shown,
+            textposition="outside",
+            hovertemplate="%{x:,}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
+        )
     else:
-        bar = go.Bar(x=labels, y=ys, marker_color=PALETTE[0], text=shown, textposition="outside",
-                     hovertemplate="%{y:,}<extra></extra>", cliponaxis=False, showlegend=False)
+        bar = go.Bar(
+            x=labels,
+            y=ys,
+            marker_color=PALETTE[0],
+            text=shown,
+            textposition="outside",
+            hovertemplate="%{y:,}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
+        )
     figure = go.Figure(bar)
-    mark_withheld(figure, [label for label, y in zip(labels, ys) if y is None], horizontal=horizontal)
+    mark_withheld(figure, [label for label, y in zip(labels, ys, strict=False) if y is None], horizontal=horizontal)
     return _across(figure, y_title, height=max(320, 28 * len(labels))) if horizontal else _layout(figure, y_title)
 
 
@@ -479,7 +635,9 @@ def _boundaries(path: str, key: str) -> tuple[dict, tuple[str, ...]]:
         keys.append(neighborhood)
         if geometry is None:
             continue  # an area without a shape is listed, not drawn
-        features.append({"type": "Feature", "geometry": _rounded(geometry), "properties": {"neighborhood_id": neighborhood}})
+        features.append(
+            {"type": "Feature", "geometry": _rounded(geometry), "properties": {"neighborhood_id": neighborhood}}
+        )
     return {"type": "FeatureCollection", "features": features}, tuple(keys)
 
 
@@ -543,14 +701,30 @@ def _centre(geometry: dict) -> list[float]:
 
 def map_legend(ranges: list[tuple[float, float]], language: str = "en") -> str:
     """Return the legend in words: each shade with its range of published figures, and the withheld style."""
-    parts = [message("map.legend_class", language, shade=message(RAMP_NAMES[i], language), low=format_number(low), high=format_number(high))
-             if low != high else message("map.legend_single", language, shade=message(RAMP_NAMES[i], language), value=format_number(low))
-             for i, (low, high) in enumerate(ranges)]
+    parts = [
+        message(
+            "map.legend_class",
+            language,
+            shade=message(RAMP_NAMES[i], language),
+            low=format_number(low),
+            high=format_number(high),
+        )
+        if low != high
+        else message("map.legend_single", language, shade=message(RAMP_NAMES[i], language), value=format_number(low))
+        for i, (low, high) in enumerate(ranges)
+    ]
     return message("map.legend", language, classes="; ".join(parts), symbol=SUPPRESSED)
 
 
-def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], path: Path, key: str,
-                     caption: str, element_key: str, language: str = "en") -> None:
+def neighborhood_map(
+    values: dict[str, float | None],
+    labels: dict[str, str],
+    path: Path,
+    key: str,
+    caption: str,
+    element_key: str,
+    language: str = "en",
+) -> None:
     """Draw area polygons shaded by published values in classes, labelled with their figures; withheld areas
     unfilled, outlined and marked with the symbol, with no value anywhere. The view fits the boundaries."""
     try:
@@ -568,41 +742,79 @@ def neighborhood_map(values: dict[str, float | None], labels: dict[str, str], pa
         value = values[hood]
         shown = format_number(value)
         shade = None if value is None else _class_of(value, ranges)
-        features.append({
-            "type": "Feature", "geometry": feature["geometry"],
-            "properties": {
-                "name": labels.get(hood, hood), "shown": shown,
-                "fill": [255, 255, 255, 0] if shade is None else RAMP[shade] + [230],
-            },
-        })
-        marks.append({"position": _centre(feature["geometry"]), "text": shown,
-                      "colour": [20, 20, 20] if shade is None else [255, 255, 255]})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "name": labels.get(hood, hood),
+                    "shown": shown,
+                    "fill": [255, 255, 255, 0] if shade is None else RAMP[shade] + [230],
+                },
+            }
+        )
+        marks.append(
+            {
+                "position": _centre(feature["geometry"]),
+                "text": shown,
+                "colour": [20, 20, 20] if shade is None else [255, 255, 255],
+            }
+        )
     for feature in geojson["features"]:  # every area, published or not, is in view
         for ring in _outer_rings(feature["geometry"]):
             points += ring
     layer = pdk.Layer(
-        "GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="neighborhoods",
-        pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
-        get_line_color=[40, 40, 40, 255], line_width_min_pixels=1,
+        "GeoJsonLayer",
+        {"type": "FeatureCollection", "features": features},
+        id="neighborhoods",
+        pickable=True,
+        stroked=True,
+        filled=True,
+        get_fill_color="properties.fill",
+        get_line_color=[40, 40, 40, 255],
+        line_width_min_pixels=1,
     )
     outline = pdk.Layer(
-        "GeoJsonLayer", {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in geojson["features"]
-        ]}, id="city_outline", stroked=True, filled=False, get_line_color=[20, 20, 20, 255],
-        line_width_min_pixels=2, pickable=False,
+        "GeoJsonLayer",
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in geojson["features"]],
+        },
+        id="city_outline",
+        stroked=True,
+        filled=False,
+        get_line_color=[20, 20, 20, 255],
+        line_width_min_pixels=2,
+        pickable=False,
     )
     # pydeck reads a bare string as an expression: literal strings are quoted ("'auto'" draws the symbol).
-    text_layer = pdk.Layer("TextLayer", marks, id="labels", get_position="position", get_text="text",
-                           get_color="colour", get_size=13, pickable=False, character_set="'auto'",
-                           font_family="'sans-serif'", font_weight=700, font_settings={"sdf": True},
-                           outline_width=2, outline_color=[0, 0, 0, 255])
+    text_layer = pdk.Layer(
+        "TextLayer",
+        marks,
+        id="labels",
+        get_position="position",
+        get_text="text",
+        get_color="colour",
+        get_size=13,
+        pickable=False,
+        character_set="'auto'",
+        font_family="'sans-serif'",
+        font_weight=700,
+        font_settings={"sdf": True},
+        outline_width=2,
+        outline_color=[0, 0, 0, 255],
+    )
     view = pdk.data_utils.compute_view(points or [[0, 0]], view_proportion=1)  # the whole area in view,
     view.zoom = round(view.zoom - 0.6, 1)  # with a margin for a 520 px tall map and a phone's width
     view.min_zoom, view.max_zoom = max(view.zoom - 3, 0), view.zoom + 5
     # No basemap: map_style left at pydeck's default sentinel, which Streamlit draws without any
     # style or tile request (map_style=None would make it fetch its default basemap from a third party).
-    deck = pdk.Deck(layers=[outline, layer, text_layer], initial_view_state=view, map_provider=None,
-                    tooltip={"text": "{name}: {shown}"})
+    deck = pdk.Deck(
+        layers=[outline, layer, text_layer],
+        initial_view_state=view,
+        map_provider=None,
+        tooltip={"text": "{name}: {shown}"},
+    )
     with st.container(key=f"figure_{element_key}"):
         st.pydeck_chart(deck, height=520, key=element_key)
         with st.container(key=f"summary_{element_key}"):

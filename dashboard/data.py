@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.settings import Settings, SettingsError, load_settings
 from dashboard import releases
 from dashboard.published import Publication, month_label
-from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +116,17 @@ def current() -> Served:
         served = _served(configured)
     except PublicationUnavailable as error:
         if configured.mode == "live":
-            log.warning("LEAD_DB_URL is set but the app serves archives only: run `lead-dashboard release --db URL "
-                        "--archive DIR` on a schedule and set LEAD_ARCHIVE=DIR")
+            log.warning(
+                "LEAD_DB_URL is set but the app serves archives only: run `lead-dashboard release --db URL "
+                "--archive DIR` on a schedule and set LEAD_ARCHIVE=DIR"
+            )
             st.info(message("app.no_archive"))
         elif configured.mode == "demo":
-            log.warning("the demo archive %s is not built: start the app with scripts/run-dashboard (%s)",
-                        configured.demo_archive_dir, error)
+            log.warning(
+                "the demo archive %s is not built: start the app with scripts/run-dashboard (%s)",
+                configured.demo_archive_dir,
+                error,
+            )
             st.info(message("app.no_demo_archive"))
         else:
             log.warning("publication unavailable: %s", error)

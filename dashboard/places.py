@@ -19,15 +19,26 @@ LEVELS = ("neighborhood", "district", "precinct", CITY)  # smallest first
 
 # Referrals by place, per level and time grain: the declared table ids (a pooled table answers for its declared id).
 REFERRAL_TABLES = {
-    "twelve_months": {"district": "referrals_by_district_12_months", "precinct": "referrals_by_precinct_12_months",
-                      CITY: "referrals_by_12_months"},
-    "year": {"neighborhood": "referrals_by_neighborhood_quarter", "precinct": "referrals_by_precinct_year",
-             CITY: "referrals_by_year"},
+    "twelve_months": {
+        "district": "referrals_by_district_12_months",
+        "precinct": "referrals_by_precinct_12_months",
+        CITY: "referrals_by_12_months",
+    },
+    "year": {
+        "neighborhood": "referrals_by_neighborhood_quarter",
+        "precinct": "referrals_by_precinct_year",
+        CITY: "referrals_by_year",
+    },
 }
 SHARE_RATIOS = {
-    "twelve_months": {"district": "district_share_of_referrals_12_months",
-                      "precinct": "precinct_share_of_referrals_12_months"},
-    "year": {"neighborhood": "neighborhood_share_of_referrals_by_year", "precinct": "precinct_share_of_referrals_by_year"},
+    "twelve_months": {
+        "district": "district_share_of_referrals_12_months",
+        "precinct": "precinct_share_of_referrals_12_months",
+    },
+    "year": {
+        "neighborhood": "neighborhood_share_of_referrals_by_year",
+        "precinct": "precinct_share_of_referrals_by_year",
+    },
 }
 
 
@@ -78,8 +89,9 @@ def latest_period(pub: Publication, grain: str) -> str | None:
     return periods[-1] if periods else None
 
 
-def smallest_published(pub: Publication, neighborhood: str | None, grain: str,
-                       period: str | None = None) -> PlaceFigure | None:
+def smallest_published(
+    pub: Publication, neighborhood: str | None, grain: str, period: str | None = None
+) -> PlaceFigure | None:
     """Return the figure of the smallest grouping containing the place whose cell for ``period`` (default:
     the latest whole one) is published; None when not even the city's is."""
     period = period or latest_period(pub, grain)
@@ -95,8 +107,9 @@ def smallest_published(pub: Publication, neighborhood: str | None, grain: str,
     return None
 
 
-def trend_grouping(pub: Publication, neighborhood: str | None, grain: str, periods: list[str],
-                   share: float = 0.9) -> Grouping | None:
+def trend_grouping(
+    pub: Publication, neighborhood: str | None, grain: str, periods: list[str], share: float = 0.9
+) -> Grouping | None:
     """Return the smallest grouping (below the city) whose cells are published for at least ``share`` of
     ``periods``: one grouping for a whole chart."""
     for grouping in groupings(pub, neighborhood):

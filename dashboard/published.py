@@ -103,6 +103,7 @@ class Publication:
         """Return, of tables listed finest first (codes, then their coarser groups), the first with the smallest
         share of withheld cells where the dimensions have the values ``where`` (a period, or a list of
         periods): the finest that answers."""
+
         def withheld(declared_id: str) -> float:
             frame = self.frame(declared_id)
             for dimension, value in where.items():
@@ -135,8 +136,13 @@ class Publication:
             denominator = self.figure(entry["denominator"][0], **entry["denominator"][1])
             if numerator.suppressed or denominator.suppressed or not denominator.value:
                 return None
-            return Ratio(numerator.value / denominator.value * entry.get("per", 100), numerator, denominator,
-                         bool(entry.get("unstable")), entry.get("per", 100))
+            return Ratio(
+                numerator.value / denominator.value * entry.get("per", 100),
+                numerator,
+                denominator,
+                bool(entry.get("unstable")),
+                entry.get("per", 100),
+            )
         return None
 
     # -- labels and periods ---------------------------------------------------------

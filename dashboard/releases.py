@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.archive import ArchiveError, read_index, read_release, sha256_of, release_directory
+from core.archive import ArchiveError, read_index, read_release, release_directory, sha256_of
 
 
 @dataclass(frozen=True)
@@ -101,14 +101,16 @@ class Revised:
 
 def changes(previous: dict, current: dict, limit: int = 50) -> tuple[list[tuple[str, str]], list[Revised]]:
     """Return the periods ``current`` adds to ``previous`` (grain, key) and the figures it revised."""
+
     def periods(publication: dict) -> set[tuple[str, str]]:
         found = set()
         for grain in ("month", "quarter", "year"):
             found |= {(grain, v) for v in publication.get("domains", {}).get(grain, [])}
         return found
 
-    new_periods = sorted(periods(current) - periods(previous), key=lambda p: (("month", "quarter", "year").index(p[0]),
-                                                                                p[1]))
+    new_periods = sorted(
+        periods(current) - periods(previous), key=lambda p: (("month", "quarter", "year").index(p[0]), p[1])
+    )
     before = {t["id"]: t for t in previous["tables"]}
     revised: list[Revised] = []
     for table in current["tables"]:

@@ -20,7 +20,8 @@ html { font-size: 17px; }
 a:focus-visible, button:focus-visible, summary:focus-visible, input:focus-visible, [role="radio"]:focus-visible,
 [tabindex]:focus-visible { outline: 3px solid #0B5CAD !important; outline-offset: 2px; }
 /* The home page's second address (/monthly) is not a second menu entry. */
-[data-testid="stTopNavLinkContainer"]:has(a[href$="/monthly"]), [data-testid="stSidebarNavLinkContainer"]:has(a[href$="/monthly"]),
+[data-testid="stTopNavLinkContainer"]:has(a[href$="/monthly"]),
+[data-testid="stSidebarNavLinkContainer"]:has(a[href$="/monthly"]),
 [data-testid="stTopNavDropdownLink"][href$="/monthly"] { display: none !important; }
 /* A chart's title and source are in the figure for its downloaded image; on the page its heading says it. */
 .js-plotly-plot .gtitle, .js-plotly-plot .gtitle-subtitle { display: none; }

@@ -21,8 +21,11 @@ _MARKDOWN_SPECIAL = set(string.punctuation)  # CommonMark lets a backslash escap
 
 def clean(text: object, limit: int = LABEL_LIMIT) -> str:
     """Return ``text`` as one plain line: no control or bidirectional characters, cut to ``limit`` with "…"."""
-    kept = "".join(" " if ch in "\t\n\r" else ch for ch in str(text)
-                   if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"))
+    kept = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in str(text)
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+    )
     kept = " ".join(kept.split())
     return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
 
@@ -32,8 +35,9 @@ _AUTOLINK = {".", ":", "@", "/"}  # a zero-width space before each, so that no U
 
 def markdown(text: object) -> str:
     """Return ``text`` (cleaned) escaped so that Streamlit's Markdown shows it literally, with no link."""
-    return "".join(("\u200b" if ch in _AUTOLINK else "") + ("\\" + ch if ch in _MARKDOWN_SPECIAL else ch)
-                   for ch in clean(text))
+    return "".join(
+        ("\u200b" if ch in _AUTOLINK else "") + ("\\" + ch if ch in _MARKDOWN_SPECIAL else ch) for ch in clean(text)
+    )
 
 
 def chart(text: object) -> str:

@@ -33,10 +33,12 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import ColumnElement
 
-from core.facts import GEOGRAPHY as PLACE_DIMENSIONS, TIME_DIMENSIONS, WINDOW
+from core.facts import GEOGRAPHY as PLACE_DIMENSIONS
+from core.facts import TIME_DIMENSIONS, WINDOW
 
 from . import schema
-from .measures import ACTIVE_IN_PERIOD, EVENT, Measure, measure as lookup_measure
+from .measures import ACTIVE_IN_PERIOD, EVENT, Measure
+from .measures import measure as lookup_measure
 from .periods import Period, ReleaseWindow
 from .sql_functions import days_between, period_key, year_number
 
@@ -108,15 +110,19 @@ def read_reference_data(connection: Connection) -> ReferenceData:
     districts: tuple[str, ...] = ()
     if has_districts(connection):
         found = connection.execute(select(cast(n.c.district, String)).distinct()).scalars()
-        districts = tuple(sorted({str(d) for d in found if d is not None and str(d) != schema.UNKNOWN},
-                                 key=lambda d: (len(d), d)))
+        districts = tuple(
+            sorted({str(d) for d in found if d is not None and str(d) != schema.UNKNOWN}, key=lambda d: (len(d), d))
+        )
     return ReferenceData(ids, precincts, districts)
 
 
 # The dates that show the program at work: its first month in the data is the first of these.
 ACTIVITY_DATES = (
-    ("referrals", "referred_on"), ("participants", "enrolled_on"), ("contacts", "contact_on"),
-    ("services", "requested_on"), ("obstacles", "reported_on"),
+    ("referrals", "referred_on"),
+    ("participants", "enrolled_on"),
+    ("contacts", "contact_on"),
+    ("services", "requested_on"),
+    ("obstacles", "reported_on"),
 )
 
 
@@ -275,8 +281,9 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
     if dimension in schema.CODE_GROUPS:  # a coarser grouping: the codes' expression, mapped to groups
         base, groups = schema.CODE_GROUPS[dimension]
         codes = _dimension_expression(base, sources)
-        return case(*((codes.in_(list(members)), literal(group, String)) for group, members in groups.items()),
-                    else_=codes)
+        return case(
+            *((codes.in_(list(members)), literal(group, String)) for group, members in groups.items()), else_=codes
+        )
     if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
         codes = schema.CODE_COLUMNS[("participants", dimension)]
         return _code(sources.people.c[dimension], codes)
@@ -341,9 +348,7 @@ def build_query(
     allowed = available_dimensions(m)
     for name in dimensions + tuple(filters):
         if name not in allowed:
-            raise ValueError(
-                f"measure {m.name!r} cannot be broken down by {name!r}; it can by: {', '.join(allowed)}"
-            )
+            raise ValueError(f"measure {m.name!r} cannot be broken down by {name!r}; it can by: {', '.join(allowed)}")
     if len(set(dimensions)) != len(dimensions):
         raise ValueError(f"dimensions repeat: {dimensions}")
     grain = _time_grain(m, dimensions, filters)
@@ -376,7 +381,7 @@ def build_query(
         unit_columns.append(fallback.label("unit_fallback"))
     rows = (
         select(
-            *[_dimension_expression(d, sources).label(label) for d, label in zip(dimensions, labels)],
+            *[_dimension_expression(d, sources).label(label) for d, label in zip(dimensions, labels, strict=False)],
             *unit_columns,
             *([extra.label("quantity")] if extra is not None else []),
         )
@@ -401,16 +406,13 @@ def build_query(
     ).subquery("ranked")
     rank_dims = [ranked.c[label] for label in labels]
     value = func.count() if m.distinct_units else func.sum(ranked.c.n)
-    return (
-        select(
-            *rank_dims,
-            value.label("value"),
-            func.count().label("people"),
-            func.max(case((ranked.c.rank == 1, ranked.c.n))).label("top1"),
-            func.max(case((ranked.c.rank == 2, ranked.c.n))).label("top2"),
-        )
-        .group_by(*rank_dims)
-    )
+    return select(
+        *rank_dims,
+        value.label("value"),
+        func.count().label("people"),
+        func.max(case((ranked.c.rank == 1, ranked.c.n))).label("top1"),
+        func.max(case((ranked.c.rank == 2, ranked.c.n))).label("top2"),
+    ).group_by(*rank_dims)
 
 
 def aggregate(
@@ -448,9 +450,9 @@ def _densify(found, dimensions: list[str], domains: list[tuple[str, ...]], count
         raise RuntimeError(f"cells outside the declared domains: {sorted(outside)[:5]}")
     empty = (None, None, None, None)
     results = [by_cell.get(cell, empty) for cell in cells]
-    value, people, top1, top2 = zip(*results) if results else ((), (), (), ())
-    labels_by_dimension = list(zip(*cells)) if cells else [()] * width
-    columns = {d: pd.array(labels, dtype="str") for d, labels in zip(dimensions, labels_by_dimension)}
+    value, people, top1, top2 = zip(*results, strict=False) if results else ((), (), (), ())
+    labels_by_dimension = list(zip(*cells, strict=False)) if cells else [()] * width
+    columns = {d: pd.array(labels, dtype="str") for d, labels in zip(dimensions, labels_by_dimension, strict=False)}
     columns["value"] = np.fromiter((int(v) if v else 0 for v in value), dtype="int64", count=len(cells))
     if counts_people:
         columns["people"] = pd.array([int(p) if p else 0 for p in people], dtype="Int64")

@@ -100,7 +100,10 @@ SOURCES_BY_PATHWAY = {
     "arrest_diversion": {"police_officer": 0.97, "other": 0.03},
     "social_contact": {"police_officer": 0.88, "service_provider": 0.06, "other": 0.06},
     "community_referral": {
-        "community_member": 0.38, "business": 0.30, "service_provider": 0.27, "other": 0.05,
+        "community_member": 0.38,
+        "business": 0.30,
+        "service_provider": 0.27,
+        "other": 0.05,
     },
 }
 OFFENSES = schema.OFFENSE_CATEGORIES + (None,)  # None: no offence
@@ -133,8 +136,14 @@ HANDOFF_NOT_RECORDED = 0.02
 GENDER_MIX = {"man": 0.70, "woman": 0.255, "transgender": 0.03, "nonbinary": 0.01, "other": 0.005}
 SEX_WORK_GENDER_MIX = {"woman": 0.74, "transgender": 0.12, "man": 0.11, "nonbinary": 0.02, "other": 0.01}
 RACE_ETHNICITY_MIX = {
-    "white": 0.48, "black": 0.29, "american_indian_alaska_native": 0.06, "hispanic_latino": 0.06,
-    "asian": 0.03, "native_hawaiian_pacific_islander": 0.01, "multiracial": 0.05, "other": 0.02,
+    "white": 0.48,
+    "black": 0.29,
+    "american_indian_alaska_native": 0.06,
+    "hispanic_latino": 0.06,
+    "asian": 0.03,
+    "native_hawaiian_pacific_islander": 0.01,
+    "multiracial": 0.05,
+    "other": 0.02,
 }
 HOUSING_MIX = {"unsheltered": 0.56, "shelter": 0.17, "transitional": 0.09, "housed": 0.18}
 # About 1% of each code column holds NULL or a code outside the contract.
@@ -204,10 +213,28 @@ FOCUS_AREAS_PER_YEAR_2019 = 15
 FOCUS_AREA_GROWTH_PER_YEAR = 1.5
 SUGGESTED_BY_MIX = {"community": 0.35, "business": 0.30, "police": 0.20, "program": 0.15}
 TOPICS_BY_SUGGESTER = {
-    "business": {"retail_theft": 0.62, "public_disorder": 0.14, "drug_activity": 0.10, "encampment": 0.10, "other": 0.04},
-    "community": {"encampment": 0.30, "drug_activity": 0.28, "public_disorder": 0.20, "sex_work": 0.08,
-                  "retail_theft": 0.06, "other": 0.08},
-    "police": {"drug_activity": 0.40, "retail_theft": 0.20, "sex_work": 0.15, "public_disorder": 0.15, "encampment": 0.10},
+    "business": {
+        "retail_theft": 0.62,
+        "public_disorder": 0.14,
+        "drug_activity": 0.10,
+        "encampment": 0.10,
+        "other": 0.04,
+    },
+    "community": {
+        "encampment": 0.30,
+        "drug_activity": 0.28,
+        "public_disorder": 0.20,
+        "sex_work": 0.08,
+        "retail_theft": 0.06,
+        "other": 0.08,
+    },
+    "police": {
+        "drug_activity": 0.40,
+        "retail_theft": 0.20,
+        "sex_work": 0.15,
+        "public_disorder": 0.15,
+        "encampment": 0.10,
+    },
     "program": {"encampment": 0.30, "drug_activity": 0.30, "public_disorder": 0.20, "other": 0.20},
 }
 
@@ -287,9 +314,7 @@ def build_demo_database(
             counts = _build_sqlite(target, program, bar)
         else:
             counts = _build_postgresql(target, program, bar)
-    return DemoSummary(
-        **counts, elapsed_seconds=time.perf_counter() - started, seed=seed, scale=scale, as_of=as_of
-    )
+    return DemoSummary(**counts, elapsed_seconds=time.perf_counter() - started, seed=seed, scale=scale, as_of=as_of)
 
 
 def _normalise_url(url: str) -> URL:
@@ -323,7 +348,9 @@ def _council_districts(area_names: Sequence[str]) -> dict[str, str]:
 
     areas = json.loads((SEATTLE_DIR / "mcpp-areas.geojson").read_text(encoding="utf-8"))
     districts = json.loads((SEATTLE_DIR / "council-districts.geojson").read_text(encoding="utf-8"))
-    district_shapes = [(str(f["properties"]["district"]), shape(f["geometry"]).buffer(0)) for f in districts["features"]]
+    district_shapes = [
+        (str(f["properties"]["district"]), shape(f["geometry"]).buffer(0)) for f in districts["features"]
+    ]
     found = {}
     for feature in areas["features"]:
         area = shape(feature["geometry"]).buffer(0)
@@ -506,8 +533,13 @@ class _DemoProgram:
         )
         growth = ANNUAL_GROWTH ** (np.arange(len(months)) / 12)
         expected = (
-            REFERRALS_PER_MONTH_2019 * self.multiplier * growth * seasonality * pandemic
-            * covered_days / (next_month_start - month_start)
+            REFERRALS_PER_MONTH_2019
+            * self.multiplier
+            * growth
+            * seasonality
+            * pandemic
+            * covered_days
+            / (next_month_start - month_start)
         )
         counts = rng.poisson(expected)
         starts = np.repeat(month_start, counts)
@@ -539,9 +571,7 @@ class _DemoProgram:
             outcome[rows] = _pick(rng, OUTCOME_CODES, int(rows.sum()), shares)
         outcome[is_repeat] = _pick(rng, OUTCOME_CODES, int(is_repeat.sum()), REPEAT_OUTCOMES)
 
-        intake_delay = _lognormal_days(
-            rng, INTAKE_MEDIAN_DAYS_2019 * INTAKE_IMPROVEMENT_PER_YEAR**years, 0.85, count
-        )
+        intake_delay = _lognormal_days(rng, INTAKE_MEDIAN_DAYS_2019 * INTAKE_IMPROVEMENT_PER_YEAR**years, 0.85, count)
         has_intake = outcome == "enrolled"
         draw = rng.random(count)
         for name, share in INTAKE_SHARE_WITHOUT_ENROLMENT.items():
@@ -557,10 +587,15 @@ class _DemoProgram:
         outcome[pending] = "pending"
         intake_on[pending] = NO_DATE
 
-        handoff = np.round(
-            HANDOFF_MEDIAN_MINUTES_2019 * HANDOFF_IMPROVEMENT_PER_YEAR**years
-            * np.exp(0.55 * rng.standard_normal(count))
-        ).astype(np.int64).clip(2, 600)
+        handoff = (
+            np.round(
+                HANDOFF_MEDIAN_MINUTES_2019
+                * HANDOFF_IMPROVEMENT_PER_YEAR**years
+                * np.exp(0.55 * rng.standard_normal(count))
+            )
+            .astype(np.int64)
+            .clip(2, 600)
+        )
         handoff_recorded = (pathway == "arrest_diversion") & (rng.random(count) >= HANDOFF_NOT_RECORDED)
 
         # Participants: one per person whose first (non-repeat) referral ended in enrolment,
@@ -605,7 +640,8 @@ class _DemoProgram:
         arrests = pathway == "arrest_diversion"
         progress = np.clip(years[arrests] / 8, 0, 1)[:, None]
         offense[arrests] = _pick_per_row(
-            rng, OFFENSES,
+            rng,
+            OFFENSES,
             (1 - progress) * np.array(ARREST_OFFENSES_2019) + progress * np.array(ARREST_OFFENSES_2027),
         )
         social = pathway == "social_contact"
@@ -627,9 +663,7 @@ class _DemoProgram:
         neighborhood[draw < NULL_NEIGHBORHOOD_SHARE] = None
         return neighborhood
 
-    def _participants(
-        self, rng, founding, enrolled_on, participant_of, outcome, intake_on, offense
-    ) -> Columns:
+    def _participants(self, rng, founding, enrolled_on, participant_of, outcome, intake_on, offense) -> Columns:
         """Return one participant per founding referral: stay, demographics, a few invalid codes."""
         count = len(founding)
         # Stays run from the latest (re-)enrolment; some disengage within weeks.
@@ -668,7 +702,9 @@ class _DemoProgram:
 
     # --- case assignments -----------------------------------------------------------------------
 
-    def _case_manager_tenures(self, rng, enrolled_on: np.ndarray, exited_on: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _case_manager_tenures(
+        self, rng, enrolled_on: np.ndarray, exited_on: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Hire case managers month by month, behind demand and not during the hiring freeze."""
         sorted_enrolments = np.sort(enrolled_on)
         sorted_exits = np.sort(exited_on[exited_on != NO_DATE])
@@ -794,9 +830,9 @@ class _DemoProgram:
             delay[rows] = _lognormal_days(rng, median_days, spread, int(rows.sum()))
         # A wait list ends in a connection, unless the person left the program first.
         waitlisted = np.flatnonzero(status == "waitlisted")
-        wait_median = np.array([
-            WAIT_LIST_MEDIAN_DAYS.get(name, OTHER_WAIT_LIST_MEDIAN_DAYS) for name in service_type[waitlisted]
-        ])
+        wait_median = np.array(
+            [WAIT_LIST_MEDIAN_DAYS.get(name, OTHER_WAIT_LIST_MEDIAN_DAYS) for name in service_type[waitlisted]]
+        )
         wait = _lognormal_days(rng, wait_median, 0.7, len(waitlisted))
         wait_over = requested_on[waitlisted] + wait
         window_end = self.exit_or_end[owner[waitlisted]]
@@ -845,17 +881,24 @@ class _DemoProgram:
                 resolved_on = np.where(closed_at_exit, left_on, resolved_on)
             resolved_on = np.where((resolved_on != NO_DATE) & (resolved_on < reported_on), reported_on, resolved_on)
             resolved_on = np.where(resolved_on > self.last_day, NO_DATE, resolved_on)
-            parts.append({
-                "participant_id": participant_id, "service_type": service_type, "reported_on": reported_on,
-                "obstacle_type": obstacle_type, "resolved_on": resolved_on,
-            })
+            parts.append(
+                {
+                    "participant_id": participant_id,
+                    "service_type": service_type,
+                    "reported_on": reported_on,
+                    "obstacle_type": obstacle_type,
+                    "resolved_on": resolved_on,
+                }
+            )
 
         def from_services(rows: np.ndarray, mix: dict, report_within_days: int, resolved_on: np.ndarray) -> None:
             """Add one obstacle per service row, reported soon after the request."""
             part(
-                services["participant_id"][rows], services["service_type"][rows],
+                services["participant_id"][rows],
+                services["service_type"][rows],
                 services["requested_on"][rows] + rng.integers(0, report_within_days, len(rows)),
-                _pick(rng, mix, len(rows)), resolved_on,
+                _pick(rng, mix, len(rows)),
+                resolved_on,
             )
 
         status = services["status"]
@@ -863,7 +906,9 @@ class _DemoProgram:
         waiting = np.flatnonzero((status == "waitlisted") & (rng.random(len(status)) < 0.85))
         from_services(waiting, {"wait_list": 0.8, "no_capacity": 0.2}, 14, np.full(len(waiting), NO_DATE))
         slow = np.flatnonzero(
-            slow_types & (self.service_delay > SLOW_CONNECTION_DAYS) & (services["connected_on"] != NO_DATE)
+            slow_types
+            & (self.service_delay > SLOW_CONNECTION_DAYS)
+            & (services["connected_on"] != NO_DATE)
             & (rng.random(len(status)) < np.where(self.service_was_waitlisted, 0.9, 0.5))
         )
         from_services(slow, {"wait_list": 0.7, "no_capacity": 0.3}, 10, services["connected_on"][slow])
@@ -888,8 +933,13 @@ class _DemoProgram:
             service_type[rows] = _pick(rng, service_mix, int(rows.sum()))
         reported_on = start[owner] + (rng.random(len(owner)) * length[owner]).astype(np.int64)
         resolved_on = reported_on + _lognormal_days(rng, 21, 0.9, len(owner))
-        part(owner + 1, service_type, reported_on, obstacle_type,
-             np.where(rng.random(len(owner)) < 0.88, resolved_on, NO_DATE))
+        part(
+            owner + 1,
+            service_type,
+            reported_on,
+            obstacle_type,
+            np.where(rng.random(len(owner)) < 0.88, resolved_on, NO_DATE),
+        )
 
         years = (self.last_day - self.first_day + 1) / 365.25
         freeze = (_day_number(HIRING_FREEZE[0]), _day_number(HIRING_FREEZE[1]))
@@ -899,8 +949,13 @@ class _DemoProgram:
             if name == "staffing":  # most staffing problems are reported during the freeze
                 in_freeze = rng.random(count) < 0.4
                 reported_on[in_freeze] = rng.integers(freeze[0], freeze[1] + 1, int(in_freeze.sum()))
-            part(np.full(count, None, dtype=object), _pick(rng, service_mix, count), reported_on,
-                 _objects([name] * count), reported_on + _lognormal_days(rng, 90, 0.5, count))
+            part(
+                np.full(count, None, dtype=object),
+                _pick(rng, service_mix, count),
+                reported_on,
+                _objects([name] * count),
+                reported_on + _lognormal_days(rng, 90, 0.5, count),
+            )
 
         columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
         participant_id = columns["participant_id"]
@@ -974,12 +1029,13 @@ class _DemoProgram:
             early_owner = np.repeat(local, early_count)
             later_owner = np.repeat(local, later_count)
             owner = np.concatenate([intake_owner, early_owner, later_owner])
-            contact_on = np.concatenate([
-                start,
-                start[early_owner] + (rng.random(len(early_owner)) * early_days[early_owner]).astype(np.int64),
-                start[later_owner] + 90
-                + (rng.random(len(later_owner)) * later_days[later_owner]).astype(np.int64),
-            ])
+            contact_on = np.concatenate(
+                [
+                    start,
+                    start[early_owner] + (rng.random(len(early_owner)) * early_days[early_owner]).astype(np.int64),
+                    start[later_owner] + 90 + (rng.random(len(later_owner)) * later_days[later_owner]).astype(np.int64),
+                ]
+            )
             role = _pick(rng, CONTACT_ROLES, len(owner))
             role[: len(intake_owner)] = "case_manager"
             substantive = np.zeros(len(owner), dtype=bool)
@@ -1027,7 +1083,9 @@ def _row_batches(table: Table, columns: Columns, booleans_as_ints: bool) -> Iter
     count = len(columns[names[0]])
     for first in range(0, count, INSERT_BATCH_ROWS):
         batch = slice(first, first + INSERT_BATCH_ROWS)
-        yield list(zip(*(_python_column(table, name, columns[name][batch], booleans_as_ints) for name in names)))
+        yield list(
+            zip(*(_python_column(table, name, columns[name][batch], booleans_as_ints) for name in names), strict=False)
+        )
 
 
 def _tables_to_load(program: _DemoProgram, bar: tqdm) -> Iterator[tuple[Table, Columns]]:

@@ -48,29 +48,38 @@ def role_problems(connection, tables: tuple[str, ...]) -> list[str]:
 
     problems = []
     members = ", ".join(f"pg_has_role(current_user, '{role}', 'MEMBER')" for role in SERVER_FILE_ROLES)
-    superuser, create, temporary, *server_files = connection.execute(text(
-        "SELECT r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
-        f"has_database_privilege(current_database(), 'TEMPORARY'), {members} "
-        "FROM pg_roles r WHERE r.rolname = current_user")).one()
+    superuser, create, temporary, *server_files = connection.execute(
+        text(
+            "SELECT r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
+            f"has_database_privilege(current_database(), 'TEMPORARY'), {members} "
+            "FROM pg_roles r WHERE r.rolname = current_user"
+        )
+    ).one()
     if superuser:
         problems.append("it is a superuser")
-    problems += [f"it is a member of {role}" for role, member in zip(SERVER_FILE_ROLES, server_files) if member]
+    problems += [
+        f"it is a member of {role}" for role, member in zip(SERVER_FILE_ROLES, server_files, strict=False) if member
+    ]
     if create:
         problems.append("it may CREATE in the database")
     if temporary:
         problems.append("it may create TEMPORARY tables")
     privileges = ", ".join(f"has_table_privilege(c.oid, '{p}')" for p in WRITE_PRIVILEGES)
     for table in tables:
-        found = connection.execute(text(
-            f"SELECT n.nspname, pg_has_role(c.relowner, 'USAGE'), has_schema_privilege(n.oid, 'CREATE'), {privileges} "
-            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(:t)"),
-            {"t": table}).one_or_none()
+        found = connection.execute(
+            text(
+                f"SELECT n.nspname, pg_has_role(c.relowner, 'USAGE'), has_schema_privilege(n.oid, 'CREATE'), "
+                f"{privileges} "
+                "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(:t)"
+            ),
+            {"t": table},
+        ).one_or_none()
         if found is None:
             continue
         schema_name, owns, schema_create, *held = found
         if owns:
             problems.append(f"it owns {table}")
-        problems += [f"it may {p} {table}" for p, granted in zip(WRITE_PRIVILEGES, held) if granted]
+        problems += [f"it may {p} {table}" for p, granted in zip(WRITE_PRIVILEGES, held, strict=False) if granted]
         if schema_create:
             problems.append(f"it may CREATE in schema {schema_name}")
     return list(dict.fromkeys(problems))
@@ -84,8 +93,11 @@ def _check_role(engine: Engine) -> None:
         problems = role_problems(connection, tuple(t.name for t in metadata.sorted_tables))
     if not problems:
         return
-    message = (f"the database role {engine.url.username or '(default)'} is not read-only: " + "; ".join(problems[:6])
-               + ". Connect as the SELECT-only role of the README")
+    message = (
+        f"the database role {engine.url.username or '(default)'} is not read-only: "
+        + "; ".join(problems[:6])
+        + ". Connect as the SELECT-only role of the README"
+    )
     if ROLE_POLICY["strict"]:
         raise UnsafeRole(message + " (LEAD_ALLOW_WRITABLE_ROLE=1 downgrades this to a warning, for a local demo)")
     log.warning("%s. Continuing because LEAD_ALLOW_WRITABLE_ROLE is set.", message)
@@ -104,9 +116,7 @@ def normalise_url(url: str | URL) -> URL:
         raise DatabaseURLError(f"not a database URL: {redact(str(url))}") from error
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
-        raise DatabaseURLError(
-            f"unsupported database {backend!r}; use one of: {', '.join(SUPPORTED_BACKENDS)}"
-        )
+        raise DatabaseURLError(f"unsupported database {backend!r}; use one of: {', '.join(SUPPORTED_BACKENDS)}")
     if backend == "postgresql" and parsed.get_driver_name() in ("psycopg2", "psycopg", None, ""):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -127,12 +137,18 @@ def sqlite_path(url: URL) -> Path | None:
     if database in ("", ":memory:"):
         return None
     if database.startswith("file:"):
-        database = database[len("file:"):].split("?", 1)[0]
+        database = database[len("file:") :].split("?", 1)[0]
     return Path(database)
 
 
-_SQLITE_READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,
-                 sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT}
+_SQLITE_READS = {
+    sqlite3.SQLITE_SELECT,
+    sqlite3.SQLITE_READ,
+    sqlite3.SQLITE_FUNCTION,
+    sqlite3.SQLITE_RECURSIVE,
+    sqlite3.SQLITE_TRANSACTION,
+    sqlite3.SQLITE_SAVEPOINT,
+}
 _SQLITE_READ_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from core.facts import TIME_GRAINS, WINDOW, month_index, month_key
 
 
-
 @dataclass(frozen=True)
 class Period:
     """One calendar period: its key (``2026-10``, ``2026-Q4``, ``2026``) and first and last day."""
@@ -82,7 +81,7 @@ class ReleaseWindow:
             raise ValueError(f"first month {self.first_month} is after last month {self.last_month}")
 
     @classmethod
-    def ending(cls, as_of: dt.date, first_month: str) -> "ReleaseWindow":
+    def ending(cls, as_of: dt.date, first_month: str) -> ReleaseWindow:
         """Return the window from ``first_month`` to the last complete month on ``as_of``."""
         return cls(first_month, last_complete_month(as_of))
 
@@ -133,16 +132,22 @@ class ReleaseWindow:
         if not self.window_ends and months[-1].key < _quarter_end_key(self.first_month):
             return []  # no whole quarter ends inside the window
         ends = set(self.window_ends or (self.ending_on_quarter().last_month,))
-        return [Period(f"{months[i].key}/{months[i + size - 1].key}", months[i].first_day,
-                       months[i + size - 1].last_day)
-                for i in range(len(months) - size + 1) if months[i + size - 1].key in ends]
+        return [
+            Period(f"{months[i].key}/{months[i + size - 1].key}", months[i].first_day, months[i + size - 1].last_day)
+            for i in range(len(months) - size + 1)
+            if months[i + size - 1].key in ends
+        ]
 
     def unfinished_periods(self) -> list[str]:
         """Return the quarters and years still running after the window's last month ("to date")."""
-        return [p.key for grain in ("quarter", "year") for p in self.periods(grain)
-                if p.partial and p.last_day < _whole_last_day(p.key)]
+        return [
+            p.key
+            for grain in ("quarter", "year")
+            for p in self.periods(grain)
+            if p.partial and p.last_day < _whole_last_day(p.key)
+        ]
 
-    def ending_on_quarter(self) -> "ReleaseWindow":
+    def ending_on_quarter(self) -> ReleaseWindow:
         """Return the window cut back to the last month that closes a quarter (quarterly cadence)."""
         index = month_index(self.last_month)
         while index % 3 != 2:

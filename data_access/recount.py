@@ -66,20 +66,58 @@ MEASURE_ROWS = {
     "enrollments": ("participants", "enrolled_on", None, "participant_id", None, False),
     "contacts": ("contacts", "contact_on", None, "participant_id", None, False),
     "services_requested": ("services", "requested_on", None, "participant_id", None, False),
-    "services_connected": ("services", "connected_on",
-                           lambda r: r["status"] in ("connected", "completed"), "participant_id", None, False),
+    "services_connected": (
+        "services",
+        "connected_on",
+        lambda r: r["status"] in ("connected", "completed"),
+        "participant_id",
+        None,
+        False,
+    ),
     "obstacles_reported": ("obstacles", "reported_on", None, "participant_id", "obstacle_id", False),
-    "handoffs_within_30_min": ("referrals", "referred_on",
-                               lambda r: r["pathway"] == "arrest_diversion" and r["handoff_minutes"] is not None
-                               and r["handoff_minutes"] <= 30, "participant_id", "referral_id", False),
-    "intakes_within_7_days": ("referrals", "referred_on",
-                              lambda r: r["intake_on"] is not None and (r["intake_on"] - r["referred_on"]).days <= 7,
-                              "participant_id", "referral_id", False),
+    "handoffs_within_30_min": (
+        "referrals",
+        "referred_on",
+        lambda r: (
+            r["pathway"] == "arrest_diversion" and r["handoff_minutes"] is not None and r["handoff_minutes"] <= 30
+        ),
+        "participant_id",
+        "referral_id",
+        False,
+    ),
+    "intakes_within_7_days": (
+        "referrals",
+        "referred_on",
+        lambda r: r["intake_on"] is not None and (r["intake_on"] - r["referred_on"]).days <= 7,
+        "participant_id",
+        "referral_id",
+        False,
+    ),
     "focus_areas": ("focus_areas", "suggested_on", None, "focus_area_id", None, False),
-    "active_participants": ("participants", ("enrolled_on", "exited_on", "active"), None, "participant_id", None, False),
-    "obstacles_open": ("obstacles", ("reported_on", "resolved_on", "end"), None, "participant_id", "obstacle_id", False),
-    "services_waiting": ("services", ("requested_on", "connected_on", "end"),
-                         lambda r: r["status"] == "waitlisted", "participant_id", None, False),
+    "active_participants": (
+        "participants",
+        ("enrolled_on", "exited_on", "active"),
+        None,
+        "participant_id",
+        None,
+        False,
+    ),
+    "obstacles_open": (
+        "obstacles",
+        ("reported_on", "resolved_on", "end"),
+        None,
+        "participant_id",
+        "obstacle_id",
+        False,
+    ),
+    "services_waiting": (
+        "services",
+        ("requested_on", "connected_on", "end"),
+        lambda r: r["status"] == "waitlisted",
+        "participant_id",
+        None,
+        False,
+    ),
     "case_managers": ("case_assignments", ("assigned_on", "ended_on", "active"), None, "case_manager_id", None, True),
 }
 
@@ -130,7 +168,11 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
         if dimension == "handoff_within_30_min":
             return "true" if row["handoff_minutes"] is not None and row["handoff_minutes"] <= 30 else "false"
         if dimension == "intake_within_7_days":
-            return "true" if row["intake_on"] is not None and (row["intake_on"] - row["referred_on"]).days <= 7 else "false"
+            return (
+                "true"
+                if row["intake_on"] is not None and (row["intake_on"] - row["referred_on"]).days <= 7
+                else "false"
+            )
         if dimension == "substantive":
             return "true" if row["substantive"] else "false"
         return _code(table, dimension, row[dimension])
@@ -185,9 +227,14 @@ def read_rows(connection) -> dict[str, list[dict]]:
     for row in rows.get("referrals", []):
         for column in ("referred_on", "intake_on"):
             row[column] = _as_date(row.get(column))
-    for table, columns in (("participants", ("enrolled_on", "exited_on")), ("contacts", ("contact_on",)),
-                           ("services", ("requested_on", "connected_on")), ("obstacles", ("reported_on", "resolved_on")),
-                           ("focus_areas", ("suggested_on",)), ("case_assignments", ("assigned_on", "ended_on"))):
+    for table, columns in (
+        ("participants", ("enrolled_on", "exited_on")),
+        ("contacts", ("contact_on",)),
+        ("services", ("requested_on", "connected_on")),
+        ("obstacles", ("reported_on", "resolved_on")),
+        ("focus_areas", ("suggested_on",)),
+        ("case_assignments", ("assigned_on", "ended_on")),
+    ):
         for row in rows.get(table, []):
             for column in columns:
                 row[column] = _as_date(row.get(column))
@@ -243,7 +290,9 @@ def truth_from_recount(url: str, publication: dict) -> dict[str, pd.DataFrame]:
             value, people, top1, top2 = found.get(key, (0, 0, None, None))
             if table.get("statistic"):
                 value = medians.get(key)
-            records.append({**dict(zip(dims, key)), "value": value, "people": people, "top1": top1, "top2": top2})
+            records.append(
+                {**dict(zip(dims, key, strict=False)), "value": value, "people": people, "top1": top1, "top2": top2}
+            )
         frame = pd.DataFrame(records, columns=dims + ["value", "people", "top1", "top2"])
         for column in ("people", "top1", "top2"):
             frame[column] = frame[column].astype("Int64")

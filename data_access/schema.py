@@ -192,8 +192,7 @@ CODE_COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {
 NULL_CODE: dict[tuple[str, str], str] = {("referrals", "offense_category"): NO_OFFENSE}
 
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
-    table.name: tuple(c.name for c in table.columns if isinstance(c.type, Date))
-    for table in metadata.sorted_tables
+    table.name: tuple(c.name for c in table.columns if isinstance(c.type, Date)) for table in metadata.sorted_tables
 }
 
 
@@ -203,42 +202,85 @@ def codes_with_unknown(table: str, column: str) -> tuple[str, ...]:
     extra = (NULL_CODE[(table, column)],) if (table, column) in NULL_CODE else ()
     return codes + extra + (UNKNOWN,)
 
+
 # Coarser groupings of codes, published beside the codes so small categories still get a figure
 # (DESIGN section 4, "Code groupings"): group dimension -> (the dimension it groups, {group: codes}).
 # A code no group lists (unknown, none) is a group of its own. Changing a grouping changes what
 # earlier releases mean: add new groupings instead.
 CODE_GROUPS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
-    "gender_group": ("gender", {
-        "woman": ("woman",), "man": ("man",),
-        "another_gender_or_unknown": ("transgender", "nonbinary", "other", UNKNOWN),
-    }),
-    "race_ethnicity_group": ("race_ethnicity", {
-        "black": ("black",), "white": ("white",), "hispanic_latino": ("hispanic_latino",),
-        "another_or_unknown": ("american_indian_alaska_native", "asian", "native_hawaiian_pacific_islander",
-                               "multiracial", "other", UNKNOWN),
-    }),
+    "gender_group": (
+        "gender",
+        {
+            "woman": ("woman",),
+            "man": ("man",),
+            "another_gender_or_unknown": ("transgender", "nonbinary", "other", UNKNOWN),
+        },
+    ),
+    "race_ethnicity_group": (
+        "race_ethnicity",
+        {
+            "black": ("black",),
+            "white": ("white",),
+            "hispanic_latino": ("hispanic_latino",),
+            "another_or_unknown": (
+                "american_indian_alaska_native",
+                "asian",
+                "native_hawaiian_pacific_islander",
+                "multiracial",
+                "other",
+                UNKNOWN,
+            ),
+        },
+    ),
     # (Ages and housing have no grouping: their withheld codes, under 25 and 55 and over, transitional
     # housing, sit beside published ones, so any group holding them would be withheld too.)
     # Services and obstacles: the common ones alone, the others together (a group beside codes that are
     # published costs nothing; a group holding exactly one withheld code would expose it, so small codes
     # go together, where they are withheld together).
-    "service_group": ("service_type", {
-        **{code: (code,) for code in ("housing", "shelter", "substance_use_treatment", "mental_health",
-                                      "medical_care")},
-        "other_services": ("identification", "benefits", "legal", "education", "job_training", "employment",
-                           "child_care", "transportation", "other", UNKNOWN),
-    }),
-    "obstacle_group": ("obstacle_type", {
-        **{code: (code,) for code in ("wait_list", "no_capacity", "missing_documents")},
-        "other_obstacles": ("eligibility_rule", "transportation", "cost", "legal_barrier", "staffing", "other",
-                            UNKNOWN),
-    }),
+    "service_group": (
+        "service_type",
+        {
+            **{
+                code: (code,)
+                for code in ("housing", "shelter", "substance_use_treatment", "mental_health", "medical_care")
+            },
+            "other_services": (
+                "identification",
+                "benefits",
+                "legal",
+                "education",
+                "job_training",
+                "employment",
+                "child_care",
+                "transportation",
+                "other",
+                UNKNOWN,
+            ),
+        },
+    ),
+    "obstacle_group": (
+        "obstacle_type",
+        {
+            **{code: (code,) for code in ("wait_list", "no_capacity", "missing_documents")},
+            "other_obstacles": (
+                "eligibility_rule",
+                "transportation",
+                "cost",
+                "legal_barrier",
+                "staffing",
+                "other",
+                UNKNOWN,
+            ),
+        },
+    ),
 }
 # How each group reads (the default, the capitalised code, does not read well for these).
 CODE_GROUP_LABELS: dict[str, dict[str, str]] = {  # short: they label chart axes (the codes are in the hierarchies)
     "gender_group": {"another_gender_or_unknown": "Another gender, or not recorded"},
-    "race_ethnicity_group": {"hispanic_latino": "Hispanic or Latino",
-                             "another_or_unknown": "Another race or ethnicity, or not recorded"},
+    "race_ethnicity_group": {
+        "hispanic_latino": "Hispanic or Latino",
+        "another_or_unknown": "Another race or ethnicity, or not recorded",
+    },
     "service_group": {"other_services": "Other services"},
     "obstacle_group": {"other_obstacles": "Other obstacles"},
 }

@@ -8,16 +8,15 @@ Must not raise for bad data and must not write.
 
 from __future__ import annotations
 
-from core.boundaries import BoundaryFileError, boundary_keys
-
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import String, cast, func, inspect, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+
+from core.boundaries import BoundaryFileError, boundary_keys
 
 from . import schema
 
@@ -65,9 +64,7 @@ class ValidationReport:
         order = {ERROR: 0, WARNING: 1, INFO: 2}
         lines = [str(f) for f in sorted(self.findings, key=lambda f: order[f.level])]
         verdict = "usable" if self.usable else "NOT usable"
-        lines.append(
-            f"\n{len(self.errors)} error(s), {len(self.warnings)} warning(s): the database is {verdict}."
-        )
+        lines.append(f"\n{len(self.errors)} error(s), {len(self.warnings)} warning(s): the database is {verdict}.")
         return "\n".join(lines)
 
 
@@ -93,8 +90,9 @@ def _present_columns(connection: Connection, report: ValidationReport) -> dict[s
 
 def _complete_tables(present: dict[str, set[str]]):
     for table in schema.metadata.sorted_tables:
-        if table.name in present and all(c.name in present[table.name] or c.info.get("optional")
-                                         for c in table.columns):
+        if table.name in present and all(
+            c.name in present[table.name] or c.info.get("optional") for c in table.columns
+        ):
             yield table
 
 
@@ -108,19 +106,18 @@ def _check_codes(connection: Connection, table, report: ValidationReport) -> Non
             outside = column.is_not(None) & ~column.in_(list(codes))
         else:
             outside = or_(column.is_(None), ~column.in_(list(codes)))
-        query = (
-            select(column, func.count().label("rows"))
-            .where(outside)
-            .group_by(column)
-            .order_by(func.count().desc())
-        )
+        query = select(column, func.count().label("rows")).where(outside).group_by(column).order_by(func.count().desc())
         found = connection.execute(query).all()
         where = f"{table_name}.{column_name}"
         for value, rows in found[:MAX_VALUES_SHOWN]:
             if value is None:
-                report.add(WARNING, where, f"{rows} row(s) with NULL where a code is expected (counted as unknown)", rows)
+                report.add(
+                    WARNING, where, f"{rows} row(s) with NULL where a code is expected (counted as unknown)", rows
+                )
             else:
-                report.add(WARNING, where, f"{rows} row(s) with code {value!r} outside the contract (counted as unknown)", rows)
+                report.add(
+                    WARNING, where, f"{rows} row(s) with code {value!r} outside the contract (counted as unknown)", rows
+                )
         if len(found) > MAX_VALUES_SHOWN:
             rest = sum(rows for _, rows in found[MAX_VALUES_SHOWN:])
             report.add(WARNING, where, f"{len(found) - MAX_VALUES_SHOWN} more unknown code(s) in {rest} row(s)", rest)
@@ -130,10 +127,8 @@ def _check_required(connection: Connection, table, report: ValidationReport) -> 
     required = [c for c in table.columns if not c.nullable and not c.primary_key]
     if not required:
         return
-    counts = connection.execute(
-        select(*[func.count().filter(c.is_(None)).label(c.name) for c in required])
-    ).one()
-    for column, nulls in zip(required, counts):
+    counts = connection.execute(select(*[func.count().filter(c.is_(None)).label(c.name) for c in required])).one()
+    for column, nulls in zip(required, counts, strict=False):
         if nulls and (table.name, column.name) not in schema.CODE_COLUMNS:
             report.add(WARNING, f"{table.name}.{column.name}", f"{nulls} row(s) with NULL in a NOT NULL column", nulls)
 
@@ -188,11 +183,14 @@ def _check_neighborhood_references(connection: Connection, complete: set[str], r
             report.add(WARNING, where, f"{missing} row(s) name no known neighborhood (counted as unknown)", missing)
         if nulls:
             report.add(WARNING, where, f"{nulls} row(s) with NULL neighborhood (counted as unknown)", nulls)
-    precincts = connection.execute(
-        select(func.count()).select_from(n).where(n.c.precinct.is_(None))
-    ).scalar_one()
+    precincts = connection.execute(select(func.count()).select_from(n).where(n.c.precinct.is_(None))).scalar_one()
     if precincts:
-        report.add(WARNING, "neighborhoods.precinct", f"{precincts} neighborhood(s) without a precinct (counted as unknown)", precincts)
+        report.add(
+            WARNING,
+            "neighborhoods.precinct",
+            f"{precincts} neighborhood(s) without a precinct (counted as unknown)",
+            precincts,
+        )
 
 
 def _check_boundaries(connection: Connection | None, path: Path, key: str, report: ValidationReport) -> None:

@@ -11,11 +11,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, locale, text
-from dashboard.catalog import code_label, dimension_name, message, research_metric, research_unit, research_value, table_title, unit_name
+from dashboard import components as ui
+from dashboard import locale, text
+from dashboard.catalog import (
+    code_label,
+    dimension_name,
+    message,
+    research_metric,
+    research_unit,
+    research_value,
+    table_title,
+    unit_name,
+)
 from dashboard.data import current, settings
-from dashboard.published import SUPPRESSED, Publication
-from dashboard.published import month_label
+from dashboard.published import SUPPRESSED, Publication, month_label
 
 RELEASE_QUERY = "release"
 RESEARCH = Path(__file__).resolve().parent.parent / "dashboard" / "research" / "lead-published-figures.csv"
@@ -26,20 +35,49 @@ def _dictionary(pub) -> bytes:
     each code with its name in both (the CSV files keep codes and English column names: they are data)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["table", "title", "title_es", "measure", "unit", "unit_es", "dimensions", "dimensions_es",
-                     "filters", "additive", "pooled_from"])
+    writer.writerow(
+        [
+            "table",
+            "title",
+            "title_es",
+            "measure",
+            "unit",
+            "unit_es",
+            "dimensions",
+            "dimensions_es",
+            "filters",
+            "additive",
+            "pooled_from",
+        ]
+    )
     for table in pub.tables:
-        writer.writerow([table["id"], text.csv_cell(table["title"]), table_title(table["id"], table["title"], "es"),
-                         table["measure"], table["unit"], unit_name(table["unit"], "es"), " x ".join(table["dimensions"]),
-                         " x ".join(dimension_name(d, "es") for d in table["dimensions"]), json.dumps(table["filters"]),
-                         table["additive"], table.get("pooled_from", "")])
+        writer.writerow(
+            [
+                table["id"],
+                text.csv_cell(table["title"]),
+                table_title(table["id"], table["title"], "es"),
+                table["measure"],
+                table["unit"],
+                unit_name(table["unit"], "es"),
+                " x ".join(table["dimensions"]),
+                " x ".join(dimension_name(d, "es") for d in table["dimensions"]),
+                json.dumps(table["filters"]),
+                table["additive"],
+                table.get("pooled_from", ""),
+            ]
+        )
     writer.writerow([])
     writer.writerow(["dimension", "code", "name", "name_es"])
     for dimension, codes in pub.labels.items():
         for code in codes:
-            writer.writerow([dimension, text.csv_cell(code), text.csv_cell(code_label(dimension, code, "en")
-                                                                           or pub.labels[dimension][code]),
-                             text.csv_cell(code_label(dimension, code, "es") or pub.labels[dimension][code])])
+            writer.writerow(
+                [
+                    dimension,
+                    text.csv_cell(code),
+                    text.csv_cell(code_label(dimension, code, "en") or pub.labels[dimension][code]),
+                    text.csv_cell(code_label(dimension, code, "es") or pub.labels[dimension][code]),
+                ]
+            )
     return buffer.getvalue().encode()
 
 
@@ -67,14 +105,21 @@ def _releases(served, language: str, k: int) -> None:
     rows = []
     for item in reversed(served.index["releases"]):
         withdrawn = item.get("withdrawn") or {}
-        rows.append({
-            message("column.release"): item["id"],
-            message("column.months"): message("period.range", first=month_label(item["first_month"]),
-                                              last=month_label(item["last_month"])),
-            message("column.release_kind"): message("release.revision" if item.get("revision") else "release.regular"),
-            message("column.revised_figures"): sum(r.get("cells", 0) for r in item.get("revised", [])),
-            message("column.withdrawn"): f"{withdrawn.get('on', '')}: {withdrawn.get('reason', '')}" if withdrawn else "",
-        })
+        rows.append(
+            {
+                message("column.release"): item["id"],
+                message("column.months"): message(
+                    "period.range", first=month_label(item["first_month"]), last=month_label(item["last_month"])
+                ),
+                message("column.release_kind"): message(
+                    "release.revision" if item.get("revision") else "release.regular"
+                ),
+                message("column.revised_figures"): sum(r.get("cells", 0) for r in item.get("revised", [])),
+                message("column.withdrawn"): f"{withdrawn.get('on', '')}: {withdrawn.get('reason', '')}"
+                if withdrawn
+                else "",
+            }
+        )
     st.subheader(message("about.release_list", language), anchor=False)
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="releases")
     for item in reversed(served.index["releases"]):
@@ -89,13 +134,30 @@ def _releases(served, language: str, k: int) -> None:
         periods, revised = changes(load_release_document(served.archive, previous), served.document)
         if periods:
             shown = Publication(served.document)
-            st.write(message("about.changed_periods", language,
-                             periods=", ".join(shown.label(grain, key) for grain, key in periods)))
+            st.write(
+                message(
+                    "about.changed_periods",
+                    language,
+                    periods=", ".join(shown.label(grain, key) for grain, key in periods),
+                )
+            )
         if revised:
             st.write(message("about.changed_revised", language))
-            st.dataframe(pd.DataFrame([{message("column.table"): r.table_title, message("column.cell"): r.cell,
-                                        message("column.before"): r.old, message("column.now"): r.new}
-                                       for r in revised]), hide_index=True, key="revised")
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            message("column.table"): r.table_title,
+                            message("column.cell"): r.cell,
+                            message("column.before"): r.old,
+                            message("column.now"): r.new,
+                        }
+                        for r in revised
+                    ]
+                ),
+                hide_index=True,
+                key="revised",
+            )
         else:
             st.write(message("about.changed_none", language))
     st.subheader(message("about.revision_policy", language), anchor=False)
@@ -106,10 +168,26 @@ def _glossary(pub) -> None:
     """Explain the words readers stumble on, with the precincts spelled out."""
     st.header(message("about.glossary"), anchor=False)
     precincts = [p for p in pub.document.get("domains", {}).get("precinct", []) if p != "unknown"]
-    named = ", ".join(text.markdown(f"{pub.label('precinct', p)} ({p})" if pub.label("precinct", p) != p
-                                    else pub.label("precinct", p)) for p in precincts)
-    for word in ("pathway", "arrest_diversion", "social_contact", "community_referral", "intake", "case_manager",
-                 "peer_outreach", "precinct", "district", "median", "to_date", "suppressed"):
+    named = ", ".join(
+        text.markdown(
+            f"{pub.label('precinct', p)} ({p})" if pub.label("precinct", p) != p else pub.label("precinct", p)
+        )
+        for p in precincts
+    )
+    for word in (
+        "pathway",
+        "arrest_diversion",
+        "social_contact",
+        "community_referral",
+        "intake",
+        "case_manager",
+        "peer_outreach",
+        "precinct",
+        "district",
+        "median",
+        "to_date",
+        "suppressed",
+    ):
         st.markdown("- " + message(f"glossary.{word}", precincts=named or "—", symbol=SUPPRESSED, k=pub.threshold))
 
 
@@ -129,49 +207,82 @@ def render() -> None:
     ui.footnotes(pub, language)
 
     st.header(message("about.coverage", language), anchor=False)
-    st.write(message("about.coverage_text", language, as_of=release["as_of"], first=month_label(release["first_month"]),
-                     last=month_label(release["last_month"])))
+    st.write(
+        message(
+            "about.coverage_text",
+            language,
+            as_of=release["as_of"],
+            first=month_label(release["first_month"]),
+            last=month_label(release["last_month"]),
+        )
+    )
 
     if served.index is not None:
         _releases(served, language, k)
 
     st.header(message("about.what", language), anchor=False)
-    rows = [{message("column.table"): table_title(t["id"], t["title"]), message("column.counts"): unit_name(t["unit"]),
-             message("column.by"): ", ".join(dimension_name(d) for d in t["dimensions"]) or "—",
-             message("column.note"): message("pooled.note", language, grain=", ".join(dimension_name(d) for d in
-                                                                                  t["dimensions"]))
-             if t.get("pooled_from") else ""}
-            for t in pub.tables]
+    rows = [
+        {
+            message("column.table"): table_title(t["id"], t["title"]),
+            message("column.counts"): unit_name(t["unit"]),
+            message("column.by"): ", ".join(dimension_name(d) for d in t["dimensions"]) or "—",
+            message("column.note"): message(
+                "pooled.note", language, grain=", ".join(dimension_name(d) for d in t["dimensions"])
+            )
+            if t.get("pooled_from")
+            else "",
+        }
+        for t in pub.tables
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="definitions")
 
     st.header(message("about.research", language), anchor=False)
     st.caption(message("about.research_note", language))
     try:
         research = pd.read_csv(RESEARCH)
-        shown = pd.DataFrame({
-            message("column.where"): research["site"],
-            message("column.what"): [research_metric(m) for m in research["metric"]],
-            message("column.figure"): [research_value(v) for v in research["value"]],
-            message("column.unit"): [research_unit(u) for u in research["unit"]],
-            message("column.citation"): research["source_citation"],  # titles of published studies, as published
-        })
+        shown = pd.DataFrame(
+            {
+                message("column.where"): research["site"],
+                message("column.what"): [research_metric(m) for m in research["metric"]],
+                message("column.figure"): [research_value(v) for v in research["value"]],
+                message("column.unit"): [research_unit(u) for u in research["unit"]],
+                message("column.citation"): research["source_citation"],  # titles of published studies, as published
+            }
+        )
         st.dataframe(shown, hide_index=True, key="research")
     except (OSError, KeyError, ValueError):
         st.caption(message("app.unavailable", language))
 
     st.header(message("about.downloads", language), anchor=False)
-    st.download_button(message("about.download_all", language), _archive(pub), "lead-publication.zip",
-                       "application/zip", key="download_all", on_click="ignore")
-    st.download_button(message("about.dictionary", language), _dictionary(pub), "data-dictionary.csv", "text/csv",
-                       key="download_dictionary", on_click="ignore")
+    st.download_button(
+        message("about.download_all", language),
+        _archive(pub),
+        "lead-publication.zip",
+        "application/zip",
+        key="download_all",
+        on_click="ignore",
+    )
+    st.download_button(
+        message("about.dictionary", language),
+        _dictionary(pub),
+        "data-dictionary.csv",
+        "text/csv",
+        key="download_dictionary",
+        on_click="ignore",
+    )
     titles = [table_title(t["id"], t["title"]) for t in pub.tables]
-    for table, title in zip(pub.tables, titles):
+    for table, title in zip(pub.tables, titles, strict=False):
         if titles.count(title) > 1 and table.get("pooled_from"):  # a table and another pooled to its grain
             title = message("about.pooled_download", title=title)
         frame = pub.frame(table["id"]).map(text.csv_cell)
-        st.download_button(message("common.download_csv_for", title=title),
-                           frame.to_csv(index=False).encode(), f"{table['id']}.csv",
-                           "text/csv", key=f"download_{table['id']}", on_click="ignore")
+        st.download_button(
+            message("common.download_csv_for", title=title),
+            frame.to_csv(index=False).encode(),
+            f"{table['id']}.csv",
+            "text/csv",
+            key=f"download_{table['id']}",
+            on_click="ignore",
+        )
 
     st.header(message("about.boundaries", language), anchor=False)
     keys = ui.boundary_keys(configured.boundaries, configured.neighborhood_key)
@@ -182,8 +293,13 @@ def render() -> None:
     elif not missing and not extra:
         st.write(message("about.boundaries_ok", language))
     if missing:
-        st.write(message("about.no_polygon", language,
-                         names=", ".join(text.markdown(pub.label("neighborhood", h)) for h in missing)))
+        st.write(
+            message(
+                "about.no_polygon",
+                language,
+                names=", ".join(text.markdown(pub.label("neighborhood", h)) for h in missing),
+            )
+        )
     if extra:
         st.write(message("about.no_neighborhood", language, names=", ".join(text.markdown(k) for k in extra)))
 

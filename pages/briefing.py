@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.facts import period_end
-from dashboard import components as ui, locale, summaries, text
+from dashboard import components as ui
+from dashboard import locale, summaries, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import Figure, format_number
@@ -21,44 +22,72 @@ def render() -> None:
     if not ui.section(pub, "referrals_by_quarter", language=language):
         return
     quarters = pub.periods("referrals_by_quarter", complete_only=True)
-    period = ui.choose(message("briefing.period", language), quarters, "quarter", quarters[-1],
-                       lambda q: pub.label("quarter", q))
+    period = ui.choose(
+        message("briefing.period", language), quarters, "quarter", quarters[-1], lambda q: pub.label("quarter", q)
+    )
     label = pub.label("quarter", period)
     configured = settings()
     st.title(f"{message('briefing.title', language)}: {label}", anchor=False)
-    st.markdown(f"**{text.markdown(configured.program_name)}**"
-                + (f" · {text.markdown(configured.city)}" if configured.city else "")
-                + (f" · {message('briefing.demo', language)}" if pub.release.get("source") == "demo" else ""))
+    st.markdown(
+        f"**{text.markdown(configured.program_name)}**"
+        + (f" · {text.markdown(configured.city)}" if configured.city else "")
+        + (f" · {message('briefing.demo', language)}" if pub.release.get("source") == "demo" else "")
+    )
     st.write(message("briefing.intro", language, period=label))
-    st.caption(message("briefing.released", language, as_of=pub.release["as_of"],
-                       generated=str(pub.release.get("generated_at", ""))[:10]))
+    st.caption(
+        message(
+            "briefing.released",
+            language,
+            as_of=pub.release["as_of"],
+            generated=str(pub.release.get("generated_at", ""))[:10],
+        )
+    )
     ui.as_of_line(pub, language)
 
     st.header(message("briefing.headline", language), anchor=False)
     earlier = _year_before(period)
     rows = [
-        (message("kpi.referrals", language), pub.figure("referrals_by_quarter", quarter=period),
-         pub.figure("referrals_by_quarter", quarter=earlier)),
-        (message("kpi.referrals", language) + ": " + pub.label("pathway", "arrest_diversion").lower(),
-         pub.figure("arrest_diversions_by_quarter", quarter=period), pub.figure("arrest_diversions_by_quarter", quarter=earlier)),
-        (message("retail.by_period", language), _quarter_or_none(pub, "theft_referrals_by_month", period),
-         _quarter_or_none(pub, "theft_referrals_by_month", earlier)),
+        (
+            message("kpi.referrals", language),
+            pub.figure("referrals_by_quarter", quarter=period),
+            pub.figure("referrals_by_quarter", quarter=earlier),
+        ),
+        (
+            message("kpi.referrals", language) + ": " + pub.label("pathway", "arrest_diversion").lower(),
+            pub.figure("arrest_diversions_by_quarter", quarter=period),
+            pub.figure("arrest_diversions_by_quarter", quarter=earlier),
+        ),
+        (
+            message("retail.by_period", language),
+            _quarter_or_none(pub, "theft_referrals_by_month", period),
+            _quarter_or_none(pub, "theft_referrals_by_month", earlier),
+        ),
     ]
     columns = st.columns(len(rows))
-    for column, (name, now, before) in zip(columns, rows):
-        ui.kpi(column, name, now, before, message("kpi.vs_previous", language,
-                                                                         period=pub.label("quarter", earlier)))
+    for column, (name, now, before) in zip(columns, rows, strict=False):
+        ui.kpi(column, name, now, before, message("kpi.vs_previous", language, period=pub.label("quarter", earlier)))
 
     _small_trend(pub, period, language)
 
     st.header(message("briefing.comparisons", language), anchor=False)
-    for ratio_id, sentence in (("handoff_within_30_min_share", "briefing.handoff"),
-                               ("intake_within_7_days_share", "briefing.intake")):
+    for ratio_id, sentence in (
+        ("handoff_within_30_min_share", "briefing.handoff"),
+        ("intake_within_7_days_share", "briefing.intake"),
+    ):
         now, before = pub.ratio(ratio_id, quarter=period), pub.ratio(ratio_id, quarter=earlier)
         note = f" ({message('ratio.unstable', language)})" if now is not None and now.unstable else ""
-        st.markdown("- " + message("briefing.share_line", what=message(sentence, language),
-                                   now=locale.percent(now and now.value), period=label, note=note,
-                                   then=locale.percent(before and before.value), earlier=pub.label("quarter", earlier)))
+        st.markdown(
+            "- "
+            + message(
+                "briefing.share_line",
+                what=message(sentence, language),
+                now=locale.percent(now and now.value),
+                period=label,
+                note=note,
+                then=locale.percent(before and before.value),
+                earlier=pub.label("quarter", earlier),
+            )
+        )
 
     st.header(message("briefing.fixable", language), anchor=False)
     if pub.table("services_waiting_by_quarter_type") is not None:
@@ -66,11 +95,15 @@ def render() -> None:
     last_month = period_end(period)
     caseload = pub.ratio("participants_per_case_manager", month=last_month)
     if caseload is not None:
-        st.markdown("- " + summaries.caseload(pub.label("month", last_month), caseload.value, configured.caseload_band,
-                                              language))
+        st.markdown(
+            "- "
+            + summaries.caseload(pub.label("month", last_month), caseload.value, configured.caseload_band, language)
+        )
     ui.footnotes(pub, language, unstable=True)
     address = configured.public_url or _opened_at()
-    st.markdown(message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact)))
+    st.markdown(
+        message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact))
+    )
     with st.container(key="print_tip"):  # hidden when printing (dashboard/style.py)
         st.caption(message("briefing.print_hint", language))
 
@@ -88,8 +121,9 @@ def _small_trend(pub, period: str, language: str) -> None:
     frame = frame[frame["quarter"].isin(quarters)]
     figure = ui.line_chart(frame, "quarter", None, pub, message("kpi.referrals", language))
     figure.update_layout(height=260, showlegend=False)
-    title = message("briefing.trend", language, first=pub.label("quarter", quarters[0]),
-                    last=pub.label("quarter", quarters[-1]))
+    title = message(
+        "briefing.trend", language, first=pub.label("quarter", quarters[0]), last=pub.label("quarter", quarters[-1])
+    )
     ui.for_the_image(figure, title, pub)
     with st.container(key="figure_briefing_trend"):
         with st.container(key="summary_briefing_trend"):
@@ -105,9 +139,15 @@ def _waiting_lists(pub, period: str) -> None:
     waiting = waiting[(waiting[waiting_grain] == waiting_period)].dropna(subset=["value"])
     waiting = waiting[waiting["value"] > 0]
     for _, row in waiting.sort_values(["value", "service_type"], ascending=[False, True]).head(3).iterrows():
-        st.markdown("- " + message("briefing.waiting_line", value=format_number(row["value"]),
-                                   service=text.markdown(pub.label("service_type", row["service_type"]).lower()),
-                                   period=text.markdown(pub.label(waiting_grain, waiting_period))))
+        st.markdown(
+            "- "
+            + message(
+                "briefing.waiting_line",
+                value=format_number(row["value"]),
+                service=text.markdown(pub.label("service_type", row["service_type"]).lower()),
+                period=text.markdown(pub.label(waiting_grain, waiting_period)),
+            )
+        )
 
 
 def _quarter_or_none(pub, table: str, quarter: str) -> Figure:

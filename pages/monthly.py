@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, locale, places, text
+from core.facts import previous_month, same_month_last_year, time_parent
+from dashboard import components as ui
+from dashboard import locale, places, text
 from dashboard.catalog import message
 from dashboard.data import current_publication
 from dashboard.published import (
-    month_label, short_month_label,
+    month_label,
+    short_month_label,
 )
-from core.facts import previous_month, same_month_last_year, time_parent
 from dashboard.summaries import largest_group, trend
 
 KPIS = (
@@ -55,9 +57,13 @@ def _choose_place(pub, language: str) -> str:
     """Return the place chosen at the top (``?place=``): the whole city, or one neighborhood."""
     hoods = [h for h in pub.document.get("domains", {}).get("neighborhood", []) if h != "unknown"]
     hoods.sort(key=lambda h: pub.label("neighborhood", h))
-    return ui.choose(message("monthly.choose_place", language), [places.CITY, *hoods], "place", places.CITY,
-                     lambda h: message("place.city_option", language) if h == places.CITY
-                     else pub.label("neighborhood", h))
+    return ui.choose(
+        message("monthly.choose_place", language),
+        [places.CITY, *hoods],
+        "place",
+        places.CITY,
+        lambda h: message("place.city_option", language) if h == places.CITY else pub.label("neighborhood", h),
+    )
 
 
 def _place(pub, hood: str, language: str) -> None:
@@ -66,27 +72,35 @@ def _place(pub, hood: str, language: str) -> None:
     st.header(text.markdown(name), anchor=False)
     columns = st.columns(3)
     found_by_grain = {grain: places.smallest_published(pub, hood, grain) for grain in ("twelve_months", "year")}
-    for column, (grain, found) in zip(columns, found_by_grain.items()):
+    for column, (grain, found) in zip(columns, found_by_grain.items(), strict=False):
         if found is None:
             continue
         where = places.grouping_name(pub, found.grouping, language)
-        column.metric(message(f"place.referrals_{grain}", language, period=pub.label(grain, found.period)),
-                      ui.format_number(found.figure.value), border=True,
-                      help=message("place.level_help", language, where=where))
+        column.metric(
+            message(f"place.referrals_{grain}", language, period=pub.label(grain, found.period)),
+            ui.format_number(found.figure.value),
+            border=True,
+            help=message("place.level_help", language, where=where),
+        )
         column.caption(_level_sentence(pub, hood, found, language))
     grain, latest = next(((g, f) for g, f in found_by_grain.items() if f is not None), (None, None))
     if latest is not None and latest.grouping.level != places.CITY:
         share = places.share_of_city(pub, latest.grouping, grain, latest.period)
         if share is not None:
-            columns[2].metric(message("place.share", language, where=places.grouping_name(pub, latest.grouping, language)),
-                              locale.percent(share.value), border=True)
+            columns[2].metric(
+                message("place.share", language, where=places.grouping_name(pub, latest.grouping, language)),
+                locale.percent(share.value),
+                border=True,
+            )
     _share_trend(pub, hood, language)
 
 
 def _level_sentence(pub, hood: str, found: places.PlaceFigure, language: str) -> str:
     """Say which grouping a figure is for ("Columbia City is counted with the rest of District 2")."""
-    name, where = text.markdown(pub.label("neighborhood", hood)), text.markdown(
-        places.grouping_name(pub, found.grouping, language))
+    name, where = (
+        text.markdown(pub.label("neighborhood", hood)),
+        text.markdown(places.grouping_name(pub, found.grouping, language)),
+    )
     if found.grouping.level == "neighborhood":
         return message("place.own_figure", language, hood=name)
     return message("place.counted_with", language, hood=name, where=where)
@@ -107,40 +121,69 @@ def _share_trend(pub, hood: str, language: str) -> None:
     where = places.grouping_name(pub, grouping, language)
     figure = ui.ratio_chart(frame, "year", "share", pub, message("place.share_axis", language))
     shown = frame.dropna(subset=["share"])
-    summary = message("place.share_summary", language, where=text.markdown(where),
-                      first=locale.percent(shown['share'].iloc[0]), first_period=shown["year"].iloc[0],
-                      last=locale.percent(shown['share'].iloc[-1]), last_period=shown["year"].iloc[-1]) if len(shown) else ""
-    ui.chart_with_table(message("place.share_title", language, where=where), figure, summary,
-                        frame.rename(columns={"share": "value"}), pub,
-                        {"year": message("common.year", language), "value": message("place.share_axis", language)},
-                        f"{grouping.level}_share_of_referrals_by_year", "place_share")
+    summary = (
+        message(
+            "place.share_summary",
+            language,
+            where=text.markdown(where),
+            first=locale.percent(shown["share"].iloc[0]),
+            first_period=shown["year"].iloc[0],
+            last=locale.percent(shown["share"].iloc[-1]),
+            last_period=shown["year"].iloc[-1],
+        )
+        if len(shown)
+        else ""
+    )
+    ui.chart_with_table(
+        message("place.share_title", language, where=where),
+        figure,
+        summary,
+        frame.rename(columns={"share": "value"}),
+        pub,
+        {"year": message("common.year", language), "value": message("place.share_axis", language)},
+        f"{grouping.level}_share_of_referrals_by_year",
+        "place_share",
+    )
 
 
 def _headline(pub, month: str, language: str) -> None:
     """Write the four headline figures of the month, each a number: a coarser or earlier whole period
     where the month's figure is not published."""
     columns = st.columns(len(KPIS))
-    for column, (label, table) in zip(columns, KPIS):
+    for column, (label, table) in zip(columns, KPIS, strict=False):
         now = pub.figure(table, month=month) if pub.grain(table) == "month" else None
         if now is None or now.suppressed:
             found = places.latest_published(pub, table, month)
             if found is None:
-                column.metric(message(label, language), "—", help=message("common.not_published", language),
-                              border=True)
+                column.metric(
+                    message(label, language), "—", help=message("common.not_published", language), border=True
+                )
                 continue
             period, figure = found
-            column.metric(message("kpi.in_period", language, what=message(label, language),
-                                  period=pub.label(pub.grain(table), period)), ui.format_number(figure.value),
-                          border=True)
+            column.metric(
+                message(
+                    "kpi.in_period", language, what=message(label, language), period=pub.label(pub.grain(table), period)
+                ),
+                ui.format_number(figure.value),
+                border=True,
+            )
             continue
         before = pub.figure(table, month=previous_month(month))
         year_ago = pub.figure(table, month=same_month_last_year(month))
         change = ui.shown_change(now, year_ago)
-        ui.kpi(column, message(label, language), now, before,
-               message("kpi.vs_previous", language, period=short_month_label(previous_month(month))),
-               help_text=message("kpi.vs_last_year", language,
-                                 change="—" if change is None else locale.signed(change),
-                                 period=short_month_label(same_month_last_year(month))))
+        ui.kpi(
+            column,
+            message(label, language),
+            now,
+            before,
+            message("kpi.vs_previous", language, period=short_month_label(previous_month(month))),
+            help_text=message(
+                "kpi.vs_last_year",
+                language,
+                change="—" if change is None else locale.signed(change),
+                period=short_month_label(same_month_last_year(month)),
+            ),
+        )
 
 
 def _pathways(pub, months: list[str], month: str, language: str) -> None:
@@ -148,7 +191,7 @@ def _pathways(pub, months: list[str], month: str, language: str) -> None:
     the table is published at (month, or a coarser one where months would be mostly withheld)."""
     grain = pub.grain("referrals_by_month_pathway")
     periods = sorted({time_parent(m, grain) for m in months if m <= month})
-    shown = [p for p in periods if p not in pub.partial_periods][-PERIODS_SHOWN[grain]:]
+    shown = [p for p in periods if p not in pub.partial_periods][-PERIODS_SHOWN[grain] :]
     totals = pub.frame(f"referrals_by_{grain}")
     totals = totals[totals[grain].isin(shown)]
     by_pathway = pub.frame("referrals_by_month_pathway")
@@ -156,11 +199,25 @@ def _pathways(pub, months: list[str], month: str, language: str) -> None:
     figure = ui.line_chart(by_pathway, grain, "pathway", pub, message("kpi.referrals", language))
     ui.add_total_line(figure, totals, grain, pub, message("common.city_total", language))
     ui.chart_with_table(
-        message("monthly.referrals_by_pathway", language), figure,
-        trend(message("kpi.referrals", language), list(totals[grain]), ui.series(totals, grain)[1],
-              lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
-        by_pathway, pub, {grain: message(f"common.{grain}", language), "pathway": message("column.pathway"), "value": message("column.referrals")},
-        pub.table_id("referrals_by_month_pathway"), "pathway",
+        message("monthly.referrals_by_pathway", language),
+        figure,
+        trend(
+            message("kpi.referrals", language),
+            list(totals[grain]),
+            ui.series(totals, grain)[1],
+            lambda p: pub.label(grain, p),
+            language,
+            partial=pub.partial_periods,
+        ),
+        by_pathway,
+        pub,
+        {
+            grain: message(f"common.{grain}", language),
+            "pathway": message("column.pathway"),
+            "value": message("column.referrals"),
+        },
+        pub.table_id("referrals_by_month_pathway"),
+        "pathway",
     )
 
 
@@ -168,7 +225,9 @@ def _sources(pub, language: str) -> None:
     """Chart who referred people in the last eight periods."""
     sources = pub.frame("referrals_by_month_source")
     source_grain = pub.grain("referrals_by_month_source")
-    source_periods = pub.periods("referrals_by_month_source", complete_only=True) or pub.periods("referrals_by_month_source")
+    source_periods = pub.periods("referrals_by_month_source", complete_only=True) or pub.periods(
+        "referrals_by_month_source"
+    )
     recent = source_periods[-8:]
     sources_shown = sources[sources[source_grain].isin(recent)]
     latest = sources_shown[sources_shown[source_grain] == recent[-1]]
@@ -176,15 +235,27 @@ def _sources(pub, language: str) -> None:
     ui.chart_with_table(
         message("monthly.referrals_by_source", language),
         ui.line_chart(sources_shown, source_grain, "source", pub, message("kpi.referrals", language), kind="bar"),
-        largest_group(pub.label(source_grain, recent[-1]), [pub.label("source", s) for s in latest["source"]],
-                      ui.series(latest, "source")[1], latest_total, language) or "",
-        sources_shown, pub, {source_grain: message(f"common.{source_grain}", language), "source": message("column.source"),
-                             "value": message("column.referrals")},
-        pub.table_id("referrals_by_month_source"), "source",
-        coarser=ui.coarser_figure(pub, f"referrals_by_{source_grain}", message("common.referrals", language),
-                                  source_grain, recent[-1]),
+        largest_group(
+            pub.label(source_grain, recent[-1]),
+            [pub.label("source", s) for s in latest["source"]],
+            ui.series(latest, "source")[1],
+            latest_total,
+            language,
+        )
+        or "",
+        sources_shown,
+        pub,
+        {
+            source_grain: message(f"common.{source_grain}", language),
+            "source": message("column.source"),
+            "value": message("column.referrals"),
+        },
+        pub.table_id("referrals_by_month_source"),
+        "source",
+        coarser=ui.coarser_figure(
+            pub, f"referrals_by_{source_grain}", message("common.referrals", language), source_grain, recent[-1]
+        ),
     )
-
 
 
 def _funnel(pub, month: str, language: str) -> None:
@@ -199,9 +270,19 @@ def _funnel(pub, month: str, language: str) -> None:
     ui.chart_with_table(
         message("monthly.funnel", language),
         ui.bar_chart(funnel, "outcome", pub, message("kpi.referrals", language)),
-        message("summary.funnel", language, total=ui.format_number(total.value), period=period_label,
-                enrolled=ui.format_number(enrolled.value)),
-        funnel, pub, {"outcome": message("column.outcome"), "value": message("column.referrals")}, pub.table_id("referrals_by_month_outcome"),
-        "funnel", coarser=ui.coarser_figure(pub, f"referrals_by_{outcome_grain}", message("common.referrals", language),
-                                            outcome_grain, period),
+        message(
+            "summary.funnel",
+            language,
+            total=ui.format_number(total.value),
+            period=period_label,
+            enrolled=ui.format_number(enrolled.value),
+        ),
+        funnel,
+        pub,
+        {"outcome": message("column.outcome"), "value": message("column.referrals")},
+        pub.table_id("referrals_by_month_outcome"),
+        "funnel",
+        coarser=ui.coarser_figure(
+            pub, f"referrals_by_{outcome_grain}", message("common.referrals", language), outcome_grain, period
+        ),
     )

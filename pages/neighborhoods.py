@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui, locale
+from dashboard import components as ui
+from dashboard import locale
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.summaries import largest_group
@@ -16,8 +17,9 @@ def render() -> None:
     pub = current_publication()
     st.title(message("neighborhoods.title", language), anchor=False)
     st.write(message("neighborhoods.intro", language))
-    if ui.section(pub, "referrals_by_neighborhood_quarter", "referrals_by_quarter", "referrals_by_year",
-                  language=language):
+    if ui.section(
+        pub, "referrals_by_neighborhood_quarter", "referrals_by_quarter", "referrals_by_year", language=language
+    ):
         _places(pub, configured, language)
     if ui.section(pub, "focus_areas_by_neighborhood", language=language):
         _focus_areas(pub, language)
@@ -32,32 +34,59 @@ def _places(pub, configured, language: str) -> None:
     default = pub.periods(table, complete_only=True)[-1]
     period = ui.choose(message(f"common.{grain}", language), periods, grain, default, lambda p: pub.label(grain, p))
     views = ["neighborhoods", *(["districts"] if pub.periods("referrals_by_district_12_months") else []), "precincts"]
-    view = ui.choose(message("neighborhoods.view", language), views, "view", "neighborhoods",
-                     lambda v: message(f"neighborhoods.by_{v[:-1]}", language), horizontal=True)
+    view = ui.choose(
+        message("neighborhoods.view", language),
+        views,
+        "view",
+        "neighborhoods",
+        lambda v: message(f"neighborhoods.by_{v[:-1]}", language),
+        horizontal=True,
+    )
     cells = pub.frame(table)
     cells = cells[cells[grain] == period]
     if view == "districts":
         _districts(pub, configured, language)
     elif view == "neighborhoods":
-        values = {h: (None if s else float(v)) for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"])}
+        values = {
+            h: (None if s else float(v))
+            for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"], strict=False)
+        }
         labels = {h: pub.label("neighborhood", h) for h in values}
         map_column, table_column = st.columns([3, 2])
         with map_column:
-            ui.neighborhood_map(values, labels, configured.boundaries, configured.neighborhood_key,
-                                message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
-                                element_key="map", language=language)
+            ui.neighborhood_map(
+                values,
+                labels,
+                configured.boundaries,
+                configured.neighborhood_key,
+                message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
+                element_key="map",
+                language=language,
+            )
         ranked = cells.assign(
             _published=~cells["suppressed"], _name=[pub.label("neighborhood", h) for h in cells["neighborhood"]]
         ).sort_values(["_published", "value", "_name"], ascending=[False, False, True])
         ranked = ranked.drop(columns=["_published", "_name"])
         with table_column:  # the map's text alternative, beside it
             ui.chart_with_table(
-                message("neighborhoods.ranked", language), None,
-                message("summary.latest_only", language, what=message("kpi.referrals", language),
-                        last=ui.format_number(pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter",
-                                                         **{grain: period}).value),
-                        last_period=pub.label(grain, period)),
-                ranked, pub, {"neighborhood": message("common.neighborhood"), "value": message("column.referrals")}, pub.table_id(table), "ranked",
+                message("neighborhoods.ranked", language),
+                None,
+                message(
+                    "summary.latest_only",
+                    language,
+                    what=message("kpi.referrals", language),
+                    last=ui.format_number(
+                        pub.figure(
+                            "referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}
+                        ).value
+                    ),
+                    last_period=pub.label(grain, period),
+                ),
+                ranked,
+                pub,
+                {"neighborhood": message("common.neighborhood"), "value": message("column.referrals")},
+                pub.table_id(table),
+                "ranked",
             )
     else:
         precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
@@ -69,7 +98,11 @@ def _places(pub, configured, language: str) -> None:
             message("neighborhoods.precincts", language),
             ui.bar_chart(precincts, "precinct", pub, message("kpi.referrals", language)),
             largest_line(pub, precincts, grain, period, language),
-            precincts, pub, {"precinct": message("common.precinct"), "value": message("column.referrals")}, pub.table_id(precinct_table), "precincts",
+            precincts,
+            pub,
+            {"precinct": message("common.precinct"), "value": message("column.referrals")},
+            pub.table_id(precinct_table),
+            "precincts",
         )
 
 
@@ -79,20 +112,38 @@ def _districts(pub, configured, language: str) -> None:
     window = pub.periods(table)[-1]
     cells = pub.frame(table)
     cells = cells[cells["twelve_months"] == window]
-    values = {d: (None if s else float(v)) for d, v, s in zip(cells["district"], cells["value"], cells["suppressed"])}
+    values = {
+        d: (None if s else float(v))
+        for d, v, s in zip(cells["district"], cells["value"], cells["suppressed"], strict=False)
+    }
     map_column, table_column = st.columns([3, 2])
     with map_column:
-        ui.neighborhood_map(values, {d: pub.label("district", d) for d in values}, configured.district_boundaries,
-                            "district", message("neighborhoods.map_caption", language,
-                                                period=pub.label("twelve_months", window)),
-                            element_key="district_map", language=language)
+        ui.neighborhood_map(
+            values,
+            {d: pub.label("district", d) for d in values},
+            configured.district_boundaries,
+            "district",
+            message("neighborhoods.map_caption", language, period=pub.label("twelve_months", window)),
+            element_key="district_map",
+            language=language,
+        )
     with table_column:
         ui.chart_with_table(
             message("neighborhoods.districts", language),
             ui.bar_chart(cells, "district", pub, message("kpi.referrals", language)),
-            largest_group(pub.label("twelve_months", window), [pub.label("district", d) for d in cells["district"]],
-                          ui.series(cells, "district")[1], None, language) or "",
-            cells, pub, {"district": message("column.district"), "value": message("column.referrals")}, pub.table_id(table), "districts",
+            largest_group(
+                pub.label("twelve_months", window),
+                [pub.label("district", d) for d in cells["district"]],
+                ui.series(cells, "district")[1],
+                None,
+                language,
+            )
+            or "",
+            cells,
+            pub,
+            {"district": message("column.district"), "value": message("column.referrals")},
+            pub.table_id(table),
+            "districts",
         )
 
 
@@ -101,13 +152,33 @@ def _focus_areas(pub, language: str) -> None:
     focus = pub.frame("focus_areas_by_neighborhood")
     focus = focus[focus["value"] > 0]
     st.header(message("neighborhoods.focus", language), anchor=False)
-    st.dataframe(ui.display_table(focus, pub, {"neighborhood": message("common.neighborhood"), "topic": message("column.topic"),
-                                               "suggested_by": message("column.suggested_by"), "status": message("column.status"),
-                                               "value": message("column.focus_areas")}), hide_index=True, key="focus")
+    st.dataframe(
+        ui.display_table(
+            focus,
+            pub,
+            {
+                "neighborhood": message("common.neighborhood"),
+                "topic": message("column.topic"),
+                "suggested_by": message("column.suggested_by"),
+                "status": message("column.status"),
+                "value": message("column.focus_areas"),
+            },
+        ),
+        hide_index=True,
+        key="focus",
+    )
 
 
 def largest_line(pub, frame, grain, period, language) -> str:
 
     total = pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}).value
-    return largest_group(pub.label(grain, period), [pub.label("precinct", p) for p in frame["precinct"]],
-                         ui.series(frame, "precinct")[1], total, language) or ""
+    return (
+        largest_group(
+            pub.label(grain, period),
+            [pub.label("precinct", p) for p in frame["precinct"]],
+            ui.series(frame, "precinct")[1],
+            total,
+            language,
+        )
+        or ""
+    )

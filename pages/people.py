@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components as ui, locale
+from dashboard import components as ui
+from dashboard import locale
 from dashboard.catalog import message
 from dashboard.data import current_publication
 from dashboard.summaries import largest_group, trend
@@ -31,15 +32,24 @@ def render() -> None:
         for tables, title in BREAKDOWNS:
             if ui.section(pub, tables[0], language=language):
                 table = pub.least_withheld(*tables, year=year)
-                _breakdown(pub, table, pub.breakdown(table), title, year, total, language,
-                           note=ui.grouped_note(pub, tables[0], table))
+                _breakdown(
+                    pub,
+                    table,
+                    pub.breakdown(table),
+                    title,
+                    year,
+                    total,
+                    language,
+                    note=ui.grouped_note(pub, tables[0], table),
+                )
     if ui.section(pub, "contacts_by_month_staff_role", language=language):
         _contacts(pub, language)
     ui.footnotes(pub, language)
 
 
-def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: float | None, language: str,
-               note: str = "") -> None:
+def _breakdown(
+    pub, table: str, dimension: str, title: str, year: str, total: float | None, language: str, note: str = ""
+) -> None:
     """Chart one year's enrollments by one characteristic (``note``: the note when by coarser groups),
     with the largest group in a sentence."""
     cells = pub.frame(table)
@@ -47,11 +57,19 @@ def _breakdown(pub, table: str, dimension: str, title: str, year: str, total: fl
     ui.chart_with_table(
         message(title, language),
         ui.bar_chart(cells, dimension, pub, message("people.enrollments", language)),
-        largest_group(pub.label("year", year), [pub.label(dimension, v) for v in cells[dimension]],
-                      ui.series(cells, dimension)[1], total, language)
+        largest_group(
+            pub.label("year", year),
+            [pub.label(dimension, v) for v in cells[dimension]],
+            ui.series(cells, dimension)[1],
+            total,
+            language,
+        )
         or message("summary.no_data", language, what=message(title, language)),
-        cells, pub, {dimension: message(title, language), "value": message("people.enrollments", language)},
-        pub.table_id(table), f"people_{dimension}",
+        cells,
+        pub,
+        {dimension: message(title, language), "value": message("people.enrollments", language)},
+        pub.table_id(table),
+        f"people_{dimension}",
         coarser=ui.coarser_figure(pub, "enrollments_by_year", message("common.enrollments", language), "year", year),
         note=note,
     )
@@ -68,9 +86,21 @@ def _contacts(pub, language: str) -> None:
     ui.chart_with_table(
         message("people.contacts", language),
         ui.line_chart(cells, grain, "staff_role", pub, message("people.contacts_axis", language), kind="bar"),
-        trend(message("people.peer_contacts", language), list(peers[grain]), ui.series(peers, grain)[1],
-              lambda p: pub.label(grain, p), language, partial=pub.partial_periods),
-        cells, pub, {grain: message(f"common.{grain}", language), "staff_role": message("people.role", language),
-                     "value": message("people.contacts_axis", language)},
-        pub.table_id(table), "contacts_by_role",
+        trend(
+            message("people.peer_contacts", language),
+            list(peers[grain]),
+            ui.series(peers, grain)[1],
+            lambda p: pub.label(grain, p),
+            language,
+            partial=pub.partial_periods,
+        ),
+        cells,
+        pub,
+        {
+            grain: message(f"common.{grain}", language),
+            "staff_role": message("people.role", language),
+            "value": message("people.contacts_axis", language),
+        },
+        pub.table_id(table),
+        "contacts_by_role",
     )

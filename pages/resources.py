@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import components as ui, locale, summaries
+from dashboard import components as ui
+from dashboard import locale, summaries
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import format_number, month_label
@@ -13,11 +14,17 @@ from dashboard.summaries import largest_group
 
 REQUESTED, CONNECTED = "services_requested_by_quarter_type", "services_connected_by_quarter_type"
 MEDIANS = "median_days_to_connection_by_year_type"
-OBSTACLES, OPEN, WAITING = "obstacles_reported_by_quarter_type", "obstacles_open_by_month_type", "services_waiting_by_quarter_type"
+OBSTACLES, OPEN, WAITING = (
+    "obstacles_reported_by_quarter_type",
+    "obstacles_open_by_month_type",
+    "services_waiting_by_quarter_type",
+)
 GROUPED = {  # each table by codes -> the same by coarser groups of the codes (DESIGN section 4, "Code groupings")
-    REQUESTED: "services_requested_by_quarter_service_group", CONNECTED: "services_connected_by_quarter_service_group",
+    REQUESTED: "services_requested_by_quarter_service_group",
+    CONNECTED: "services_connected_by_quarter_service_group",
     MEDIANS: "median_days_to_connection_by_year_service_group",
-    OBSTACLES: "obstacles_reported_by_quarter_obstacle_group", OPEN: "obstacles_open_by_month_obstacle_group",
+    OBSTACLES: "obstacles_reported_by_quarter_obstacle_group",
+    OPEN: "obstacles_open_by_month_obstacle_group",
     WAITING: "services_waiting_by_quarter_service_group",
 }
 
@@ -31,8 +38,13 @@ def render() -> None:
     period = None
     if ui.section(pub, REQUESTED, language=language):
         grain = pub.grain(REQUESTED)
-        period = ui.choose(message(f"common.{grain}", language), pub.periods(REQUESTED), "period",
-                           pub.periods(REQUESTED, complete_only=True)[-1], lambda p: pub.label(grain, p))
+        period = ui.choose(
+            message(f"common.{grain}", language),
+            pub.periods(REQUESTED),
+            "period",
+            pub.periods(REQUESTED, complete_only=True)[-1],
+            lambda p: pub.label(grain, p),
+        )
         _services(pub, period, language)
     if ui.section(pub, MEDIANS, language=language):
         bottlenecks.append(_medians(pub, language))
@@ -69,10 +81,16 @@ def _services(pub, period: str, language: str) -> None:
     ui.chart_with_table(
         message("resources.requested_connected", language),
         ui.line_chart(both, dimension, "kind", pub, message("axis.services"), kind="bar"),
-        largest_group(pub.label(grain, period), [pub.label(dimension, s) for s in requested[dimension]],
-                      values, None, language) or "",
-        both, pub, {dimension: message("column.service"), "kind": message("column.kind"), "value": message("column.services")},
-        pub.table_id(requested_id), "services", note=ui.grouped_note(pub, REQUESTED, requested_id),
+        largest_group(
+            pub.label(grain, period), [pub.label(dimension, s) for s in requested[dimension]], values, None, language
+        )
+        or "",
+        both,
+        pub,
+        {dimension: message("column.service"), "kind": message("column.kind"), "value": message("column.services")},
+        pub.table_id(requested_id),
+        "services",
+        note=ui.grouped_note(pub, REQUESTED, requested_id),
     )
 
 
@@ -89,15 +107,23 @@ def _medians(pub, language: str) -> str | None:
     sentence = None
     if not published.empty:
         slowest = published.sort_values(["value", dimension], ascending=[False, True]).iloc[0]
-        sentence = message("resources.bottleneck_wait", language,
-                           service=pub.label(dimension, slowest[dimension]).lower(),
-                           days=format_number(slowest["value"]), year=years[-1])
+        sentence = message(
+            "resources.bottleneck_wait",
+            language,
+            service=pub.label(dimension, slowest[dimension]).lower(),
+            days=format_number(slowest["value"]),
+            year=years[-1],
+        )
     ui.chart_with_table(
         message("resources.median_days", language),
         ui.bar_chart(latest, dimension, pub, message("axis.days")),
         sentence or message("summary.no_data", language, what=message("resources.median_days", language)),
-        latest, pub, {"year": message("common.year"), dimension: message("column.service"), "value": message("column.median_days")},
-        pub.table_id(table), "median", note=ui.grouped_note(pub, MEDIANS, table),
+        latest,
+        pub,
+        {"year": message("common.year"), dimension: message("column.service"), "value": message("column.median_days")},
+        pub.table_id(table),
+        "median",
+        note=ui.grouped_note(pub, MEDIANS, table),
     )
     return sentence
 
@@ -114,13 +140,23 @@ def _obstacles(pub, period: str | None, language: str) -> str | None:
     sentence = None
     if not published.empty:
         top = published.sort_values(["value", dimension], ascending=[False, True]).iloc[0]
-        sentence = message("resources.bottleneck_obstacle", language, period=pub.label(grain, shown_period),
-                           obstacle=pub.label(dimension, top[dimension]).lower(),
-                           value=format_number(top["value"]))
+        sentence = message(
+            "resources.bottleneck_obstacle",
+            language,
+            period=pub.label(grain, shown_period),
+            obstacle=pub.label(dimension, top[dimension]).lower(),
+            value=format_number(top["value"]),
+        )
     ui.chart_with_table(
-        message("resources.obstacles", language), ui.bar_chart(shown, dimension, pub, message("column.obstacles")),
-        sentence or "", shown, pub, {dimension: message("column.obstacle"), "value": message("column.obstacles")},
-        pub.table_id(table), "obstacles", note=ui.grouped_note(pub, OBSTACLES, table),
+        message("resources.obstacles", language),
+        ui.bar_chart(shown, dimension, pub, message("column.obstacles")),
+        sentence or "",
+        shown,
+        pub,
+        {dimension: message("column.obstacle"), "value": message("column.obstacles")},
+        pub.table_id(table),
+        "obstacles",
+        note=ui.grouped_note(pub, OBSTACLES, table),
     )
     return sentence
 
@@ -139,8 +175,17 @@ def _open_obstacles(pub, language: str) -> None:
     ui.chart_with_table(
         message("resources.obstacles_open", language),
         ui.line_chart(cells, grain, dimension, pub, message("axis.open_obstacles")),
-        "", cells, pub, {grain: message(f"common.{grain}", language), dimension: message("column.obstacle"), "value": message("column.open")},
-        pub.table_id(table), "open", note=ui.grouped_note(pub, OPEN, table),
+        "",
+        cells,
+        pub,
+        {
+            grain: message(f"common.{grain}", language),
+            dimension: message("column.obstacle"),
+            "value": message("column.open"),
+        },
+        pub.table_id(table),
+        "open",
+        note=ui.grouped_note(pub, OPEN, table),
     )
 
 
@@ -156,12 +201,22 @@ def _waiting(pub, language: str) -> str | None:
     sentence = None
     if not published.empty:
         top = published.sort_values(["value", dimension], ascending=[False, True]).iloc[0]
-        sentence = message("resources.bottleneck_waiting", language, period=pub.label(grain, period),
-                           value=format_number(top["value"]),
-                           service=pub.label(dimension, top[dimension]).lower())
+        sentence = message(
+            "resources.bottleneck_waiting",
+            language,
+            period=pub.label(grain, period),
+            value=format_number(top["value"]),
+            service=pub.label(dimension, top[dimension]).lower(),
+        )
     ui.chart_with_table(
-        message("resources.waiting", language), ui.bar_chart(waiting, dimension, pub, message("column.waiting")),
-        sentence or "", waiting, pub, {dimension: message("column.service"), "value": message("column.waiting")}, pub.table_id(table), "waiting",
+        message("resources.waiting", language),
+        ui.bar_chart(waiting, dimension, pub, message("column.waiting")),
+        sentence or "",
+        waiting,
+        pub,
+        {dimension: message("column.service"), "value": message("column.waiting")},
+        pub.table_id(table),
+        "waiting",
         note=ui.grouped_note(pub, WAITING, table),
     )
     return sentence
@@ -177,15 +232,34 @@ def _caseload(pub, language: str) -> str | None:
     caseload["value"] = [active.get(m, float("nan")) for m in caseload["month"]]
     ratios = [pub.ratio("participants_per_case_manager", month=m) for m in caseload["month"]]
     caseload["per_case_manager"] = [r.value if r else float("nan") for r in ratios]
-    figure = ui.ratio_chart(caseload, "month", "per_case_manager", pub, message("resources.caseload", language),
-                            band=band, band_label=message("resources.ceiling", language, low=locale.number(band[0]),
-                                                          high=locale.number(band[1])))
-    latest = next(((m, r) for m, r in zip(reversed(list(caseload["month"])), reversed(ratios)) if r), None)
+    figure = ui.ratio_chart(
+        caseload,
+        "month",
+        "per_case_manager",
+        pub,
+        message("resources.caseload", language),
+        band=band,
+        band_label=message("resources.ceiling", language, low=locale.number(band[0]), high=locale.number(band[1])),
+    )
+    latest = next(
+        ((m, r) for m, r in zip(reversed(list(caseload["month"])), reversed(ratios), strict=False) if r), None
+    )
     sentence = None
     if latest:
         sentence = summaries.caseload(month_label(latest[0]), latest[1].value, band, language)
-    ui.chart_with_table(message("resources.caseload", language), figure, sentence or "",
-                        caseload, pub, {"month": message("common.month"), "value": message("column.people_active"), "case_managers": message("column.case_managers"),
-                                        "per_case_manager": message("resources.caseload", language)},
-                        pub.table_id("case_managers_by_month"), "caseload")
+    ui.chart_with_table(
+        message("resources.caseload", language),
+        figure,
+        sentence or "",
+        caseload,
+        pub,
+        {
+            "month": message("common.month"),
+            "value": message("column.people_active"),
+            "case_managers": message("column.case_managers"),
+            "per_case_manager": message("resources.caseload", language),
+        },
+        pub.table_id("case_managers_by_month"),
+        "caseload",
+    )
     return sentence

@@ -5,8 +5,6 @@ The only code that hands database counts to ``aggregation``. Must not import Str
 
 from __future__ import annotations
 
-from core.facts import DEFAULT_THRESHOLD
-
 import datetime as dt
 import os
 import time
@@ -19,6 +17,7 @@ from aggregation.publication import CountKey, build_publication, candidate_decla
 from aggregation.registry import RATIOS, TABLES
 from aggregation.rules import Rule
 from aggregation.structure import Structure
+from core.facts import DEFAULT_THRESHOLD
 from data_access import schema
 from data_access.aggregate import (
     CountRequest,
@@ -33,11 +32,32 @@ from data_access.measures import MEASURES
 from data_access.periods import ReleaseWindow
 
 ALL_DIMENSIONS = (
-    "month", "quarter", "year", "twelve_months", "neighborhood", "precinct", "district", "business_district",
-    "pathway", "source",
-    "offense_category", "outcome", "gender", "race_ethnicity", "housing_at_intake", "age_band", "staff_role",
-    "substantive", "service_type", "status", "obstacle_type", "suggested_by", "topic",
-    "handoff_within_30_min", "intake_within_7_days", *schema.CODE_GROUPS,
+    "month",
+    "quarter",
+    "year",
+    "twelve_months",
+    "neighborhood",
+    "precinct",
+    "district",
+    "business_district",
+    "pathway",
+    "source",
+    "offense_category",
+    "outcome",
+    "gender",
+    "race_ethnicity",
+    "housing_at_intake",
+    "age_band",
+    "staff_role",
+    "substantive",
+    "service_type",
+    "status",
+    "obstacle_type",
+    "suggested_by",
+    "topic",
+    "handoff_within_30_min",
+    "intake_within_7_days",
+    *schema.CODE_GROUPS,
 )
 # Which measure's table knows each dimension's domain.
 DOMAIN_SOURCE = {
@@ -68,20 +88,24 @@ def read_structure(connection, window: ReleaseWindow):
     names = {str(i): str(name) for i, name, _, _ in rows}
     district_of = {}
     if reference.districts:
-        district_of = {str(i): (str(d) if d is not None else "unknown")
-                       for i, d in connection.execute(select(cast(n.c.neighborhood_id, String), cast(n.c.district, String)))}
+        district_of = {
+            str(i): (str(d) if d is not None else "unknown")
+            for i, d in connection.execute(select(cast(n.c.neighborhood_id, String), cast(n.c.district, String)))
+        }
     domains = {}
     for dimension in ALL_DIMENSIONS:
         codes = schema.CODE_GROUPS[dimension][0] if dimension in schema.CODE_GROUPS else dimension  # a grouping's
-        measure = MEASURES[DOMAIN_SOURCE.get(codes, "referrals")]                                # are its codes'
+        measure = MEASURES[DOMAIN_SOURCE.get(codes, "referrals")]  # are its codes'
         if codes in PERSON_DIMENSIONS:
             measure = MEASURES["enrollments"]
         domains[dimension] = dimension_domain(measure, dimension, window, reference)
-    domains["status"] = tuple(dict.fromkeys(
-        domains["status"] + dimension_domain(MEASURES["focus_areas"], "status", window, reference)
-    ))
-    groupings = {grouping: (base, {code: schema.code_group(grouping, code) for code in domains[base]})
-                 for grouping, (base, _) in schema.CODE_GROUPS.items()}
+    domains["status"] = tuple(
+        dict.fromkeys(domains["status"] + dimension_domain(MEASURES["focus_areas"], "status", window, reference))
+    )
+    groupings = {
+        grouping: (base, {code: schema.code_group(grouping, code) for code in domains[base]})
+        for grouping, (base, _) in schema.CODE_GROUPS.items()
+    }
     return Structure(domains, precinct_of, business_of, district_of, groupings), reference, names
 
 
@@ -91,8 +115,9 @@ def publishable(declarations, structure: Structure) -> tuple:
     return tuple(d for d in declarations if all(structure.domains.get(name) for name in d.dimensions))
 
 
-def release_window(connection, as_of: dt.date, first_month: str | None, cadence: str = "monthly",
-                   window_ends: tuple[str, ...] = ()) -> ReleaseWindow:
+def release_window(
+    connection, as_of: dt.date, first_month: str | None, cadence: str = "monthly", window_ends: tuple[str, ...] = ()
+) -> ReleaseWindow:
     """Return the whole months a release as of ``as_of`` covers: from ``first_month`` (else the program's
     first month in the data) to the last complete month, cut to a whole quarter under a quarterly cadence.
     Its 12-month windows end on the last whole quarter and on ``window_ends`` (earlier releases')."""
@@ -152,8 +177,7 @@ def build_from_database(
     engine = read_only_engine(url)
     try:
         with engine.connect() as connection:
-            window = release_window(connection, as_of, first_month, cadence,
-                                    closed_window_ends(history, declarations))
+            window = release_window(connection, as_of, first_month, cadence, closed_window_ends(history, declarations))
             structure, reference, names = read_structure(connection, window)
             declarations = publishable(declarations, structure)
             count_keys, distribution_keys = plan(declarations)
@@ -185,9 +209,18 @@ def build_from_database(
         release["whole_periods"] = True
         release["cadence"] = cadence
     publication, report = build_publication(
-        counts, distributions, structure, Rule(threshold=threshold), release, names, progress=progress,
-        declarations=tuple(declarations), ratio_declarations=tuple(ratio_declarations),
-        history=history, revision=revision, code_labels=schema.CODE_GROUP_LABELS,
+        counts,
+        distributions,
+        structure,
+        Rule(threshold=threshold),
+        release,
+        names,
+        progress=progress,
+        declarations=tuple(declarations),
+        ratio_declarations=tuple(ratio_declarations),
+        history=history,
+        revision=revision,
+        code_labels=schema.CODE_GROUP_LABELS,
     )
     return publication, report, time.perf_counter() - started
 

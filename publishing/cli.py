@@ -40,8 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lead-dashboard",
         description="LEAD public dashboard: demo database, database checks, protected publications.",
     )
-    parser.add_argument("--debug", action="store_true",
-                        help="on an unexpected error, print its traceback as well as the one-line reason")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on an unexpected error, print its traceback as well as the one-line reason",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo-db", help="build the seeded demo program database")
@@ -49,23 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--out", type=Path, help="SQLite file to create (replaced if it exists)")
     target.add_argument("--db", help="SQLAlchemy URL of a PostgreSQL database to fill instead")
     demo.add_argument("--seed", type=_positive, default=2011, help="random seed (default 2011)")
-    demo.add_argument("--scale", choices=("small", "large"), default="small",
-                      help="small: a few thousand participants (default); large: benchmark size")
-    demo.add_argument("--as-of", type=_date, default=None,
-                      help="last date of the data (default today); fixes the content for a seed")
+    demo.add_argument(
+        "--scale",
+        choices=("small", "large"),
+        default="small",
+        help="small: a few thousand participants (default); large: benchmark size",
+    )
+    demo.add_argument(
+        "--as-of", type=_date, default=None, help="last date of the data (default today); fixes the content for a seed"
+    )
 
     demo_archive = commands.add_parser(
-        "demo-archive", help="in demo mode, build (once) the demo database and an archive of its last monthly releases")
+        "demo-archive", help="in demo mode, build (once) the demo database and an archive of its last monthly releases"
+    )
     demo_archive.add_argument("--releases", type=_positive, default=2, help="how many monthly releases (default 2)")
 
     check = commands.add_parser("check-db", help="validate a program database against the contract")
     check.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
     check.add_argument("--boundaries", type=Path, help="GeoJSON file to compare with the neighborhoods")
-    check.add_argument("--boundaries-key", default=None,
-                       help="property holding the neighborhood_id (default from settings)")
+    check.add_argument(
+        "--boundaries-key", default=None, help="property holding the neighborhood_id (default from settings)"
+    )
 
-    publish = commands.add_parser("publish", help="build, protect, audit and write a one-off publication "
-                                                 "(not part of an archive: see release)")
+    publish = commands.add_parser(
+        "publish", help="build, protect, audit and write a one-off publication (not part of an archive: see release)"
+    )
     publish.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
     publish.add_argument("--out", type=Path, required=True, help="directory to write (replaced atomically)")
     publish.add_argument("--as-of", type=_date, default=None, help="data as of this date (default today)")
@@ -75,8 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--db", help="SQLAlchemy URL (default: LEAD_DB_URL, secrets.toml, or the demo database)")
     release.add_argument("--archive", type=Path, required=True, help="the archive directory (created when new)")
     release.add_argument("--as-of", type=_date, default=None, help="data as of this date (default today)")
-    release.add_argument("--revision", action="store_true",
-                         help="declare a revision: a second release for a period, or changed figures of closed periods")
+    release.add_argument(
+        "--revision",
+        action="store_true",
+        help="declare a revision: a second release for a period, or changed figures of closed periods",
+    )
 
     withdraw = commands.add_parser("withdraw", help="mark a release withdrawn (it stays in the archive)")
     withdraw.add_argument("--archive", type=Path, required=True, help="the archive directory")
@@ -118,8 +132,8 @@ def run_demo_archive(args) -> int:
     """Build the demo archive the app serves in demo mode, once; do nothing in other modes."""
     import time
 
-    from core.settings import load_settings
     from core.archive import ArchiveError, read_index
+    from core.settings import load_settings
     from publishing.release import make_release
     from publishing.source import ensure_demo_database
 
@@ -146,9 +160,16 @@ def run_demo_archive(args) -> int:
         print(f"release as of {as_of.isoformat()}...")
         progress = _Progress()
         try:
-            outcome = make_release(url, archive, as_of=as_of, threshold=settings.threshold,
-                                   cadence=settings.release_cadence, source="demo",
-                                   first_month=settings.first_month, progress=progress)
+            outcome = make_release(
+                url,
+                archive,
+                as_of=as_of,
+                threshold=settings.threshold,
+                cadence=settings.release_cadence,
+                source="demo",
+                first_month=settings.first_month,
+                progress=progress,
+            )
         except ArchiveError as error:
             return _fail(str(error))
         finally:
@@ -212,12 +233,10 @@ def _database_url(args_db: str | None) -> str:
 def run_publish(args) -> int:
     """Build the publication, audit it, and write it only when the audit passes."""
     from aggregation.audit import audit_publication
+    from core.publication_files import PublicationError, check_output, write_publication
     from core.settings import load_settings
     from data_access.engine import redact
     from publishing.build import build_from_database, truth_for
-    from core.publication_files import write_publication
-
-    from core.publication_files import PublicationError, check_output
 
     try:
         check_output(args.out)  # before the minute of work, not after
@@ -233,15 +252,24 @@ def run_publish(args) -> int:
     progress = _Progress()
     try:
         publication, report, seconds = build_from_database(
-            url, as_of=args.as_of, threshold=threshold, source=source, first_month=settings.first_month,
-            progress=progress)
+            url,
+            as_of=args.as_of,
+            threshold=threshold,
+            source=source,
+            first_month=settings.first_month,
+            progress=progress,
+        )
         print(f"built in {seconds:.1f} s")
         print(report.render())
-        audit = audit_publication(publication, truth_for(url, publication), progress=lambda d, t: progress("audit", d, t))
+        audit = audit_publication(
+            publication, truth_for(url, publication), progress=lambda d, t: progress("audit", d, t)
+        )
     finally:
         progress.close()
-    print(f"audit: {audit.checked_cells:,} suppressed cells checked in {audit.seconds:.1f} s, "
-          f"{len(audit.failures)} failure(s)")
+    print(
+        f"audit: {audit.checked_cells:,} suppressed cells checked in {audit.seconds:.1f} s, "
+        f"{len(audit.failures)} failure(s)"
+    )
     if not audit.passed:
         for failure in audit.failures[:50]:
             print(f"  FAIL {failure.table_id} {failure.cell}: {failure.problem}")
@@ -250,37 +278,51 @@ def run_publish(args) -> int:
         return _fail("the publication failed its own audit: nothing was written")
     write_publication(publication, args.out)
     print(f"wrote {args.out} ({len(publication['tables'])} tables)")
-    print("note: a one-off publication, not part of an archive: two of them together are not protected; "
-          "publish regularly with `lead-dashboard release --archive DIR`")
+    print(
+        "note: a one-off publication, not part of an archive: two of them together are not protected; "
+        "publish regularly with `lead-dashboard release --archive DIR`"
+    )
     return EXIT_OK
 
 
 def run_release(args) -> int:
     """Add one release to an archive; refuse (non-zero, nothing written) when it cannot be made safely."""
+    from core.archive import ArchiveError
     from core.settings import load_settings
     from data_access.engine import redact
-    from core.archive import ArchiveError
     from publishing.release import make_release
 
     settings = load_settings()
     url = _database_url(args.db)
     source = "demo" if args.db is None and settings.mode == "demo" else "database"
     as_of = args.as_of or dt.date.today()
-    print(f"releasing {as_of.isoformat()} from {redact(url)} into {args.archive} "
-          f"(threshold {settings.threshold}, {settings.release_cadence} cadence{', revision' if args.revision else ''})")
+    print(
+        f"releasing {as_of.isoformat()} from {redact(url)} into {args.archive} "
+        f"(threshold {settings.threshold}, {settings.release_cadence} cadence{', revision' if args.revision else ''})"
+    )
     progress = _Progress()
     try:
-        outcome = make_release(url, args.archive, as_of=as_of, revision=args.revision, threshold=settings.threshold,
-                               cadence=settings.release_cadence, source=source, first_month=settings.first_month,
-                               progress=progress)
+        outcome = make_release(
+            url,
+            args.archive,
+            as_of=as_of,
+            revision=args.revision,
+            threshold=settings.threshold,
+            cadence=settings.release_cadence,
+            source=source,
+            first_month=settings.first_month,
+            progress=progress,
+        )
     except ArchiveError as error:
         return _fail(str(error))
     finally:
         progress.close()
     print(outcome.report.render())
     audit = outcome.archive_audit
-    print(f"archive audit: {len(audit.version_releases)} version(s), {sum(map(len, audit.version_releases))} "
-          f"release(s), {audit.checked_cells:,} withheld cells checked, 0 failures")
+    print(
+        f"archive audit: {len(audit.version_releases)} version(s), {sum(map(len, audit.version_releases))} "
+        f"release(s), {audit.checked_cells:,} withheld cells checked, 0 failures"
+    )
     print("timings: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in outcome.seconds.items()))
     revised = ", ".join(f"{r['table']} {r['cells']}" for r in outcome.entry["revised"]) or "none"
     print(f"wrote release {outcome.entry['id']} (months to {outcome.entry['last_month']}); revised cells: {revised}")
@@ -304,8 +346,8 @@ def run_audit(args) -> int:
     """Audit a publication directory or an archive, with the database when given."""
     from aggregation.audit import audit_publication
     from core.archive import is_archive
-    from publishing.build import truth_for
     from core.publication_files import PublicationError, read_publication
+    from publishing.build import truth_for
 
     if is_archive(args.directory):
         return _audit_archive(args)
@@ -353,29 +395,42 @@ def _audit_archive(args) -> int:
     finally:
         progress.close()
     scope = "with the database" if args.db else "from the public files alone"
-    print(f"archive audit {scope}: {len(stored)} release(s) in {len(report.version_releases)} version(s), "
-          f"{report.checked_cells:,} withheld cells checked in {report.seconds:.1f} s")
-    for number, (releases, version) in enumerate(zip(report.version_releases, report.versions), 1):
+    print(
+        f"archive audit {scope}: {len(stored)} release(s) in {len(report.version_releases)} version(s), "
+        f"{report.checked_cells:,} withheld cells checked in {report.seconds:.1f} s"
+    )
+    for number, (releases, version) in enumerate(zip(report.version_releases, report.versions, strict=False), 1):
         print(f"version {number}: releases {', '.join(releases)}: {len(version.failures)} failure(s)")
         for failure in version.failures:
             print(f"FAIL {failure.table_id} {failure.cell}: {failure.problem}")
     for problem in report.problems:
         print(f"FAIL {problem}")
     for revision in report.revisions:
-        print(f"REVISED {revision.table_id} {dict(revision.cell)}: {revision.old:g} in {revision.old_release}, "
-              f"{revision.new:g} in {revision.new_release}")
+        print(
+            f"REVISED {revision.table_id} {dict(revision.cell)}: {revision.old:g} in {revision.old_release}, "
+            f"{revision.new:g} in {revision.new_release}"
+        )
     for mismatch in report.truth_revisions:
         print(f"CHANGED SINCE RELEASE {mismatch}")
     if report.passed:
-        print("PASSED: no withheld cell of any release, alone or together, can be determined or narrowed below "
-              "the threshold")
+        print(
+            "PASSED: no withheld cell of any release, alone or together, can be determined or narrowed below "
+            "the threshold"
+        )
         return EXIT_OK
     print(f"FAILED: {len(report.failures)} cell(s), {len(report.problems)} problem(s)")
     return EXIT_UNUSABLE
 
 
-COMMANDS = {"demo-db": run_demo_db, "demo-archive": run_demo_archive, "check-db": run_check_db, "publish": run_publish, "release": run_release,
-            "withdraw": run_withdraw, "audit": run_audit}
+COMMANDS = {
+    "demo-db": run_demo_db,
+    "demo-archive": run_demo_archive,
+    "check-db": run_check_db,
+    "publish": run_publish,
+    "release": run_release,
+    "withdraw": run_withdraw,
+    "audit": run_audit,
+}
 
 
 def _apply_timeouts() -> None:
@@ -401,8 +456,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.debug:
             traceback.print_exc(file=sys.stderr)
-        return _fail(f"{args.command} failed: {describe_database_error(error)}"
-                     + ("" if args.debug else " (run with --debug for the traceback)"))
+        return _fail(
+            f"{args.command} failed: {describe_database_error(error)}"
+            + ("" if args.debug else " (run with --debug for the traceback)")
+        )
 
 
 if __name__ == "__main__":

@@ -6,8 +6,6 @@ Must not import Streamlit.
 
 from __future__ import annotations
 
-from core.facts import DEFAULT_THRESHOLD
-
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -19,9 +17,10 @@ from aggregation.history import ClosedCell, ClosedPeriodChanged, ReleaseHistory,
 from aggregation.protection import ClosedFigureConflict
 from aggregation.publication import PublicationReport
 from aggregation.registry import RATIOS, TABLES
+from core.archive import ArchiveError
+from core.facts import DEFAULT_THRESHOLD
 from data_access.periods import ReleaseWindow
 from publishing import archive
-from core.archive import ArchiveError
 
 CADENCES = ("monthly", "quarterly")
 
@@ -81,19 +80,24 @@ def check_cadence(entries: list[dict], as_of: dt.date, last_month: str, revision
     """Refuse a release that repeats a period without ``revision``, goes back in time, or reuses an id."""
     release_id = as_of.isoformat()
     if any(e["id"] == release_id for e in entries):
-        raise ArchiveError(f"release {release_id} already exists; releases are never replaced "
-                           "(a revision needs a later --as-of date)")
+        raise ArchiveError(
+            f"release {release_id} already exists; releases are never replaced (a revision needs a later --as-of date)"
+        )
     if not entries:
         return
     newest = entries[-1]
     if release_id < newest["id"]:
         raise ArchiveError(f"the newest release is {newest['id']}; a new one must be as of a later date")
     if last_month < newest["last_month"]:
-        raise ArchiveError(f"a release as of {release_id} would end with {last_month}, before the newest "
-                           f"release's {newest['last_month']}")
+        raise ArchiveError(
+            f"a release as of {release_id} would end with {last_month}, before the newest "
+            f"release's {newest['last_month']}"
+        )
     if last_month == newest["last_month"] and not revision:
-        raise ArchiveError(f"release {newest['id']} already covers the months to {last_month}; a second "
-                           "release for the same period needs --revision")
+        raise ArchiveError(
+            f"release {newest['id']} already covers the months to {last_month}; a second "
+            "release for the same period needs --revision"
+        )
 
 
 def make_release(
@@ -130,41 +134,63 @@ def make_release(
         if stored:
             newest = stored[-1].publication["release"]
             if newest.get("threshold") != threshold:
-                raise ArchiveError(f"the archive's threshold is {newest.get('threshold')}, this release's {threshold}: "
-                                   "an archive keeps one threshold (start a new archive to change it)")
+                raise ArchiveError(
+                    f"the archive's threshold is {newest.get('threshold')}, this release's {threshold}: "
+                    "an archive keeps one threshold (start a new archive to change it)"
+                )
             if first_month is not None and newest.get("first_month") != first_month:
-                raise ArchiveError(f"the archive starts in {newest.get('first_month')}, the setting says "
-                                   f"{first_month}: an archive keeps its first month")
+                raise ArchiveError(
+                    f"the archive starts in {newest.get('first_month')}, the setting says "
+                    f"{first_month}: an archive keeps its first month"
+                )
             first_month = newest.get("first_month")
             before = audit_archive(stored_as_audited(stored))
             if not before.passed:
-                raise ArchiveError(f"the archive fails its own audit ({len(before.failures)} cell(s), "
-                                   f"{len(before.problems)} problem(s)); run `lead-dashboard audit {directory}`")
+                raise ArchiveError(
+                    f"the archive fails its own audit ({len(before.failures)} cell(s), "
+                    f"{len(before.problems)} problem(s)); run `lead-dashboard audit {directory}`"
+                )
             history = history_from(before, stored[-1].publication)
         seconds["archive read and audited"] = time.perf_counter() - started
 
         started = time.perf_counter()
         try:
             publication, report, _ = build_from_database(
-                url, as_of=as_of, threshold=threshold, source=source, first_month=first_month,
-                progress=progress, whole_periods=True, cadence=cadence, history=history, revision=revision,
-                declarations=declarations, ratio_declarations=ratio_declarations)
+                url,
+                as_of=as_of,
+                threshold=threshold,
+                source=source,
+                first_month=first_month,
+                progress=progress,
+                whole_periods=True,
+                cadence=cadence,
+                history=history,
+                revision=revision,
+                declarations=declarations,
+                ratio_declarations=ratio_declarations,
+            )
         except ClosedPeriodChanged as error:
             raise ArchiveError(f"{error}. Check the data; if the change is right, release with --revision") from None
         except ClosedFigureConflict as error:
-            raise ArchiveError(f"{error}: the data behind figures already published changed. Check the data; if the "
-                               "change is right, release with --revision") from None
+            raise ArchiveError(
+                f"{error}: the data behind figures already published changed. Check the data; if the "
+                "change is right, release with --revision"
+            ) from None
         seconds["built"] = time.perf_counter() - started
 
         started = time.perf_counter()
         alone = audit_publication(publication, truth_for(url, publication))
         if not alone.passed:
-            raise ArchiveError(f"the release failed its own audit ({len(alone.failures)} cell(s), "
-                               f"{len(alone.value_mismatches)} mismatch(es)): nothing was written")
+            raise ArchiveError(
+                f"the release failed its own audit ({len(alone.failures)} cell(s), "
+                f"{len(alone.value_mismatches)} mismatch(es)): nothing was written"
+            )
         candidate = ArchiveRelease(as_of.isoformat(), publication, revision=revision)
         whole = audit_archive([*stored_as_audited(stored), candidate])
         if not whole.passed:
-            shown = "; ".join([*whole.problems[:3], *(f"{f.table_id} {f.cell}: {f.problem}" for f in whole.failures[:3])])
+            shown = "; ".join(
+                [*whole.problems[:3], *(f"{f.table_id} {f.cell}: {f.problem}" for f in whole.failures[:3])]
+            )
             raise ArchiveError(f"the archive with this release fails the archive audit: {shown}; nothing was written")
         seconds["audited"] = time.perf_counter() - started
 

@@ -41,10 +41,16 @@ def run_axe(page, script: Path) -> list[dict]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(script))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
-             "targets": [n["target"] for n in v["nodes"][:3]],
-             "summary": v["nodes"][0].get("failureSummary", "")[:300] if v["nodes"] else ""}
-            for v in result["violations"]]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": len(v["nodes"]),
+            "targets": [n["target"] for n in v["nodes"][:3]],
+            "summary": v["nodes"][0].get("failureSummary", "")[:300] if v["nodes"] else "",
+        }
+        for v in result["violations"]
+    ]
 
 
 def axe_version(page, script: Path) -> str:
@@ -59,8 +65,11 @@ def open_tables(page) -> int:
         "[data-testid='stExpander'] details:not([open]) > summary")];
         closed.forEach(summary => summary.click()); return closed.length; }""")
     if opened:
-        page.wait_for_function("""() => document.querySelectorAll(
-            "[data-testid='stExpander'] details:not([open])").length === 0""", timeout=30_000)
+        page.wait_for_function(
+            """() => document.querySelectorAll(
+            "[data-testid='stExpander'] details:not([open])").length === 0""",
+            timeout=30_000,
+        )
         page.wait_for_timeout(1500)
     return opened
 
@@ -75,7 +84,9 @@ def tabs_to_first_selector(page, limit: int = 80) -> int | None:
             """(ids) => { let e = document.activeElement;
                  while (e) { if (e.dataset && ids.includes(e.dataset.testid)) return e.dataset.testid;
                              e = e.parentElement; }
-                 return null; }""", list(SELECTORS))
+                 return null; }""",
+            list(SELECTORS),
+        )
         if inside:
             return count
     return None
@@ -97,7 +108,9 @@ def tab_stops(page, limit: int = 400) -> list[dict]:
                          download: !!e.closest('[data-testid=stDownloadButton]'),
                          chart: !!e.closest('[data-testid=stPlotlyChart]'),
                          name: label.trim().slice(0, 120), focus_visible: ring,
-                         key: e.tagName + '|' + label.trim().slice(0, 120) + '|' + Math.round(e.getBoundingClientRect().top + window.scrollY)}; }""")
+                         key: e.tagName + '|' + label.trim().slice(0, 120) + '|'
+                              + Math.round(e.getBoundingClientRect().top + window.scrollY)}; }"""
+        )
         if stop is None or (stops and stop["key"] == stops[0]["key"]):
             break  # back at the top: the whole order walked
         if stop["key"] in seen:
@@ -109,6 +122,7 @@ def tab_stops(page, limit: int = 400) -> list[dict]:
 
 def contrast(foreground: str, background: str = "#FFFFFF") -> float:
     """Return the WCAG contrast ratio of two colours (``#RRGGBB``, ``rgb(r, g, b)`` or ``rgba(...)``)."""
+
     def luminance(colour: str) -> float:
         r, g, b = _rgb(colour)
         channels = [c / 255 for c in (r, g, b)]
@@ -126,7 +140,7 @@ def _rgb(colour: str) -> tuple[int, int, int]:
         if len(digits) == 3:
             digits = "".join(d * 2 for d in digits)
         return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-    inside = colour[colour.index("(") + 1: colour.index(")")]
+    inside = colour[colour.index("(") + 1 : colour.index(")")]
     parts = [p.strip() for p in inside.replace("/", ",").split(",")]
     return int(float(parts[0])), int(float(parts[1])), int(float(parts[2]))
 

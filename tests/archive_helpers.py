@@ -10,10 +10,19 @@ from aggregation.registry import RATIOS, TABLES
 
 # A registry small enough for many releases in CI, with every kind of table: an additive family
 # linked by month and by precinct, pooled fallbacks, stocks, a statistic, staff counts and a ratio.
-SMALL_IDS = ("referrals_by_month", "referrals_by_quarter", "referrals_by_year", "referrals_by_month_pathway",
-             "referrals_by_precinct_month", "referrals_by_precinct_year", "enrollments_by_month",
-             "enrollments_by_year_gender", "active_participants_by_month", "median_days_to_connection_by_year_type",
-             "case_managers_by_month")
+SMALL_IDS = (
+    "referrals_by_month",
+    "referrals_by_quarter",
+    "referrals_by_year",
+    "referrals_by_month_pathway",
+    "referrals_by_precinct_month",
+    "referrals_by_precinct_year",
+    "enrollments_by_month",
+    "enrollments_by_year_gender",
+    "active_participants_by_month",
+    "median_days_to_connection_by_year_type",
+    "case_managers_by_month",
+)
 SMALL_TABLES = tuple(d for d in TABLES if d.id in SMALL_IDS)
 SMALL_RATIOS = tuple(r for r in RATIOS if r.id == "participants_per_case_manager")
 # A table a later release adds (the registry grows).

@@ -45,8 +45,8 @@ def demo_database(tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_publication(demo_database, tmp_path_factory):
     """The demo database's publication, built and written once per session: (directory, dict, report)."""
-    from publishing.build import build_from_database
     from core.publication_files import read_publication, write_publication
+    from publishing.build import build_from_database
 
     reuse = os.environ.get("LEAD_TEST_REUSE_PUBLICATION")  # a developer's shortcut: a directory built by publish
     if reuse:
@@ -57,3 +57,9 @@ def demo_publication(demo_database, tmp_path_factory):
     directory = tmp_path_factory.mktemp("publication") / "release"
     write_publication(publication, directory)
     return directory, publication, report
+
+
+# Fixtures that several test modules share, defined beside the tests that need them most. Importing them here
+# makes pytest offer them to every module, so no test module imports a fixture it then shadows.
+from tests.test_browser import browser, server  # noqa: E402, F401  (fixtures: pytest finds them by name)
+from tests.test_pages import snapshot  # noqa: E402, F401  (a fixture: pytest finds it by name)

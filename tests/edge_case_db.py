@@ -25,24 +25,78 @@ NEIGHBORHOODS = [
 ]
 
 PARTICIPANTS = [
-    {"participant_id": 1, "enrolled_on": D(2024, 1, 10), "exited_on": None, "gender": "man",
-     "race_ethnicity": "white", "birth_year": 1990, "housing_at_intake": "unsheltered"},
-    {"participant_id": 2, "enrolled_on": D(2024, 3, 5), "exited_on": D(2024, 5, 31), "gender": "woman",
-     "race_ethnicity": "black", "birth_year": 1960, "housing_at_intake": "shelter"},
-    {"participant_id": 3, "enrolled_on": D(2024, 3, 20), "exited_on": None, "gender": "unspecified",
-     "race_ethnicity": None, "birth_year": None, "housing_at_intake": "housed"},
-    {"participant_id": 4, "enrolled_on": None, "exited_on": None, "gender": "nonbinary",
-     "race_ethnicity": "asian", "birth_year": 2003, "housing_at_intake": None},
-    {"participant_id": 5, "enrolled_on": D(2023, 12, 31), "exited_on": D(2024, 1, 1), "gender": "man",
-     "race_ethnicity": "multiracial", "birth_year": 1980, "housing_at_intake": "transitional"},
+    {
+        "participant_id": 1,
+        "enrolled_on": D(2024, 1, 10),
+        "exited_on": None,
+        "gender": "man",
+        "race_ethnicity": "white",
+        "birth_year": 1990,
+        "housing_at_intake": "unsheltered",
+    },
+    {
+        "participant_id": 2,
+        "enrolled_on": D(2024, 3, 5),
+        "exited_on": D(2024, 5, 31),
+        "gender": "woman",
+        "race_ethnicity": "black",
+        "birth_year": 1960,
+        "housing_at_intake": "shelter",
+    },
+    {
+        "participant_id": 3,
+        "enrolled_on": D(2024, 3, 20),
+        "exited_on": None,
+        "gender": "unspecified",
+        "race_ethnicity": None,
+        "birth_year": None,
+        "housing_at_intake": "housed",
+    },
+    {
+        "participant_id": 4,
+        "enrolled_on": None,
+        "exited_on": None,
+        "gender": "nonbinary",
+        "race_ethnicity": "asian",
+        "birth_year": 2003,
+        "housing_at_intake": None,
+    },
+    {
+        "participant_id": 5,
+        "enrolled_on": D(2023, 12, 31),
+        "exited_on": D(2024, 1, 1),
+        "gender": "man",
+        "race_ethnicity": "multiracial",
+        "birth_year": 1980,
+        "housing_at_intake": "transitional",
+    },
 ]
 
 
-def _referral(i, pid, on, pathway="arrest_diversion", source="police_officer", hood="BELLTOWN",
-              offense="drug_possession", outcome="enrolled", minutes=None, intake=None):
-    return {"referral_id": i, "participant_id": pid, "referred_on": on, "pathway": pathway, "source": source,
-            "neighborhood_id": hood, "offense_category": offense, "outcome": outcome,
-            "handoff_minutes": minutes, "intake_on": intake}
+def _referral(
+    i,
+    pid,
+    on,
+    pathway="arrest_diversion",
+    source="police_officer",
+    hood="BELLTOWN",
+    offense="drug_possession",
+    outcome="enrolled",
+    minutes=None,
+    intake=None,
+):
+    return {
+        "referral_id": i,
+        "participant_id": pid,
+        "referred_on": on,
+        "pathway": pathway,
+        "source": source,
+        "neighborhood_id": hood,
+        "offense_category": offense,
+        "outcome": outcome,
+        "handoff_minutes": minutes,
+        "intake_on": intake,
+    }
 
 
 REFERRALS = [
@@ -50,14 +104,40 @@ REFERRALS = [
     _referral(2, 1, D(2024, 1, 20), minutes=45, intake=D(2024, 2, 1)),
     _referral(3, 1, D(2024, 1, 25), offense="shoplifting", minutes=30, intake=D(2024, 2, 1)),
     _referral(4, None, D(2024, 1, 25), pathway="social_contact", hood=None, offense=None, outcome="declined"),
-    _referral(5, None, D(2024, 1, 26), pathway="social_contact", hood="OUTSIDE CITY", offense=None,
-              outcome="no_intake"),
-    _referral(6, 2, D(2024, 3, 1), pathway="community_referral", source="business", hood="PIGEON POINT",
-              offense="shoplifting", intake=D(2024, 3, 5)),
-    _referral(7, 3, D(2024, 3, 15), pathway="teleport", source="oracle", hood="NOWHERE",
-              offense="jaywalking", outcome="maybe", intake=D(2024, 3, 20)),
-    _referral(8, None, D(2024, 6, 30), pathway="arrest_diversion", hood="BELLTOWN", offense="trespass",
-              outcome="ineligible", minutes=5),
+    _referral(
+        5, None, D(2024, 1, 26), pathway="social_contact", hood="OUTSIDE CITY", offense=None, outcome="no_intake"
+    ),
+    _referral(
+        6,
+        2,
+        D(2024, 3, 1),
+        pathway="community_referral",
+        source="business",
+        hood="PIGEON POINT",
+        offense="shoplifting",
+        intake=D(2024, 3, 5),
+    ),
+    _referral(
+        7,
+        3,
+        D(2024, 3, 15),
+        pathway="teleport",
+        source="oracle",
+        hood="NOWHERE",
+        offense="jaywalking",
+        outcome="maybe",
+        intake=D(2024, 3, 20),
+    ),
+    _referral(
+        8,
+        None,
+        D(2024, 6, 30),
+        pathway="arrest_diversion",
+        hood="BELLTOWN",
+        offense="trespass",
+        outcome="ineligible",
+        minutes=5,
+    ),
     _referral(9, 1, D(2024, 12, 31), offense="other_theft", minutes=31, intake=D(2025, 1, 7)),
     _referral(10, 1, D(2023, 12, 31), minutes=10),  # before the window
     _referral(11, 2, D(2025, 1, 1), minutes=10),  # after the window
@@ -65,47 +145,122 @@ REFERRALS = [
 
 CONTACTS = [
     {"contact_id": i, "participant_id": pid, "contact_on": on, "staff_role": role, "substantive": sub}
-    for i, (pid, on, role, sub) in enumerate([
-        (1, D(2024, 1, 11), "case_manager", True),
-        (1, D(2024, 1, 12), "case_manager", True),
-        (1, D(2024, 1, 13), "peer_outreach", False),
-        (2, D(2024, 1, 14), "case_manager", True),
-        (3, D(2024, 4, 1), "janitor", True),
-        (3, D(2024, 4, 2), "police_officer", False),
-    ], start=1)
+    for i, (pid, on, role, sub) in enumerate(
+        [
+            (1, D(2024, 1, 11), "case_manager", True),
+            (1, D(2024, 1, 12), "case_manager", True),
+            (1, D(2024, 1, 13), "peer_outreach", False),
+            (2, D(2024, 1, 14), "case_manager", True),
+            (3, D(2024, 4, 1), "janitor", True),
+            (3, D(2024, 4, 2), "police_officer", False),
+        ],
+        start=1,
+    )
 ]
 
 SERVICES = [
-    {"service_id": 1, "participant_id": 1, "service_type": "housing", "requested_on": D(2024, 1, 15),
-     "connected_on": D(2024, 6, 1), "status": "connected"},
-    {"service_id": 2, "participant_id": 1, "service_type": "housing", "requested_on": D(2024, 2, 1),
-     "connected_on": None, "status": "waitlisted"},
-    {"service_id": 3, "participant_id": 2, "service_type": "identification", "requested_on": D(2024, 3, 10),
-     "connected_on": D(2024, 3, 12), "status": "completed"},
-    {"service_id": 4, "participant_id": 3, "service_type": "teleportation", "requested_on": D(2024, 4, 1),
-     "connected_on": D(2024, 8, 1), "status": "waitlisted"},
-    {"service_id": 5, "participant_id": 3, "service_type": "mental_health", "requested_on": D(2024, 4, 1),
-     "connected_on": None, "status": "declined"},
+    {
+        "service_id": 1,
+        "participant_id": 1,
+        "service_type": "housing",
+        "requested_on": D(2024, 1, 15),
+        "connected_on": D(2024, 6, 1),
+        "status": "connected",
+    },
+    {
+        "service_id": 2,
+        "participant_id": 1,
+        "service_type": "housing",
+        "requested_on": D(2024, 2, 1),
+        "connected_on": None,
+        "status": "waitlisted",
+    },
+    {
+        "service_id": 3,
+        "participant_id": 2,
+        "service_type": "identification",
+        "requested_on": D(2024, 3, 10),
+        "connected_on": D(2024, 3, 12),
+        "status": "completed",
+    },
+    {
+        "service_id": 4,
+        "participant_id": 3,
+        "service_type": "teleportation",
+        "requested_on": D(2024, 4, 1),
+        "connected_on": D(2024, 8, 1),
+        "status": "waitlisted",
+    },
+    {
+        "service_id": 5,
+        "participant_id": 3,
+        "service_type": "mental_health",
+        "requested_on": D(2024, 4, 1),
+        "connected_on": None,
+        "status": "declined",
+    },
 ]
 
 OBSTACLES = [
-    {"obstacle_id": 1, "participant_id": 1, "service_type": "housing", "reported_on": D(2024, 1, 20),
-     "obstacle_type": "wait_list", "resolved_on": D(2024, 6, 1)},
-    {"obstacle_id": 2, "participant_id": None, "service_type": None, "reported_on": D(2024, 2, 2),
-     "obstacle_type": "no_capacity", "resolved_on": None},
-    {"obstacle_id": 3, "participant_id": None, "service_type": "housing", "reported_on": D(2024, 2, 3),
-     "obstacle_type": "no_capacity", "resolved_on": D(2024, 2, 29)},
-    {"obstacle_id": 4, "participant_id": 2, "service_type": "legal", "reported_on": D(2024, 3, 31),
-     "obstacle_type": "bureaucracy", "resolved_on": D(2024, 4, 1)},
+    {
+        "obstacle_id": 1,
+        "participant_id": 1,
+        "service_type": "housing",
+        "reported_on": D(2024, 1, 20),
+        "obstacle_type": "wait_list",
+        "resolved_on": D(2024, 6, 1),
+    },
+    {
+        "obstacle_id": 2,
+        "participant_id": None,
+        "service_type": None,
+        "reported_on": D(2024, 2, 2),
+        "obstacle_type": "no_capacity",
+        "resolved_on": None,
+    },
+    {
+        "obstacle_id": 3,
+        "participant_id": None,
+        "service_type": "housing",
+        "reported_on": D(2024, 2, 3),
+        "obstacle_type": "no_capacity",
+        "resolved_on": D(2024, 2, 29),
+    },
+    {
+        "obstacle_id": 4,
+        "participant_id": 2,
+        "service_type": "legal",
+        "reported_on": D(2024, 3, 31),
+        "obstacle_type": "bureaucracy",
+        "resolved_on": D(2024, 4, 1),
+    },
 ]
 
 FOCUS_AREAS = [
-    {"focus_area_id": 1, "neighborhood_id": "BELLTOWN", "suggested_on": D(2024, 2, 1), "suggested_by": "business",
-     "topic": "retail_theft", "status": "active"},
-    {"focus_area_id": 2, "neighborhood_id": "PIGEON POINT", "suggested_on": D(2024, 5, 1),
-     "suggested_by": "community", "topic": "encampment", "status": "proposed"},
-    {"focus_area_id": 3, "neighborhood_id": "ATLANTIS", "suggested_on": D(2024, 5, 2),
-     "suggested_by": "mermaids", "topic": "other", "status": "closed"},
+    {
+        "focus_area_id": 1,
+        "neighborhood_id": "BELLTOWN",
+        "suggested_on": D(2024, 2, 1),
+        "suggested_by": "business",
+        "topic": "retail_theft",
+        "status": "active",
+    },
+    {
+        "focus_area_id": 2,
+        "neighborhood_id": "PIGEON POINT",
+        "suggested_on": D(2024, 5, 1),
+        "suggested_by": "community",
+        "topic": "encampment",
+        "status": "proposed",
+    },
+    {
+        "focus_area_id": 3,
+        "neighborhood_id": "ATLANTIS",
+        "suggested_on": D(2024, 5, 2),
+        "suggested_by": "mermaids",
+        "topic": "other",
+        "status": "closed",
+    },
 ]
 
 CASE_ASSIGNMENTS = [

@@ -16,10 +16,36 @@ import re
 import numpy as np
 
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
-DIMENSION_COLUMNS = {"Month", "Quarter", "Year", "Neighborhood", "Precinct", "Pathway", "Source", "Outcome",
-                     "Service", "Obstacle", "Topic", "Suggested by", "Status", "Business district",
-                     "Requested or connected", "Where", "What", "Unit", "Source", "Table", "Counts", "By", "Note", "District",
-                     "Release", "Months", "Kind", "Withdrawn", "Cell"}
+DIMENSION_COLUMNS = {
+    "Month",
+    "Quarter",
+    "Year",
+    "Neighborhood",
+    "Precinct",
+    "Pathway",
+    "Source",
+    "Outcome",
+    "Service",
+    "Obstacle",
+    "Topic",
+    "Suggested by",
+    "Status",
+    "Business district",
+    "Requested or connected",
+    "Where",
+    "What",
+    "Unit",
+    "Table",
+    "Counts",
+    "By",
+    "Note",
+    "District",
+    "Release",
+    "Months",
+    "Kind",
+    "Withdrawn",
+    "Cell",
+}
 CAPTURED_DOWNLOADS: list = []
 
 
@@ -54,8 +80,11 @@ def spanish_columns() -> set[str]:
     from dashboard.catalog import CATALOGS
 
     english, spanish = CATALOGS["en"], CATALOGS["es"]
-    return {spanish[key] for key, text in english.items()
-            if (key.startswith(("column.", "common.")) and text in DIMENSION_COLUMNS)}
+    return {
+        spanish[key]
+        for key, text in english.items()
+        if (key.startswith(("column.", "common.")) and text in DIMENSION_COLUMNS)
+    }
 
 
 def plotly_numbers(spec: str) -> list[float]:
@@ -66,7 +95,9 @@ def plotly_numbers(spec: str) -> list[float]:
         for key in ("x",) if horizontal else ("y",):
             found += [float(v) for v in _decode(trace.get(key)) if isinstance(v, (int, float)) and not math.isnan(v)]
         for key in ("text", "customdata", "z"):
-            found += [n for n in (_number(v) for v in _decode(trace.get(key)) if not isinstance(v, list)) if n is not None]
+            found += [
+                n for n in (_number(v) for v in _decode(trace.get(key)) if not isinstance(v, list)) if n is not None
+            ]
     return found
 
 
@@ -77,8 +108,13 @@ def deck_numbers(spec: str, language: str = "en") -> list[float]:
         data = layer.get("data") or {}
         if isinstance(data, list):  # a TextLayer's labels: every field but the position and colour
             for item in data:
-                found += [n for k, v in item.items() if k not in ("position", "colour")
-                          for n in [_number(v, language)] if n is not None]
+                found += [
+                    n
+                    for k, v in item.items()
+                    if k not in ("position", "colour")
+                    for n in [_number(v, language)]
+                    if n is not None
+                ]
             continue
         features = data.get("features", []) if isinstance(data, dict) else []
         for feature in features:
@@ -127,8 +163,9 @@ class Allowed:
     whose two named cells are published and subtract to them."""
 
     def __init__(self, publication: dict):
-        self.values = {float(c["value"]) for t in publication["tables"] for c in t["cells"]
-                       if c.get("value") is not None}
+        self.values = {
+            float(c["value"]) for t in publication["tables"] for c in t["cells"] if c.get("value") is not None
+        }
         self.values |= _research_figures()
         self.tables = {t["id"]: t for t in publication["tables"]}
         self.ratios = set()
@@ -149,7 +186,7 @@ class Allowed:
         difference. A declaration that does not check out raises."""
         from dashboard.components import SHOWN_CHANGES
 
-        declared = at.session_state[SHOWN_CHANGES] if SHOWN_CHANGES in at.session_state else {}
+        declared = at.session_state[SHOWN_CHANGES] if SHOWN_CHANGES in at.session_state else {}  # noqa: SIM401  (AppTest's session state has no get)
         checked = set()
         for (minuend, subtrahend), value in declared.items():
             a, b = self._published(*minuend), self._published(*subtrahend)
@@ -162,7 +199,7 @@ class Allowed:
         table = self.tables.get(table_id)
         if table is None:
             return None
-        return _cell(table, dict(zip(table["dimensions"], cell)))
+        return _cell(table, dict(zip(table["dimensions"], cell, strict=False)))
 
 
 def _research_figures() -> set[float]:

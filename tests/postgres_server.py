@@ -67,12 +67,14 @@ def throwaway_cluster() -> Iterator[str]:
     try:
         subprocess.run(
             prefix + [initdb, "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8", "--no-sync"],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
         options = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
         subprocess.run(
             prefix + [pg_ctl, "-D", str(data), "-o", options, "-w", "-t", "60", "-l", str(directory / "log"), "start"],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     except subprocess.CalledProcessError as error:
         shutil.rmtree(directory, ignore_errors=True)

@@ -12,10 +12,16 @@ import json
 import pytest
 
 from tests.accessibility import (
-    TRACE_COLOURS, axe_script, contrast, open_tables, run_axe, tab_stops, tabs_to_first_selector,
+    TRACE_COLOURS,
+    axe_script,
+    contrast,
+    open_tables,
+    run_axe,
+    tab_stops,
+    tabs_to_first_selector,
 )
 from tests.conftest import IN_CI
-from tests.test_browser import PAGES, WAIT_MS, _wait_until_rendered, browser, server  # noqa: F401  (fixtures)
+from tests.test_browser import PAGES, WAIT_MS, _wait_until_rendered
 
 pytestmark = pytest.mark.slow
 MAX_TABS = 10
@@ -43,8 +49,9 @@ def _open(browser, base: str, path: str, width: int = 1280, height: int = 900, l
     return context, tab
 
 
-CASES = [(name, language, "desktop") for name in PAGES for language in ("en", "es")] + \
-        [(name, "es", "phone") for name in PAGES]
+CASES = [(name, language, "desktop") for name in PAGES for language in ("en", "es")] + [
+    (name, "es", "phone") for name in PAGES
+]
 
 
 @pytest.mark.parametrize("name,language,width", CASES)
@@ -91,13 +98,17 @@ def test_every_line_and_bar_is_at_least_3_to_1_and_no_chart_has_more_than_six_se
     for chart in charts:
         colours = [t["colour"] for t in chart["traces"] if isinstance(t["colour"], str)]
         assert colours, chart
-        weak = [(c, round(contrast(c, chart["background"]), 2)) for c in colours if contrast(c, chart["background"]) < 3]
+        weak = [
+            (c, round(contrast(c, chart["background"]), 2)) for c in colours if contrast(c, chart["background"]) < 3
+        ]
         assert not weak, f"{name}: colours under 3:1 against the background: {weak}"
         assert len({t["name"] for t in chart["traces"]}) <= MAX_SERIES, chart["traces"]
         # a bar's pattern lies over its colour: "replace" would leave white lines on nothing
         assert not [t for t in chart["traces"] if t["pattern"] not in (None, "overlay")], chart["traces"]
     for lines in titles:  # what the downloaded image carries: the title, then the source and release
-        assert len(lines) == 2 and lines[0] and "Release as of" in lines[1] and "LEAD public dashboard" in lines[1], lines
+        assert len(lines) == 2 and lines[0] and "Release as of" in lines[1] and "LEAD public dashboard" in lines[1], (
+            lines
+        )
 
 
 def test_the_map_fills_are_at_least_3_to_1_and_withheld_areas_unfilled(demo_publication, monkeypatch):
@@ -140,8 +151,18 @@ def test_the_keyboard_reaches_the_first_selector_soon_and_every_table_with_a_vis
     assert not [s for s in stops if s["chart"]], "a chart's toolbar is in the Tab order"
 
 
-ADDRESSES = ["", "monthly", "monthly?place=BELLTOWN&month=2026-09", "neighborhoods?view=precincts&lang=es",
-             "resources?lang=es", "retail-theft", "people", "briefing", "about?lang=es", "monthly?lang=es&place=city"]
+ADDRESSES = [
+    "",
+    "monthly",
+    "monthly?place=BELLTOWN&month=2026-09",
+    "neighborhoods?view=precincts&lang=es",
+    "resources?lang=es",
+    "retail-theft",
+    "people",
+    "briefing",
+    "about?lang=es",
+    "monthly?lang=es&place=city",
+]
 
 
 @pytest.mark.parametrize("path", ADDRESSES)
@@ -161,10 +182,15 @@ def test_every_address_opens_its_page_without_page_not_found(server, browser, pa
     context.close()
     assert "Page not found" not in body, body[:300]
     page = path.split("?")[0] or "monthly"
-    expected = {"monthly": ("Monthly results", "Resultados mensuales"), "neighborhoods": ("Neighborhoods", "Barrios"),
-                "resources": ("Resources", "Recursos"), "retail-theft": ("Retail theft", "Robo en comercios"),
-                "people": ("People served", "Personas atendidas"), "briefing": ("Briefing", "Resumen"),
-                "about": ("About the data", "Sobre los datos")}[page]
+    expected = {
+        "monthly": ("Monthly results", "Resultados mensuales"),
+        "neighborhoods": ("Neighborhoods", "Barrios"),
+        "resources": ("Resources", "Recursos"),
+        "retail-theft": ("Retail theft", "Robo en comercios"),
+        "people": ("People served", "Personas atendidas"),
+        "briefing": ("Briefing", "Resumen"),
+        "about": ("About the data", "Sobre los datos"),
+    }[page]
     assert heading.startswith(expected[1] if "lang=es" in path else expected[0]), heading
     for choice in path.split("?")[1].split("&") if "?" in path else []:
         assert choice in url, (choice, url)  # the choices of a shared URL are kept
@@ -196,13 +222,15 @@ def test_phone_and_zoom_nothing_scrolls_sideways_or_overlaps(server, browser, wi
         tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
         wide = tab.evaluate("() => document.documentElement.scrollWidth")
         overlaps = tab.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
-            const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+            const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+                                 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
             const ticks = Array.from(plot.querySelectorAll('.xtick text, .ytick text')).filter(t => t.textContent);
             const level = ticks.filter(t => !(t.getAttribute('transform') || '').includes('rotate'))
                 .map(t => t.getBoundingClientRect());
             const legend = Array.from(plot.querySelectorAll('.legend .traces')).map(t => t.getBoundingClientRect());
             let n = 0;  // upright labels that meet each other, and any label that meets the legend
-            for (let i = 0; i < level.length; i++) for (let j = i + 1; j < level.length; j++) if (meets(level[i], level[j])) n++;
+            for (let i = 0; i < level.length; i++)
+                for (let j = i + 1; j < level.length; j++) if (meets(level[i], level[j])) n++;
             for (const t of ticks) for (const l of legend) if (meets(t.getBoundingClientRect(), l)) n++;
             return n; })""")
         ticks = tab.evaluate("() => Array.from(document.querySelectorAll('.xtick text')).map(t => t.textContent)")
@@ -218,8 +246,10 @@ def test_a_projector_shows_the_headline_figures_and_the_first_chart_on_the_first
     base, _ = server
     context, tab = _open(browser, base, "", 1280, 720)
     tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
-    metrics = tab.evaluate("() => Math.max(...Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
-                           ".map(m => m.getBoundingClientRect().bottom))")
+    metrics = tab.evaluate(
+        "() => Math.max(...Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
+        ".map(m => m.getBoundingClientRect().bottom))"
+    )
     chart = tab.evaluate("() => document.querySelector('.js-plotly-plot').getBoundingClientRect().top")
     tab.screenshot(path="artifacts/screenshots/monthly-projector.png")
     context.close()
@@ -246,7 +276,8 @@ def test_the_map_is_named_by_its_caption_and_leaves_the_tab_order_to_its_table(s
     tab.wait_for_timeout(1500)
     found = tab.evaluate("""() => { const map = document.querySelector('[data-testid=stDeckGlJsonChart] canvas');
         const by = document.getElementById(map.getAttribute('aria-labelledby'));
-        return {role: map.getAttribute('role'), name: by ? by.innerText : null, focusable: map.tabIndex >= 0 ? 1 : 0}; }""")
+        return {role: map.getAttribute('role'), name: by ? by.innerText : null,
+                focusable: map.tabIndex >= 0 ? 1 : 0}; }""")
     context.close()
     assert found["role"] == "img" and "ranked table" in (found["name"] or ""), found
     assert found["focusable"] == 0, found
@@ -265,7 +296,8 @@ def test_a_chart_downloads_as_an_image_named_after_its_table(server, browser):
     assert tab.locator(".js-plotly-plot").first.locator(".modebar-btn").count() == 1  # the image button only
     with tab.expect_download() as download:
         tab.locator(".js-plotly-plot").first.locator(".modebar-btn").click(force=True)
-    head = open(download.value.path(), "rb").read(8)  # read before the context closes (it deletes the file)
+    with open(download.value.path(), "rb") as downloaded:  # read before the context closes (it deletes the file)
+        head = downloaded.read(8)
     name = download.value.suggested_filename
     context.close()
     assert name.endswith("pathway.png"), name  # the table's id: referrals_by_<grain>_pathway

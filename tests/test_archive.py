@@ -13,12 +13,12 @@ import pytest
 
 from aggregation.audit import audit_publication
 from aggregation.audit_archive import ArchiveRelease, audit_archive
-from publishing import archive
 from core.archive import ArchiveError
+from data_access.periods import month_ends
+from publishing import archive
 from publishing.build import build_from_database, truth_for
 from publishing.cli import main
 from publishing.release import make_release, stored_as_audited
-from data_access.periods import month_ends
 from tests.archive_helpers import ADDED_TABLE, SMALL_RATIOS, SMALL_TABLES, copy_database, snapshot
 
 SMALL = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
@@ -49,10 +49,15 @@ def test_two_publish_outputs_fail_the_archive_audit_by_both_mechanisms(demo_data
     publications = [build_from_database(demo_database, as_of=day, source="demo", **SMALL)[0] for day in (JULY, AUGUST)]
     for publication in publications:
         assert audit_publication(publication, truth_for(demo_database, publication)).passed
-    report = audit_archive([ArchiveRelease("2026-07-31", publications[0]), ArchiveRelease("2026-08-31", publications[1])])
+    report = audit_archive(
+        [ArchiveRelease("2026-07-31", publications[0]), ArchiveRelease("2026-08-31", publications[1])]
+    )
     assert not report.passed
-    closed = [f for f in report.failures if "@" not in f.table_id
-              and any(f.cell.get(d, "9999") < "2026-Q3" for d in ("quarter", "year"))]
+    closed = [
+        f
+        for f in report.failures
+        if "@" not in f.table_id and any(f.cell.get(d, "9999") < "2026-Q3" for d in ("quarter", "year"))
+    ]
     to_date = [f for f in report.failures if f.table_id.endswith("@2026-07-31")]
     assert closed, [(f.table_id, f.cell) for f in report.failures]  # mechanism 1: a closed period's pattern moved
     assert to_date, [(f.table_id, f.cell) for f in report.failures]  # mechanism 2: Q3 to date, then Q3 to August
@@ -89,7 +94,7 @@ def test_twelve_monthly_releases_and_attempts_within_a_month(demo_database, tmp_
     assert len(stored) == 12 and outcome.archive_audit.passed
     report = audit_archive(stored_as_audited(stored))
     assert report.passed and report.checked_cells > 100
-    for older, newer in zip(stored, stored[1:]):
+    for older, newer in zip(stored, stored[1:], strict=False):
         kept = closed_cells(newer.publication)
         assert all(kept[key] == value for key, value in closed_cells(older.publication).items())
     assert ADDED_TABLE.id in {t["id"] for t in stored[-1].publication["tables"]}
@@ -102,8 +107,9 @@ def test_twelve_monthly_releases_and_attempts_within_a_month(demo_database, tmp_
     with pytest.raises(ArchiveError, match="later date"):
         release(demo_database, directory, dt.date(2026, 10, 15), revision=True)
     # ...and declared as a revision: safe, the archive audit still passes.
-    revised = release(demo_database, directory, dt.date(2026, 11, 15), revision=True,
-                      declarations=(*SMALL_TABLES, ADDED_TABLE))
+    revised = release(
+        demo_database, directory, dt.date(2026, 11, 15), revision=True, declarations=(*SMALL_TABLES, ADDED_TABLE)
+    )
     assert revised.entry["revision"] is True and revised.entry["last_month"] == "2026-10"
     assert audit_archive(stored_as_audited(archive.read_releases(directory))).passed
     assert main(["audit", str(directory), "--db", demo_database]) == 0
@@ -124,8 +130,9 @@ def test_threshold_and_first_month_stay_fixed_and_quarterly_cadence(demo_databas
 # -- revisions -----------------------------------------------------------------------------------
 
 
-def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_audit(demo_database, tmp_path,
-                                                                                    monkeypatch):
+def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_audit(
+    demo_database, tmp_path, monkeypatch
+):
     url = copy_database(demo_database, tmp_path / "program.sqlite")
     directory = tmp_path / "archive"
     release(url, directory, JULY)
@@ -135,12 +142,16 @@ def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_aud
         template = db.execute("SELECT * FROM referrals WHERE referred_on LIKE '2025-03-%' LIMIT 1").fetchone()
         columns = [c[1] for c in db.execute("PRAGMA table_info(referrals)")]
         for n in range(3):
-            row = dict(zip(columns, template))
+            row = dict(zip(columns, template, strict=False))
             row["referral_id"] = f"late-{n}" if isinstance(row["referral_id"], str) else 10_000_000 + n
-            db.execute(f"INSERT INTO referrals ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                       [row[c] for c in columns])
-        db.execute("DELETE FROM referrals WHERE referral_id = (SELECT referral_id FROM referrals "
-                   "WHERE referred_on LIKE '2024-06-%' LIMIT 1)")
+            db.execute(
+                f"INSERT INTO referrals ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns],
+            )
+        db.execute(
+            "DELETE FROM referrals WHERE referral_id = (SELECT referral_id FROM referrals "
+            "WHERE referred_on LIKE '2024-06-%' LIMIT 1)"
+        )
     with pytest.raises(ArchiveError, match="--revision"):
         release(url, directory, AUGUST)
     assert snapshot(directory) == before  # a refused release writes nothing
@@ -149,10 +160,14 @@ def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_aud
     stored = archive.read_releases(directory)
     report = audit_archive(stored_as_audited(stored))
     assert report.passed and len(report.version_releases) == 2
-    month_total = {c["month"]: c["value"] for c in next(t for t in stored[1].publication["tables"]
-                                                       if t["id"] == "referrals_by_month")["cells"]}
-    old_total = {c["month"]: c["value"] for c in next(t for t in stored[0].publication["tables"]
-                                                     if t["id"] == "referrals_by_month")["cells"]}
+    month_total = {
+        c["month"]: c["value"]
+        for c in next(t for t in stored[1].publication["tables"] if t["id"] == "referrals_by_month")["cells"]
+    }
+    old_total = {
+        c["month"]: c["value"]
+        for c in next(t for t in stored[0].publication["tables"] if t["id"] == "referrals_by_month")["cells"]
+    }
     # The March 2025 total changed by 3 (a small count): withheld in the revision, never shown beside the old one.
     assert old_total["2025-03"] is not None and month_total["2025-03"] is None
     assert old_total["2024-06"] is not None and month_total["2024-06"] is None
@@ -206,8 +221,9 @@ def test_a_release_killed_mid_write_leaves_the_archive_as_it_was(demo_database, 
     directory = tmp_path / "archive"
     release(demo_database, directory, JULY)
     before = snapshot(directory)
-    script = KILL_DURING_WRITE.format(root=str(Path(__file__).resolve().parent.parent), stage=stage,
-                                      url=demo_database, directory=str(directory))
+    script = KILL_DURING_WRITE.format(
+        root=str(Path(__file__).resolve().parent.parent), stage=stage, url=demo_database, directory=str(directory)
+    )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == -9, result.stderr[-2000:]
     assert {k: v for k, v in snapshot(directory).items() if k in before} == before  # index and earlier releases
@@ -233,10 +249,12 @@ def test_two_release_jobs_do_not_both_write(demo_database, tmp_path):
     from pathlib import Path
 
     root = str(Path(__file__).resolve().parent.parent)
-    code = (f"import sys, datetime as dt; sys.path.insert(0, {root!r}); "
-            "from tests.archive_helpers import SMALL_TABLES, SMALL_RATIOS; from publishing.release import make_release; "
-            f"make_release({demo_database!r}, {str(directory)!r}, as_of=dt.date(2026, 8, 31), "
-            "declarations=SMALL_TABLES, ratio_declarations=SMALL_RATIOS)")
+    code = (
+        f"import sys, datetime as dt; sys.path.insert(0, {root!r}); "
+        "from tests.archive_helpers import SMALL_TABLES, SMALL_RATIOS; from publishing.release import make_release; "
+        f"make_release({demo_database!r}, {str(directory)!r}, as_of=dt.date(2026, 8, 31), "
+        "declarations=SMALL_TABLES, ratio_declarations=SMALL_RATIOS)"
+    )
     jobs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outcomes = [(job.wait(timeout=300), job.stderr.read()) for job in jobs]
     assert sorted(code for code, _ in outcomes) == [0, 1], outcomes
@@ -323,7 +341,9 @@ def test_a_bug_planted_in_an_aggregate_query_is_caught_by_audit_db(demo_database
     monkeypatch.setattr(build, "aggregate", off_by_one)
     publication, _, _ = build_from_database(demo_database, as_of=AUGUST, source="demo", **SMALL)
     report = audit_publication(publication, truth_for(demo_database, publication))
-    assert any(m.startswith("active_participants_by_month") for m in report.value_mismatches), report.value_mismatches[:3]
+    assert any(m.startswith("active_participants_by_month") for m in report.value_mismatches), report.value_mismatches[
+        :3
+    ]
     from core.publication_files import write_publication
 
     write_publication(publication, tmp_path / "buggy")
@@ -350,5 +370,8 @@ def test_the_recount_agrees_with_the_aggregate_queries(demo_database):
 def test_withdrawn_releases_stay_in_the_archive_audit(demo_database, tmp_path):
     """A withdrawn release was public: the archive audit counts it, so leaks through it are still found."""
     publications = [build_from_database(demo_database, as_of=day, source="demo", **SMALL)[0] for day in (JULY, AUGUST)]
-    releases = [ArchiveRelease("2026-07-31", publications[0], withdrawn=True), ArchiveRelease("2026-08-31", publications[1])]
+    releases = [
+        ArchiveRelease("2026-07-31", publications[0], withdrawn=True),
+        ArchiveRelease("2026-08-31", publications[1]),
+    ]
     assert not audit_archive(releases).passed

@@ -22,8 +22,14 @@ def served_archive(demo_database, tmp_path_factory):
     """An archive of three small-registry releases, the last one withdrawn."""
     directory = tmp_path_factory.mktemp("served") / "archive"
     for day in DAYS:
-        make_release(demo_database, directory, as_of=day, source="demo", declarations=SMALL_TABLES,
-                     ratio_declarations=SMALL_RATIOS)
+        make_release(
+            demo_database,
+            directory,
+            as_of=day,
+            source="demo",
+            declarations=SMALL_TABLES,
+            ratio_declarations=SMALL_RATIOS,
+        )
     archive.withdraw(directory, "2026-09-30", "a neighborhood was mapped to the wrong precinct")
     return directory
 
@@ -87,11 +93,14 @@ def test_an_older_release_by_its_address(archive_mode):
     assert at.query_params["release"] == ["2026-07-31"] or at.query_params["release"] == "2026-07-31"
 
 
-@pytest.mark.parametrize("requested, note", [
-    ("2031-01-31", "There is no release at that address"),
-    ("![x](http://127.0.0.1:9/beacon.png)", "There is no release at that address"),
-    ("2026-09-30", "was withdrawn"),
-])
+@pytest.mark.parametrize(
+    "requested, note",
+    [
+        ("2031-01-31", "There is no release at that address"),
+        ("![x](http://127.0.0.1:9/beacon.png)", "There is no release at that address"),
+        ("2026-09-30", "was withdrawn"),
+    ],
+)
 def test_unknown_and_withdrawn_ids_fall_back_to_the_newest_with_a_note(archive_mode, requested, note):
     at = run("monthly", release=requested)
     infos = [i.value for i in at.info]
@@ -128,8 +137,7 @@ def test_with_a_database_url_alone_the_app_builds_nothing_and_says_so(monkeypatc
     with caplog.at_level("WARNING"):
         at = run("monthly")
     assert [i.value for i in at.info] == ["The figures have not been released yet. Please come back soon."]
-    assert any("lead-dashboard release" in r.getMessage() and "LEAD_ARCHIVE" in r.getMessage()
-               for r in caplog.records)
+    assert any("lead-dashboard release" in r.getMessage() and "LEAD_ARCHIVE" in r.getMessage() for r in caplog.records)
     assert not (tmp_path / "program.sqlite").exists()
 
 

@@ -8,7 +8,8 @@ import os
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from aggregation.audit import audit_publication
@@ -18,8 +19,8 @@ from aggregation.publication import build_publication, plan, without_periods
 from aggregation.rules import Rule
 from data_access.periods import ReleaseWindow
 from publishing.release import history_from
-from tests.test_audit import table as audit_table
 from tests.synthetic import declaration, grouped_counts, make_units, structure, truth_of
+from tests.test_audit import table as audit_table
 
 EXAMPLES = int(os.environ.get("LEAD_PROPERTY_EXAMPLES", "25"))  # the CI profile; raise it for a longer hunt
 MONTHS = tuple(f"2024-{m:02d}" for m in range(1, 10))
@@ -35,17 +36,26 @@ def _tiny_release(joint, months, suppress):
     by_month = {(m,): sum(joint[(m, p)] for p in pathways) for m in months}
     by_quarter_pathway = {("2024-Q1", p): sum(joint[(m, p)] for m in months) for p in pathways}
     by_quarter = {("2024-Q1",): sum(by_month.values())}
-    tables = [("by_month_pathway", ("month", "pathway"), by_month_pathway), ("by_month", ("month",), by_month),
-              ("by_quarter_pathway", ("quarter", "pathway"), by_quarter_pathway), ("by_quarter", ("quarter",), by_quarter)]
+    tables = [
+        ("by_month_pathway", ("month", "pathway"), by_month_pathway),
+        ("by_month", ("month",), by_month),
+        ("by_quarter_pathway", ("quarter", "pathway"), by_quarter_pathway),
+        ("by_quarter", ("quarter",), by_quarter),
+    ]
     out = []
     for number, (tid, dims, values) in enumerate(tables):
         hidden = {key for i, key in enumerate(values) if suppress[(number * 7 + i) % len(suppress)]}
         out.append(audit_table(tid, dims, values, hidden))
-    return {"format": "lead-publication/1",
-            "release": {"as_of": "x", "first_month": months[0], "last_month": months[-1], "threshold": 11,
-                        "p_percent": 10},
-            "hierarchies": {}, "domains": {"month": list(months), "quarter": ["2024-Q1"], "pathway": ["a", "b"]},
-            "measures": {"referrals": {"additive": True, "people": True}}, "labels": {}, "tables": out, "ratios": []}
+    return {
+        "format": "lead-publication/1",
+        "release": {"as_of": "x", "first_month": months[0], "last_month": months[-1], "threshold": 11, "p_percent": 10},
+        "hierarchies": {},
+        "domains": {"month": list(months), "quarter": ["2024-Q1"], "pathway": ["a", "b"]},
+        "measures": {"referrals": {"additive": True, "people": True}},
+        "labels": {},
+        "tables": out,
+        "ratios": [],
+    }
 
 
 def _cell_form(table, cell, months, order):
@@ -63,13 +73,18 @@ def _cell_form(table, cell, months, order):
 
 
 @settings(max_examples=EXAMPLES * 4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(0, 14), min_size=6, max_size=6),
-       st.lists(st.booleans(), min_size=11, max_size=11), st.lists(st.booleans(), min_size=13, max_size=13))
+@given(
+    st.lists(st.integers(0, 14), min_size=6, max_size=6),
+    st.lists(st.booleans(), min_size=11, max_size=11),
+    st.lists(st.booleans(), min_size=13, max_size=13),
+)
 def test_archive_audit_agrees_with_brute_force_on_tiny_tables(values, first_pattern, second_pattern):
     order = [(m, p) for m in MONTHS[:3] for p in ("a", "b")]
-    joint = dict(zip(order, values))
-    releases = [("r1", _tiny_release(joint, MONTHS[:2], first_pattern)),
-                ("r2", _tiny_release(joint, MONTHS[:3], second_pattern))]
+    joint = dict(zip(order, values, strict=False))
+    releases = [
+        ("r1", _tiny_release(joint, MONTHS[:2], first_pattern)),
+        ("r2", _tiny_release(joint, MONTHS[:3], second_pattern)),
+    ]
     report = audit_archive([ArchiveRelease(rid, pub) for rid, pub in releases])
     constraints, targets, published = [], [], set()
     for rid, pub in releases:
@@ -87,16 +102,23 @@ def test_archive_audit_agrees_with_brute_force_on_tiny_tables(values, first_patt
                     published.add(key)
     A = np.array([f for f, _ in constraints])
     b = np.array([v for _, v in constraints], dtype=float)
-    intervals = {(ci.table_id, tuple(sorted(ci.cell.items()))): (ci.low, ci.high)
-                 for ci in report.versions[-1].intervals if "complement_without" not in ci.cell}
+    intervals = {
+        (ci.table_id, tuple(sorted(ci.cell.items()))): (ci.low, ci.high)
+        for ci in report.versions[-1].intervals
+        if "complement_without" not in ci.cell
+    }
     checked = set()
     for form, key in targets:
         if key in published:
             continue  # suppressed in one release, published in the other: known, not a withheld cell of the union
         bounds = []
         for sign in (1, -1):
-            result = milp(sign * form, constraints=[LinearConstraint(A, b, b)], integrality=np.ones(len(order)),
-                          bounds=Bounds(0, 1000))
+            result = milp(
+                sign * form,
+                constraints=[LinearConstraint(A, b, b)],
+                integrality=np.ones(len(order)),
+                bounds=Bounds(0, 1000),
+            )
             assert result.status == 0
             bounds.append(round(sign * result.fun))
         low, high = bounds[0], (math.inf if bounds[1] > 500 else bounds[1])
@@ -107,11 +129,17 @@ def test_archive_audit_agrees_with_brute_force_on_tiny_tables(values, first_patt
 
 # -- 2. Random data, random sequences of releases: the archive always passes ---------------------
 
-PATHWAY_MONTH = declaration("pathway_month", ["month", "pathway"],
-                            fallback=declaration("pathway_quarter", ["quarter", "pathway"]))
-BASE = (declaration("total_month", ["month"]), declaration("total_quarter", ["quarter"]), PATHWAY_MONTH,
-        declaration("precinct_quarter", ["precinct", "quarter"],
-                    fallback=declaration("precinct_year", ["precinct", "year"])))
+PATHWAY_MONTH = declaration(
+    "pathway_month", ["month", "pathway"], fallback=declaration("pathway_quarter", ["quarter", "pathway"])
+)
+BASE = (
+    declaration("total_month", ["month"]),
+    declaration("total_quarter", ["quarter"]),
+    PATHWAY_MONTH,
+    declaration(
+        "precinct_quarter", ["precinct", "quarter"], fallback=declaration("precinct_year", ["precinct", "year"])
+    ),
+)
 GROWN = declaration("neighborhood_year", ["neighborhood", "year"])
 
 
@@ -123,10 +151,25 @@ def _release(units, months, declarations, history, revision):
     inside = units[units["month"].isin(months)]
     counts = {key: grouped_counts(inside, key, s) for key in keys}
     counts, _, s = without_periods(counts, {}, s, set(window.unfinished_periods()))
-    release = {"as_of": months[-1], "first_month": months[0], "last_month": months[-1], "generated_at": "test",
-               "source": "test", "partial_periods": []}
-    publication, _ = build_publication(counts, {}, s, Rule(11), release, declarations=tuple(declarations),
-                                       ratio_declarations=(), history=history, revision=revision)
+    release = {
+        "as_of": months[-1],
+        "first_month": months[0],
+        "last_month": months[-1],
+        "generated_at": "test",
+        "source": "test",
+        "partial_periods": [],
+    }
+    publication, _ = build_publication(
+        counts,
+        {},
+        s,
+        Rule(11),
+        release,
+        declarations=tuple(declarations),
+        ratio_declarations=(),
+        history=history,
+        revision=revision,
+    )
     return publication, s
 
 

@@ -30,23 +30,41 @@ def table(table_id, dims, values, suppressed=(), *, measure="referrals", filters
     suppressed = set(suppressed)
     cells = []
     for key, v in values.items():
-        cell = dict(zip(dims, key))
+        cell = dict(zip(dims, key, strict=False))
         if key in suppressed:
             cell.update(value=None, suppressed=True)
         else:
             cell["value"] = int(v)
         cells.append(cell)
-    return {"id": table_id, "title": table_id, "measure": measure, "unit": "referrals", "additive": additive,
-            "dimensions": list(dims), "filters": dict(filters or {}), "cells": cells}
+    return {
+        "id": table_id,
+        "title": table_id,
+        "measure": measure,
+        "unit": "referrals",
+        "additive": additive,
+        "dimensions": list(dims),
+        "filters": dict(filters or {}),
+        "cells": cells,
+    }
 
 
 def publication(tables, domains, *, k=K, hierarchies=None, measures=None, ratios=None):
-    return {"format": "lead-publication/1",
-            "release": {"as_of": "2026-10-31", "first_month": "2026-01", "last_month": "2026-06",
-                        "threshold": k, "p_percent": 10},
-            "hierarchies": hierarchies or {}, "domains": domains,
-            "measures": measures or {"referrals": {"additive": True, "people": True}},
-            "labels": {}, "tables": tables, "ratios": ratios or []}
+    return {
+        "format": "lead-publication/1",
+        "release": {
+            "as_of": "2026-10-31",
+            "first_month": "2026-01",
+            "last_month": "2026-06",
+            "threshold": k,
+            "p_percent": 10,
+        },
+        "hierarchies": hierarchies or {},
+        "domains": domains,
+        "measures": measures or {"referrals": {"additive": True, "people": True}},
+        "labels": {},
+        "tables": tables,
+        "ratios": ratios or [],
+    }
 
 
 def grid(arr, suppressed=(), prefix="t", rows="age_band", cols="gender"):
@@ -57,11 +75,15 @@ def grid(arr, suppressed=(), prefix="t", rows="age_band", cols="gender"):
     c = [f"c{j}" for j in range(arr.shape[1])]
     inner = {(r[i], c[j]): arr[i, j] for i in range(arr.shape[0]) for j in range(arr.shape[1])}
     sup = {(r[i], c[j]) for i, j in suppressed}
-    return ([table(f"{prefix}_{rows}_{cols}", (rows, cols), inner, sup),
-             table(f"{prefix}_{rows}", (rows,), {(r[i],): arr[i].sum() for i in range(len(r))}),
-             table(f"{prefix}_{cols}", (cols,), {(c[j],): arr[:, j].sum() for j in range(len(c))}),
-             table(f"{prefix}_total", (), {(): arr.sum()})],
-            {rows: r, cols: c})
+    return (
+        [
+            table(f"{prefix}_{rows}_{cols}", (rows, cols), inner, sup),
+            table(f"{prefix}_{rows}", (rows,), {(r[i],): arr[i].sum() for i in range(len(r))}),
+            table(f"{prefix}_{cols}", (cols,), {(c[j],): arr[:, j].sum() for j in range(len(c))}),
+            table(f"{prefix}_total", (), {(): arr.sum()}),
+        ],
+        {rows: r, cols: c},
+    )
 
 
 def truth_of(tables, *, people=None):
@@ -72,8 +94,15 @@ def truth_of(tables, *, people=None):
         rows = []
         for cell in t["cells"]:
             v = cell["true"] if "true" in cell else cell["value"]
-            rows.append({**{d: cell[d] for d in t["dimensions"]}, "value": v,
-                         "people": v if people is None else people, "top1": 1 if v else 0, "top2": 1 if v > 1 else 0})
+            rows.append(
+                {
+                    **{d: cell[d] for d in t["dimensions"]},
+                    "value": v,
+                    "people": v if people is None else people,
+                    "top1": 1 if v else 0,
+                    "top2": 1 if v > 1 else 0,
+                }
+            )
         out[t["id"]] = pd.DataFrame(rows, columns=[*t["dimensions"], "value", "people", "top1", "top2"])
     return out
 
@@ -87,8 +116,11 @@ def with_truth(t, values):
 
 
 def failing(report: AuditReport, table_id=None, **cell):
-    return [f for f in report.failures
-            if (table_id is None or f.table_id == table_id) and all(f.cell.get(d) == v for d, v in cell.items())]
+    return [
+        f
+        for f in report.failures
+        if (table_id is None or f.table_id == table_id) and all(f.cell.get(d) == v for d, v in cell.items())
+    ]
 
 
 def interval(report: AuditReport, table_id, **cell) -> CellInterval:
@@ -108,8 +140,12 @@ def truth_from_grid(arr):
 
 def test_module_is_pure_and_independent():
     """No I/O, no database or UI layer, and nothing of the suppression engine: only the registry."""
-    audit_modules = {"aggregation.audit", "aggregation.audit_model", "aggregation.audit_solve",
-                     "aggregation.audit_archive"}
+    audit_modules = {
+        "aggregation.audit",
+        "aggregation.audit_model",
+        "aggregation.audit_solve",
+        "aggregation.audit_archive",
+    }
     for module in sorted(audit_modules):
         tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
         imported = set()
@@ -118,8 +154,9 @@ def test_module_is_pure_and_independent():
                 imported |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom):
                 assert node.level == 0, "no relative imports"
-                imported |= {f"{node.module}.{a.name}" if node.module == "aggregation" else node.module
-                             for a in node.names}
+                imported |= {
+                    f"{node.module}.{a.name}" if node.module == "aggregation" else node.module for a in node.names
+                }
         forbidden = {"data_access", "sqlalchemy", "streamlit", "dashboard", "pages", "publishing"}
         assert not {i for i in imported if i.split(".")[0] in forbidden}, (module, imported)
         own = {i for i in imported if i.startswith("aggregation")}
@@ -136,10 +173,7 @@ def test_module_is_pure_and_independent():
 # --------------------------------------------------------------------------------------------
 # 1. The classic trap: two suppressed blocks joined by one cell.
 
-TRAP = [[12, 13, 15, 20],
-        [14, 12, 20, 30],
-        [20, 25, 12, 16],
-        [30, 20, 14, 12]]
+TRAP = [[12, 13, 15, 20], [14, 12, 20, 30], [20, 25, 12, 16], [30, 20, 14, 12]]
 # Rows 0-1 x columns 0-1 and rows 2-3 x columns 2-3 are closed cycles; (0, 2) joins them. Every row
 # and column holds two or three suppressed cells, yet (0, 2) is a bridge: it equals the suppressed
 # total of rows 0-1 minus that of columns 0-1, all published.
@@ -248,22 +282,26 @@ def test_inconsistent_figures_without_any_suppressed_cell_are_reported():
 def test_a_table_must_list_every_value_its_units_can_take():
     # Every unit is counted in one listed cell: a table listing two of three pathways whose cells
     # do not add up to the total is inconsistent (the contract lists every combination).
-    tables = [table("by_pathway", ("pathway",), {("arrest_diversion",): 20, ("social_contact",): 25}),
-              table("total", (), {(): 50})]
-    report = audit_publication(publication(tables, {"pathway": ["arrest_diversion", "social_contact",
-                                                                "community_referral"]}))
+    tables = [
+        table("by_pathway", ("pathway",), {("arrest_diversion",): 20, ("social_contact",): 25}),
+        table("total", (), {(): 50}),
+    ]
+    report = audit_publication(
+        publication(tables, {"pathway": ["arrest_diversion", "social_contact", "community_referral"]})
+    )
     assert any(f.problem.startswith("published figures are inconsistent") for f in report.failures)
 
 
 def test_file_level_mistakes():
-    tables = [table("by_band", ("age_band",), {("r0",): 30, ("r1",): 40}, [("r1",)]),
-              table("total", (), {(): 70})]
+    tables = [table("by_band", ("age_band",), {("r0",): 30, ("r1",): 40}, [("r1",)]), table("total", (), {(): 70})]
     tables[0]["cells"][1]["value"] = 40  # a suppressed cell that still carries its value
     truth = truth_of([table("by_band", ("age_band",), {("r0",): 30, ("r1",): 40})])
     truth["by_band"] = truth["by_band"].iloc[1:]  # and the truth lacks a published cell
     report = audit_publication(publication(tables, {"age_band": ["r0", "r1"]}), truth)
-    assert [f.problem for f in report.failures] == ["suppressed cell carries a value in the file",
-                                                    "exactly determined: [40, 40]"]
+    assert [f.problem for f in report.failures] == [
+        "suppressed cell carries a value in the file",
+        "exactly determined: [40, 40]",
+    ]
     assert report.value_mismatches == ["by_band {'age_band': 'r0'}: published 30, no true value"]
 
 
@@ -281,13 +319,20 @@ def quarter_of(month):
 def linked(members, monthly, suppressed_nq):
     """monthly: {neighborhood: [6 monthly counts]}; members: {neighborhood: precinct}."""
     precincts = sorted(set(members.values()))
-    nq = {(n, q): sum(v for m, v in zip(MONTHS, monthly[n]) if quarter_of(m) == q) for n in members for q in QUARTERS}
-    pm = {(p, m): sum(monthly[n][i] for n in members if members[n] == p) for p in precincts
-          for i, m in enumerate(MONTHS)}
+    nq = {
+        (n, q): sum(v for m, v in zip(MONTHS, monthly[n], strict=False) if quarter_of(m) == q)
+        for n in members
+        for q in QUARTERS
+    }
+    pm = {
+        (p, m): sum(monthly[n][i] for n in members if members[n] == p) for p in precincts for i, m in enumerate(MONTHS)
+    }
     mt = {(m,): sum(monthly[n][i] for n in members) for i, m in enumerate(MONTHS)}
-    tables = [table("by_neighborhood_quarter", ("neighborhood", "quarter"), nq, suppressed_nq),
-              table("by_precinct_month", ("precinct", "month"), pm),
-              table("by_month", ("month",), mt)]
+    tables = [
+        table("by_neighborhood_quarter", ("neighborhood", "quarter"), nq, suppressed_nq),
+        table("by_precinct_month", ("precinct", "month"), pm),
+        table("by_month", ("month",), mt),
+    ]
     hier = {"neighborhood": {"parent": "precinct", "members": members}}
     domains = {"month": MONTHS, "quarter": QUARTERS, "neighborhood": sorted(members), "precinct": precincts}
     return publication(tables, domains, hierarchies=hier)
@@ -295,8 +340,12 @@ def linked(members, monthly, suppressed_nq):
 
 def test_neighborhood_cells_not_recoverable_from_precinct_months():
     members = {"ALKI": "SW", "DELRIDGE": "SW", "BELLTOWN": "W", "DOWNTOWN": "W"}
-    monthly = {"ALKI": [7, 7, 7, 6, 6, 6], "DELRIDGE": [5, 5, 5, 8, 8, 8],
-               "BELLTOWN": [9, 9, 9, 9, 9, 9], "DOWNTOWN": [4, 5, 6, 7, 8, 9]}
+    monthly = {
+        "ALKI": [7, 7, 7, 6, 6, 6],
+        "DELRIDGE": [5, 5, 5, 8, 8, 8],
+        "BELLTOWN": [9, 9, 9, 9, 9, 9],
+        "DOWNTOWN": [4, 5, 6, 7, 8, 9],
+    }
     sup = [("ALKI", "2026-Q1"), ("ALKI", "2026-Q2"), ("DELRIDGE", "2026-Q1"), ("DELRIDGE", "2026-Q2")]
     report = audit_publication(linked(members, monthly, sup))
     assert report.passed, report.failures
@@ -306,8 +355,12 @@ def test_neighborhood_cells_not_recoverable_from_precinct_months():
 
 def test_neighborhood_cell_recovered_when_it_is_its_precincts_only_neighborhood():
     members = {"ALKI": "SW", "DELRIDGE": "SW", "BELLTOWN": "W", "MAGNOLIA": "MAG"}
-    monthly = {"ALKI": [7, 7, 7, 6, 6, 6], "DELRIDGE": [5, 5, 5, 8, 8, 8],
-               "BELLTOWN": [9, 9, 9, 9, 9, 9], "MAGNOLIA": [12, 12, 12, 13, 13, 13]}
+    monthly = {
+        "ALKI": [7, 7, 7, 6, 6, 6],
+        "DELRIDGE": [5, 5, 5, 8, 8, 8],
+        "BELLTOWN": [9, 9, 9, 9, 9, 9],
+        "MAGNOLIA": [12, 12, 12, 13, 13, 13],
+    }
     sup = [("ALKI", "2026-Q1"), ("DELRIDGE", "2026-Q1"), ("MAGNOLIA", "2026-Q1"), ("BELLTOWN", "2026-Q1")]
     report = audit_publication(linked(members, monthly, sup))
     assert not report.passed
@@ -324,9 +377,12 @@ OFFENSES = ["shoplifting", "other_theft", "trespass"]
 
 
 def filtered(all_q, shop_q, suppressed_all=(), year=None):
-    tables = [with_truth(table("by_quarter", ("quarter",), all_q, suppressed_all), all_q),
-              with_truth(table("shoplifting_by_quarter", ("quarter",), shop_q,
-                               filters={"offense_category": "shoplifting"}), shop_q)]
+    tables = [
+        with_truth(table("by_quarter", ("quarter",), all_q, suppressed_all), all_q),
+        with_truth(
+            table("shoplifting_by_quarter", ("quarter",), shop_q, filters={"offense_category": "shoplifting"}), shop_q
+        ),
+    ]
     if year is not None:
         tables.append(with_truth(table("by_year", ("year",), year), year))
     domains = {"quarter": QUARTERS, "year": ["2026"], "month": MONTHS, "offense_category": OFFENSES}
@@ -346,55 +402,85 @@ def test_filter_complement_of_two_is_exposed():
 
 
 def test_filter_complement_protected_by_suppressing_both_quarters():
-    pub, truth = filtered({("2026-Q1",): 40, ("2026-Q2",): 50}, {("2026-Q1",): 38, ("2026-Q2",): 20},
-                          suppressed_all=[("2026-Q1",), ("2026-Q2",)], year={("2026",): 90})
+    pub, truth = filtered(
+        {("2026-Q1",): 40, ("2026-Q2",): 50},
+        {("2026-Q1",): 38, ("2026-Q2",): 20},
+        suppressed_all=[("2026-Q1",), ("2026-Q2",)],
+        year={("2026",): 90},
+    )
     report = audit_publication(pub, truth)
     assert report.passed, report.failures
     comp = interval(report, "shoplifting_by_quarter", quarter="2026-Q1", complement_without="offense_category")
     assert (comp.low, comp.high, comp.value) == (0, 32, 2)
-    assert (interval(report, "by_quarter", quarter="2026-Q1").low, interval(report, "by_quarter",
-                                                                            quarter="2026-Q1").high) == (38, 70)
+    assert (
+        interval(report, "by_quarter", quarter="2026-Q1").low,
+        interval(report, "by_quarter", quarter="2026-Q1").high,
+    ) == (38, 70)
 
 
 # --------------------------------------------------------------------------------------------
 # 6. A subset measure: hand-offs within 30 minutes among arrest diversions.
 
-SUBSET_MEASURES = {"referrals": {"additive": True, "people": True},
-                   "handoffs_within_30_min": {"additive": True, "people": True, "subset_of": "referrals",
-                                              "where": {"pathway": ["arrest_diversion"],
-                                                        "handoff_within_30_min": ["true"]}}}
+SUBSET_MEASURES = {
+    "referrals": {"additive": True, "people": True},
+    "handoffs_within_30_min": {
+        "additive": True,
+        "people": True,
+        "subset_of": "referrals",
+        "where": {"pathway": ["arrest_diversion"], "handoff_within_30_min": ["true"]},
+    },
+}
 
 
 def subset_publication(ad, handoffs, all_referrals, suppressed_handoffs=(), measures=SUBSET_MEASURES):
-    tables = [with_truth(table("arrest_diversions_by_quarter", ("quarter",), ad,
-                               filters={"pathway": "arrest_diversion"}), ad),
-              with_truth(table("handoffs_by_quarter", ("quarter",), handoffs, suppressed_handoffs,
-                               measure="handoffs_within_30_min"), handoffs),
-              with_truth(table("referrals_by_quarter", ("quarter",), all_referrals), all_referrals)]
-    domains = {"quarter": QUARTERS, "month": MONTHS,
-               "pathway": ["arrest_diversion", "social_contact", "community_referral"]}
+    tables = [
+        with_truth(
+            table("arrest_diversions_by_quarter", ("quarter",), ad, filters={"pathway": "arrest_diversion"}), ad
+        ),
+        with_truth(
+            table("handoffs_by_quarter", ("quarter",), handoffs, suppressed_handoffs, measure="handoffs_within_30_min"),
+            handoffs,
+        ),
+        with_truth(table("referrals_by_quarter", ("quarter",), all_referrals), all_referrals),
+    ]
+    domains = {
+        "quarter": QUARTERS,
+        "month": MONTHS,
+        "pathway": ["arrest_diversion", "social_contact", "community_referral"],
+    }
     return publication(tables, domains, measures=measures), truth_of(tables)
 
 
-@pytest.mark.parametrize("measures", [SUBSET_MEASURES, {"referrals": {"additive": True, "people": True}}],
-                         ids=["declared", "from-registry"])
+@pytest.mark.parametrize(
+    "measures", [SUBSET_MEASURES, {"referrals": {"additive": True, "people": True}}], ids=["declared", "from-registry"]
+)
 def test_subset_measure_complement_exposed(measures):
     # Without the file's description, the release plan (registry) still says what a hand-off is.
-    pub, truth = subset_publication({("2026-Q1",): 42, ("2026-Q2",): 30}, {("2026-Q1",): 40, ("2026-Q2",): 15},
-                                    {("2026-Q1",): 90, ("2026-Q2",): 80}, measures=measures)
+    pub, truth = subset_publication(
+        {("2026-Q1",): 42, ("2026-Q2",): 30},
+        {("2026-Q1",): 40, ("2026-Q2",): 15},
+        {("2026-Q1",): 90, ("2026-Q2",): 80},
+        measures=measures,
+    )
     report = audit_publication(pub, truth)
     assert not report.passed
     [f] = report.failures
-    assert (f.table_id, f.cell) == ("handoffs_by_quarter", {"quarter": "2026-Q1",
-                                                            "complement_without": "handoff_within_30_min"})
+    assert (f.table_id, f.cell) == (
+        "handoffs_by_quarter",
+        {"quarter": "2026-Q1", "complement_without": "handoff_within_30_min"},
+    )
     assert (f.low, f.high, f.value, f.sensitive) == (2, 2, 2, True)
 
 
 def test_subset_measure_bounded_by_its_parent():
     # A suppressed hand-off count is at most the arrest diversions of its quarter: with 42 arrest
     # diversions, 30 published hand-offs in Q2 and a suppressed Q1 next to a total, the bound holds.
-    pub, _ = subset_publication({("2026-Q1",): 12, ("2026-Q2",): 30}, {("2026-Q1",): 11, ("2026-Q2",): 15},
-                                {("2026-Q1",): 90, ("2026-Q2",): 80}, suppressed_handoffs=[("2026-Q1",)])
+    pub, _ = subset_publication(
+        {("2026-Q1",): 12, ("2026-Q2",): 30},
+        {("2026-Q1",): 11, ("2026-Q2",): 15},
+        {("2026-Q1",): 90, ("2026-Q2",): 80},
+        suppressed_handoffs=[("2026-Q1",)],
+    )
     report = audit_publication(pub)
     ci = interval(report, "handoffs_by_quarter", quarter="2026-Q1")
     assert (ci.low, ci.high) == (0, 12)
@@ -408,11 +494,19 @@ STOCK = {"active_participants": {"additive": False, "people": True}}
 
 def stock_publication(additive):
     measures = {"active_participants": {"additive": additive, "people": True}}
-    by_month = {(m,): v for m, v in zip(MONTHS[:3], [40, 45, 50])}
-    tables = [table("active_by_month", ("month",), by_month, [("2026-02",)], measure="active_participants",
-                    additive=additive),
-              table("active_by_quarter", ("quarter",), {("2026-Q1",): 60, ("2026-Q2",): 62},
-                    measure="active_participants", additive=additive)]
+    by_month = {(m,): v for m, v in zip(MONTHS[:3], [40, 45, 50], strict=False)}
+    tables = [
+        table(
+            "active_by_month", ("month",), by_month, [("2026-02",)], measure="active_participants", additive=additive
+        ),
+        table(
+            "active_by_quarter",
+            ("quarter",),
+            {("2026-Q1",): 60, ("2026-Q2",): 62},
+            measure="active_participants",
+            additive=additive,
+        ),
+    ]
     domains = {"month": MONTHS[:3], "quarter": QUARTERS}
     return publication(tables, domains, measures=measures)
 
@@ -431,12 +525,23 @@ def test_same_figures_as_an_additive_measure_are_determined():
 
 
 def test_stock_tables_of_one_grain_are_additive_within_a_period():
-    total = {(m,): v for m, v in zip(MONTHS[:3], [40, 45, 50])}
-    by_gender = {(m, g): v for m, vs in zip(MONTHS[:3], [(25, 15), (30, 15), (20, 30)])
-                 for g, v in zip(("woman", "man"), vs)}
-    tables = [table("active_by_month", ("month",), total, measure="active_participants", additive=False),
-              table("active_by_month_gender", ("month", "gender"), by_gender, [("2026-02", "man")],
-                    measure="active_participants", additive=False)]
+    total = {(m,): v for m, v in zip(MONTHS[:3], [40, 45, 50], strict=False)}
+    by_gender = {
+        (m, g): v
+        for m, vs in zip(MONTHS[:3], [(25, 15), (30, 15), (20, 30)], strict=False)
+        for g, v in zip(("woman", "man"), vs, strict=False)
+    }
+    tables = [
+        table("active_by_month", ("month",), total, measure="active_participants", additive=False),
+        table(
+            "active_by_month_gender",
+            ("month", "gender"),
+            by_gender,
+            [("2026-02", "man")],
+            measure="active_participants",
+            additive=False,
+        ),
+    ]
     pub = publication(tables, {"month": MONTHS[:3], "gender": ["woman", "man"]}, measures=STOCK)
     [f] = audit_publication(pub).failures
     assert f.cell == {"month": "2026-02", "gender": "man"} and f.problem == "exactly determined: [15, 15]"
@@ -453,21 +558,22 @@ def test_integer_reasoning_beyond_the_linear_relaxation():
     # total of all topics (7). Over the reals a..f = 1/2 gives a+b+c+d+e+f = 3, an integral LP
     # optimum; over the integers each triangle holds at most 1, so at most 2.
     triples = ["abp", "bcq", "acr", "des", "eft", "dfu"]
-    tables = [table(f"slice_{t}", (), {(): 1}, filters={"topic": list(t)}, measure="focus_contacts")
-              for t in triples]
+    tables = [table(f"slice_{t}", (), {(): 1}, filters={"topic": list(t)}, measure="focus_contacts") for t in triples]
     tables.append(table("all_topics", (), {(): 7}, measure="focus_contacts"))
-    tables.append(table("slice_abcdef", (), {(): 2}, [()], filters={"topic": list("abcdef")},
-                        measure="focus_contacts"))
+    tables.append(table("slice_abcdef", (), {(): 2}, [()], filters={"topic": list("abcdef")}, measure="focus_contacts"))
     pub = publication(tables, {"topic": TOPICS}, measures={"focus_contacts": {"additive": True, "people": True}})
     report = audit_publication(pub)
     ci = interval(report, "slice_abcdef")
     assert (ci.low, ci.high) == (0, 2)
     # Over the integers these figures admit no table at all: a+b = b+c = a+c = 1.
-    odd = [table(f"pair_{t}", (), {(): 1}, filters={"topic": list(t)}, measure="focus_contacts")
-           for t in ["ab", "bc", "ac"]]
+    odd = [
+        table(f"pair_{t}", (), {(): 1}, filters={"topic": list(t)}, measure="focus_contacts")
+        for t in ["ab", "bc", "ac"]
+    ]
     odd.append(table("pair_total", (), {(): 3}, [()], measure="focus_contacts"))
-    report = audit_publication(publication(odd, {"topic": TOPICS},
-                                           measures={"focus_contacts": {"additive": True, "people": True}}))
+    report = audit_publication(
+        publication(odd, {"topic": TOPICS}, measures={"focus_contacts": {"additive": True, "people": True}})
+    )
     assert any(f.problem.startswith("published figures are inconsistent") for f in report.failures)
 
 
@@ -477,30 +583,55 @@ def test_integer_reasoning_beyond_the_linear_relaxation():
 
 def test_public_file_rules_for_published_cells_statistics_and_ratios():
     geo = {("BELLTOWN",): 0, ("ALKI",): 30}
-    tables = [table("by_neighborhood", ("neighborhood",), geo),
-              table("by_pathway", ("pathway",), {("arrest_diversion",): 4, ("social_contact",): 26}),
-              {"id": "median_days", "title": "m", "measure": "services_connected", "unit": "days", "additive": False,
-               "statistic": "median_days_to_connection", "dimensions": ["year"], "filters": {},
-               "cells": [{"year": "2026", "value": 12.5, "people": 9}]},
-              table("case_managers_by_month", ("month",), {(m,): 3 for m in MONTHS}, measure="case_managers",
-                    additive=False),
-              table("focus_areas", ("neighborhood",), {("BELLTOWN",): 1, ("ALKI",): 0}, measure="focus_areas")]
-    ratios = [{"id": "share", "numerator": ["by_pathway", {"pathway": "arrest_diversion"}],
-               "denominator": ["by_pathway", {"pathway": "arrest_diversion"}]},
-              {"id": "missing", "numerator": ["by_pathway", {"pathway": "social_contact"}],
-               "denominator": ["nowhere", {}]},
-              {"id": "per_case_manager", "numerator": ["by_pathway", {"pathway": "social_contact"}],
-               "denominator": ["case_managers_by_month", {"month": "2026-01"}]}]
-    measures = {"referrals": {"additive": True, "people": True},
-                "case_managers": {"additive": False, "people": False},
-                "focus_areas": {"additive": True, "people": False}}
-    domains = {"neighborhood": ["ALKI", "BELLTOWN"], "pathway": ["arrest_diversion", "social_contact"],
-               "month": MONTHS, "year": ["2026"]}
+    tables = [
+        table("by_neighborhood", ("neighborhood",), geo),
+        table("by_pathway", ("pathway",), {("arrest_diversion",): 4, ("social_contact",): 26}),
+        {
+            "id": "median_days",
+            "title": "m",
+            "measure": "services_connected",
+            "unit": "days",
+            "additive": False,
+            "statistic": "median_days_to_connection",
+            "dimensions": ["year"],
+            "filters": {},
+            "cells": [{"year": "2026", "value": 12.5, "people": 9}],
+        },
+        table("case_managers_by_month", ("month",), {(m,): 3 for m in MONTHS}, measure="case_managers", additive=False),
+        table("focus_areas", ("neighborhood",), {("BELLTOWN",): 1, ("ALKI",): 0}, measure="focus_areas"),
+    ]
+    ratios = [
+        {
+            "id": "share",
+            "numerator": ["by_pathway", {"pathway": "arrest_diversion"}],
+            "denominator": ["by_pathway", {"pathway": "arrest_diversion"}],
+        },
+        {"id": "missing", "numerator": ["by_pathway", {"pathway": "social_contact"}], "denominator": ["nowhere", {}]},
+        {
+            "id": "per_case_manager",
+            "numerator": ["by_pathway", {"pathway": "social_contact"}],
+            "denominator": ["case_managers_by_month", {"month": "2026-01"}],
+        },
+    ]
+    measures = {
+        "referrals": {"additive": True, "people": True},
+        "case_managers": {"additive": False, "people": False},
+        "focus_areas": {"additive": True, "people": False},
+    }
+    domains = {
+        "neighborhood": ["ALKI", "BELLTOWN"],
+        "pathway": ["arrest_diversion", "social_contact"],
+        "month": MONTHS,
+        "year": ["2026"],
+    }
     report = audit_publication(publication(tables, domains, measures=measures, ratios=ratios))
     problems = {(f.table_id, tuple(f.cell.items()), f.problem) for f in report.failures}
     assert problems == {
-        ("by_neighborhood", (("neighborhood", "BELLTOWN"),),
-         "sensitive cell published: a zero in a geographic table that no published zero implies"),
+        (
+            "by_neighborhood",
+            (("neighborhood", "BELLTOWN"),),
+            "sensitive cell published: a zero in a geographic table that no published zero implies",
+        ),
         ("by_pathway", (("pathway", "arrest_diversion"),), "sensitive cell published: value 4 under k=11"),
         ("median_days", (("year", "2026"),), "statistic published with 9 people (k=11)"),
         ("by_pathway", (("pathway", "arrest_diversion"),), "ratio share: denominator 4 is under k=11"),
@@ -509,10 +640,14 @@ def test_public_file_rules_for_published_cells_statistics_and_ratios():
 
 
 def test_geographic_zero_implied_by_a_published_zero_total_may_be_published():
-    tables = [table("by_neighborhood_quarter", ("neighborhood", "quarter"),
-                    {("ALKI", "2026-Q1"): 0, ("BELLTOWN", "2026-Q1"): 0, ("ALKI", "2026-Q2"): 20,
-                     ("BELLTOWN", "2026-Q2"): 25}),
-              table("by_quarter", ("quarter",), {("2026-Q1",): 0, ("2026-Q2",): 45})]
+    tables = [
+        table(
+            "by_neighborhood_quarter",
+            ("neighborhood", "quarter"),
+            {("ALKI", "2026-Q1"): 0, ("BELLTOWN", "2026-Q1"): 0, ("ALKI", "2026-Q2"): 20, ("BELLTOWN", "2026-Q2"): 25},
+        ),
+        table("by_quarter", ("quarter",), {("2026-Q1",): 0, ("2026-Q2",): 45}),
+    ]
     domains = {"neighborhood": ["ALKI", "BELLTOWN"], "quarter": QUARTERS, "month": MONTHS}
     report = audit_publication(publication(tables, domains))
     assert report.passed, report.failures
@@ -557,8 +692,9 @@ def brute_force(n_vars, constraints, target):
     cons = [LinearConstraint(A, b, b)] if constraints else []
     out = []
     for sign in (1, -1):
-        res = milp(sign * np.asarray(target, float), constraints=cons, integrality=np.ones(n_vars),
-                   bounds=Bounds(0, 10_000))
+        res = milp(
+            sign * np.asarray(target, float), constraints=cons, integrality=np.ones(n_vars), bounds=Bounds(0, 10_000)
+        )
         assert res.status == 0, res.message
         out.append(float(round(sign * res.fun)))  # an integer optimum, without the solver's float noise
     low, high = out
@@ -584,16 +720,33 @@ def test_property_two_way_tables_with_margins_and_a_hierarchy(case):
     cols = [f"c{j}" for j in range(nc)]
     members = {n: ("P0" if i < (nr + 1) // 2 else "P1") for i, n in enumerate(rows)}
     inner = {(rows[i], cols[j]): arr[i, j] for i in range(nr) for j in range(nc)}
-    tables = [table("inner", ("neighborhood", "gender"), inner,
-                    {(rows[i], cols[j]) for i in range(nr) for j in range(nc) if sup[i, j]}),
-              table("rows", ("neighborhood",), {(r,): arr[i].sum() for i, r in enumerate(rows)},
-                    {(r,) for i, r in enumerate(rows) if margins[i]}),
-              table("cols", ("gender",), {(c,): arr[:, j].sum() for j, c in enumerate(cols)},
-                    {(c,) for j, c in enumerate(cols) if margins[nr + j]}),
-              table("total", (), {(): arr.sum()}, {()} if margins[-1] else set())]
+    tables = [
+        table(
+            "inner",
+            ("neighborhood", "gender"),
+            inner,
+            {(rows[i], cols[j]) for i in range(nr) for j in range(nc) if sup[i, j]},
+        ),
+        table(
+            "rows",
+            ("neighborhood",),
+            {(r,): arr[i].sum() for i, r in enumerate(rows)},
+            {(r,) for i, r in enumerate(rows) if margins[i]},
+        ),
+        table(
+            "cols",
+            ("gender",),
+            {(c,): arr[:, j].sum() for j, c in enumerate(cols)},
+            {(c,) for j, c in enumerate(cols) if margins[nr + j]},
+        ),
+        table("total", (), {(): arr.sum()}, {()} if margins[-1] else set()),
+    ]
     if hierarchy:
-        prec = {(p, c): sum(arr[i, j] for i, r in enumerate(rows) if members[r] == p)
-                for p in ("P0", "P1") for j, c in enumerate(cols)}
+        prec = {
+            (p, c): sum(arr[i, j] for i, r in enumerate(rows) if members[r] == p)
+            for p in ("P0", "P1")
+            for j, c in enumerate(cols)
+        }
         tables.append(table("precincts", ("precinct", "gender"), prec, {k for k in prec if k[1] == "c0"}))
     domains = {"neighborhood": rows, "gender": cols, "precinct": ["P0", "P1"]}
     hier = {"neighborhood": {"parent": "precinct", "members": members}}
@@ -607,12 +760,18 @@ def test_property_two_way_tables_with_margins_and_a_hierarchy(case):
         conds = []
         for d in t["dimensions"]:
             v = cell[d]
-            conds.append({"neighborhood": lambda r, c, v=v: r == v, "gender": lambda r, c, v=v: c == v,
-                          "precinct": lambda r, c, v=v: members[r] == v}[d])
+            conds.append(
+                {
+                    "neighborhood": lambda r, c, v=v: r == v,
+                    "gender": lambda r, c, v=v: c == v,
+                    "precinct": lambda r, c, v=v: members[r] == v,
+                }[d]
+            )
         return vec(lambda r, c: all(f(r, c) for f in conds))
 
-    constraints = [(selector(t, cell), cell["value"]) for t in tables for cell in t["cells"]
-                   if not cell.get("suppressed")]
+    constraints = [
+        (selector(t, cell), cell["value"]) for t in tables for cell in t["cells"] if not cell.get("suppressed")
+    ]
     checked = 0
     for t in tables:
         for cell in t["cells"]:
@@ -648,22 +807,33 @@ def against_brute_force(joint, preds, specs, domains, counts, seed, density, hie
     for tid, dims, filters in specs:
         values = {}
         for key in itertools.product(*(domains[d] for d in dims)):
-            sel = np.array([int(all(preds[d](u, v) for d, v in zip(dims, key))
-                                and all(preds[f](u, x) for f, x in filters.items())) for u in joint])
+            sel = np.array(
+                [
+                    int(
+                        all(preds[d](u, v) for d, v in zip(dims, key, strict=False))
+                        and all(preds[f](u, x) for f, x in filters.items())
+                    )
+                    for u in joint
+                ]
+            )
             selectors[(tid, key)] = sel
             values[key] = int(sel @ counts)
         sup = {key for key in values if rng.random() < density}
         tables.append(table(tid, dims, values, sup, filters=filters))
     report = audit_publication(publication(tables, domains, hierarchies=hierarchies))
-    constraints = [(selectors[(t["id"], tuple(c[d] for d in t["dimensions"]))], c["value"])
-                   for t in tables for c in t["cells"] if not c.get("suppressed")]
+    constraints = [
+        (selectors[(t["id"], tuple(c[d] for d in t["dimensions"]))], c["value"])
+        for t in tables
+        for c in t["cells"]
+        if not c.get("suppressed")
+    ]
     checked = 0
     for t in tables:
         for c in t["cells"]:
             if c.get("suppressed"):
                 key = tuple(c[d] for d in t["dimensions"])
                 expected = brute_force(len(joint), constraints, selectors[(t["id"], key)])
-                got = interval(report, t["id"], **dict(zip(t["dimensions"], key)))
+                got = interval(report, t["id"], **dict(zip(t["dimensions"], key, strict=False)))
                 assert (got.low, got.high) == expected, (t["id"], key, expected, got)
                 checked += 1
     assert report.checked_cells == checked
@@ -676,17 +846,38 @@ def test_property_linked_tables_over_a_four_way_joint(case):
     month totals: the audit's junction-tree model (with coarsened cliques) against the full joint."""
     counts, seed, density = case
     preds = {
-        "month": lambda u, v: u[0] == v, "quarter": lambda u, v: quarter_of(u[0]) == v,
-        "pathway": lambda u, v: u[1] == v, "neighborhood": lambda u, v: u[2] == v,
-        "precinct": lambda u, v: MEMBERS3[u[2]] == v, "offense_category": lambda u, v: u[3] == v,
+        "month": lambda u, v: u[0] == v,
+        "quarter": lambda u, v: quarter_of(u[0]) == v,
+        "pathway": lambda u, v: u[1] == v,
+        "neighborhood": lambda u, v: u[2] == v,
+        "precinct": lambda u, v: MEMBERS3[u[2]] == v,
+        "offense_category": lambda u, v: u[3] == v,
     }
-    specs = [("by_month_pathway", ("month", "pathway"), {}), ("by_neighborhood_quarter", ("neighborhood", "quarter"), {}),
-             ("by_precinct_month", ("precinct", "month"), {}), ("by_month", ("month",), {}),
-             ("shoplifting_by_quarter", ("quarter",), {"offense_category": "shoplifting"})]
-    domains = {"month": MONTHS, "quarter": QUARTERS, "pathway": PATHS, "neighborhood": NB, "precinct": ["P0", "P1"],
-               "offense_category": OFF2}
-    against_brute_force(JOINT, preds, specs, domains, counts, seed, density,
-                        {"neighborhood": {"parent": "precinct", "members": MEMBERS3}})
+    specs = [
+        ("by_month_pathway", ("month", "pathway"), {}),
+        ("by_neighborhood_quarter", ("neighborhood", "quarter"), {}),
+        ("by_precinct_month", ("precinct", "month"), {}),
+        ("by_month", ("month",), {}),
+        ("shoplifting_by_quarter", ("quarter",), {"offense_category": "shoplifting"}),
+    ]
+    domains = {
+        "month": MONTHS,
+        "quarter": QUARTERS,
+        "pathway": PATHS,
+        "neighborhood": NB,
+        "precinct": ["P0", "P1"],
+        "offense_category": OFF2,
+    }
+    against_brute_force(
+        JOINT,
+        preds,
+        specs,
+        domains,
+        counts,
+        seed,
+        density,
+        {"neighborhood": {"parent": "precinct", "members": MEMBERS3}},
+    )
 
 
 GENDERS, BANDS = ["woman", "man"], ["under_25", "25_34"]
@@ -694,16 +885,26 @@ JOINT3 = list(itertools.product(MONTHS, GENDERS, BANDS))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.integers(0, 4), min_size=len(JOINT3), max_size=len(JOINT3)), st.integers(0, 2**31 - 1),
-       st.sampled_from([0.3, 0.5, 0.7]))
+@given(
+    st.lists(st.integers(0, 4), min_size=len(JOINT3), max_size=len(JOINT3)),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from([0.3, 0.5, 0.7]),
+)
 def test_property_partitions_that_do_not_nest(counts, seed, density):
     """Quarters on one side, a March-April slice on the other: the model must refine the time
     classes where the two cliques meet (neither partition refines the other)."""
-    preds = {"month": lambda u, v: u[0] in (v if isinstance(v, list) else [v]),
-             "quarter": lambda u, v: quarter_of(u[0]) == v, "year": lambda u, v: u[0][:4] == v,
-             "gender": lambda u, v: u[1] == v, "age_band": lambda u, v: u[2] == v}
-    specs = [("by_quarter_gender", ("quarter", "gender"), {}),
-             ("march_april_by_age", ("age_band",), {"month": ["2026-03", "2026-04"]}),
-             ("by_year_age", ("year", "age_band"), {}), ("by_gender", ("gender",), {})]
+    preds = {
+        "month": lambda u, v: u[0] in (v if isinstance(v, list) else [v]),
+        "quarter": lambda u, v: quarter_of(u[0]) == v,
+        "year": lambda u, v: u[0][:4] == v,
+        "gender": lambda u, v: u[1] == v,
+        "age_band": lambda u, v: u[2] == v,
+    }
+    specs = [
+        ("by_quarter_gender", ("quarter", "gender"), {}),
+        ("march_april_by_age", ("age_band",), {"month": ["2026-03", "2026-04"]}),
+        ("by_year_age", ("year", "age_band"), {}),
+        ("by_gender", ("gender",), {}),
+    ]
     domains = {"month": MONTHS, "quarter": QUARTERS, "year": ["2026"], "gender": GENDERS, "age_band": BANDS}
     against_brute_force(JOINT3, preds, specs, domains, np.array(counts), seed, density)

@@ -25,9 +25,15 @@ from tests.leak import Allowed
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PAGES = {"monthly": "", "neighborhoods": "neighborhoods", "resources": "resources", "retail-theft": "retail-theft",
-         "people": "people",
-         "briefing": "briefing", "about": "about"}
+PAGES = {
+    "monthly": "",
+    "neighborhoods": "neighborhoods",
+    "resources": "resources",
+    "retail-theft": "retail-theft",
+    "people": "people",
+    "briefing": "briefing",
+    "about": "about",
+}
 WAIT_MS = 60_000
 
 pytestmark = pytest.mark.slow
@@ -54,8 +60,15 @@ def browser():
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--enable-unsafe-swiftshader",
+            ],
         )
         yield instance
         instance.close()
@@ -75,9 +88,23 @@ def _serving(directory, app: Path = ROOT / "dashboard" / "app.py"):
     port = _free_port()
     env = {**os.environ, "LEAD_PUBLICATION": str(directory)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=app.parent.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=app.parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
@@ -103,14 +130,15 @@ def _drawn(png: bytes) -> int:
     from PIL import Image
 
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return len(set(image.tobytes()[i:i + 3] for i in range(0, len(image.tobytes()), 3 * 7)))
+    return len(set(image.tobytes()[i : i + 3] for i in range(0, len(image.tobytes()), 3 * 7)))
 
 
 def _wait_until_rendered(tab) -> None:
     """Wait until Streamlit has finished the page's script run and no placeholder remains."""
     tab.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=WAIT_MS)
-    tab.wait_for_function("() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0",
-                          timeout=WAIT_MS)
+    tab.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=WAIT_MS
+    )
 
 
 @pytest.fixture()
@@ -198,12 +226,19 @@ def test_printed_pages_fit_the_paper_and_the_handout_names_the_program(server, b
         tab.goto(f"{base}/{path}")
         tab.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
         _wait_until_rendered(tab)
-        widest = tab.evaluate("() => Math.max(...[...document.querySelectorAll('.js-plotly-plot')]"
-                              ".map(e => e.getBoundingClientRect().right))")
+        widest = tab.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('.js-plotly-plot')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
         assert widest <= 816, f"/{path}: a chart ends at {widest} px, past the paper's width"
     body = tab.inner_text("body")
-    for words in ("Law Enforcement Assisted Diversion (LEAD)", f"Release as of {publication['release']['as_of']}",
-                  "All figures, definitions and downloads: http", "Questions: data", "Referrals by quarter"):
+    for words in (
+        "Law Enforcement Assisted Diversion (LEAD)",
+        f"Release as of {publication['release']['as_of']}",
+        "All figures, definitions and downloads: http",
+        "Questions: data",
+        "Referrals by quarter",
+    ):
         assert words in body, words
     assert tab.locator(".st-key-print_tip").count() == 1 and not tab.locator(".st-key-print_tip").is_visible()
     tab.screenshot(path=str(ARTIFACTS / "briefing-print.png"), full_page=True)
@@ -250,8 +285,7 @@ def hostile_server(demo_publication, tmp_path_factory):
     hoods = [h for h in hostile["domains"]["neighborhood"] if h != "unknown"]
     names = {h: HOSTILE[i % len(HOSTILE)] for i, h in enumerate(sorted(hoods, key=lambda h: h != "BELLTOWN"))}
     hostile["labels"]["neighborhood"].update(names)
-    hostile["labels"]["precinct"] = {p: HOSTILE[i % len(HOSTILE)]
-                                     for i, p in enumerate(hostile["domains"]["precinct"])}
+    hostile["labels"]["precinct"] = {p: HOSTILE[i % len(HOSTILE)] for i, p in enumerate(hostile["domains"]["precinct"])}
     extra = "![y](http://127.0.0.1:9/about.png)"  # an area with no polygon: About names it
     hostile["domains"]["neighborhood"].append(extra)
     hostile["labels"]["neighborhood"][extra] = extra

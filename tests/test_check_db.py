@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from data_access.validate import validate
 from data_access.engine import read_only_engine
+from data_access.validate import validate
 from publishing.cli import main
 from tests.edge_case_db import load_edge_case_database
 
@@ -26,7 +26,10 @@ def edge_db(tmp_path):
 def run_cli(*args, env=None):
     return subprocess.run(
         [sys.executable, "-m", "publishing.cli", *args],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
         cwd=Path(__file__).resolve().parent.parent,
     )
 
@@ -35,14 +38,14 @@ def test_bad_codes_are_warnings_with_value_and_count(edge_db):
     report = validate(read_only_engine(edge_db))
     lines = [str(f) for f in report.findings]
     assert report.usable, report.render()
-    assert any("referrals.pathway" in l and "'teleport'" in l and "1 row(s)" in l for l in lines)
-    assert any("participants.gender" in l and "'unspecified'" in l for l in lines)
-    assert any("participants.race_ethnicity" in l and "NULL where a code is expected" in l for l in lines)
-    assert any("focus_areas.suggested_by" in l and "'mermaids'" in l for l in lines)
+    assert any("referrals.pathway" in line and "'teleport'" in line and "1 row(s)" in line for line in lines)
+    assert any("participants.gender" in line and "'unspecified'" in line for line in lines)
+    assert any("participants.race_ethnicity" in line and "NULL where a code is expected" in line for line in lines)
+    assert any("focus_areas.suggested_by" in line and "'mermaids'" in line for line in lines)
     # NULL offence means no offence: not a warning
-    assert not any("referrals.offense_category" in l and "NULL" in l for l in lines)
-    assert any("referrals.neighborhood_id" in l and "1 row(s) name no known neighborhood" in l for l in lines)
-    assert any("referrals.neighborhood_id" in l and "NULL neighborhood" in l for l in lines)
+    assert not any("referrals.offense_category" in line and "NULL" in line for line in lines)
+    assert any("referrals.neighborhood_id" in line and "1 row(s) name no known neighborhood" in line for line in lines)
+    assert any("referrals.neighborhood_id" in line and "NULL neighborhood" in line for line in lines)
 
 
 def test_future_and_ancient_dates_are_warnings(edge_db):
@@ -79,10 +82,13 @@ def test_views_satisfy_the_contract(edge_db):
 
 
 def test_boundaries_mismatches_are_listed(edge_db, tmp_path, capsys):
-    geojson = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"NAME": name}, "geometry": None}
-        for name in ("BELLTOWN", "PIGEON POINT", "LAKE UNION")
-    ]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"NAME": name}, "geometry": None}
+            for name in ("BELLTOWN", "PIGEON POINT", "LAKE UNION")
+        ],
+    }
     path = tmp_path / "areas.geojson"
     path.write_text(json.dumps(geojson))
     code = main(["check-db", "--db", edge_db, "--boundaries", str(path), "--boundaries-key", "NAME"])
@@ -95,12 +101,15 @@ def test_boundaries_mismatches_are_listed(edge_db, tmp_path, capsys):
     assert "no property 'neighborhood_id'" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("url, message", [
-    ("sqlite:////nonexistent/dir/x.sqlite", "no SQLite database file"),
-    ("postgresql://nobody@127.0.0.1:1/none", "OperationalError"),
-    ("not a url", "not a database URL"),
-    ("oracle://x@y/z", "unsupported database"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("sqlite:////nonexistent/dir/x.sqlite", "no SQLite database file"),
+        ("postgresql://nobody@127.0.0.1:1/none", "OperationalError"),
+        ("not a url", "not a database URL"),
+        ("oracle://x@y/z", "unsupported database"),
+    ],
+)
 def test_failures_never_print_a_traceback(url, message):
     result = run_cli("check-db", "--db", url)
     assert result.returncode != 0

@@ -123,11 +123,14 @@ def test_first_lead_areas_are_busiest_and_some_areas_are_nearly_empty(db):
 
 def test_referrals_with_unknown_neighborhoods(db):
     assert scalar(db, "SELECT COUNT(*) FROM referrals WHERE neighborhood_id IS NULL") > 0
-    assert scalar(
-        db,
-        "SELECT COUNT(*) FROM referrals WHERE neighborhood_id IS NOT NULL "
-        "AND neighborhood_id NOT IN (SELECT neighborhood_id FROM neighborhoods)",
-    ) > 0
+    assert (
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM referrals WHERE neighborhood_id IS NOT NULL "
+            "AND neighborhood_id NOT IN (SELECT neighborhood_id FROM neighborhoods)",
+        )
+        > 0
+    )
 
 
 def test_referral_mix_and_funnel_look_like_lead(db):
@@ -144,9 +147,7 @@ def test_referral_mix_and_funnel_look_like_lead(db):
     assert share("offense_category IS NULL AND pathway = 'arrest_diversion'") == 0
     assert share("outcome = 'enrolled' AND participant_id IS NULL") == 0
     assert share("outcome = 'enrolled' AND intake_on IS NULL") == 0
-    repeated = scalar(
-        db, "SELECT COUNT(*) FROM (SELECT participant_id FROM referrals GROUP BY 1 HAVING COUNT(*) > 1)"
-    )
+    repeated = scalar(db, "SELECT COUNT(*) FROM (SELECT participant_id FROM referrals GROUP BY 1 HAVING COUNT(*) > 1)")
     assert repeated > 0
     last_two_months = "referred_on >= '2026-09-01'"
     pending_recently = share(f"{last_two_months} AND outcome = 'pending'") / share(last_two_months)
@@ -177,11 +178,14 @@ def test_events_fall_within_the_release(db):
         for column in columns:
             earliest, latest = db.execute(f"SELECT MIN({column}), MAX({column}) FROM {table}").fetchone()
             assert "2019-01-01" <= earliest <= latest <= AS_OF.isoformat(), (table, column)
-    assert scalar(
-        db,
-        "SELECT COUNT(*) FROM contacts AS c JOIN participants AS p USING (participant_id) "
-        "WHERE c.contact_on < p.enrolled_on OR c.contact_on > COALESCE(p.exited_on, '9999-12-31')",
-    ) == 0
+    assert (
+        scalar(
+            db,
+            "SELECT COUNT(*) FROM contacts AS c JOIN participants AS p USING (participant_id) "
+            "WHERE c.contact_on < p.enrolled_on OR c.contact_on > COALESCE(p.exited_on, '9999-12-31')",
+        )
+        == 0
+    )
     assert scalar(db, "SELECT COUNT(*) FROM services WHERE connected_on < requested_on") == 0
     assert scalar(db, "SELECT COUNT(*) FROM services WHERE status = 'waitlisted' AND connected_on IS NOT NULL") == 0
     assert scalar(db, "SELECT COUNT(*) FROM obstacles WHERE resolved_on < reported_on") == 0
@@ -202,13 +206,15 @@ def test_some_month_has_a_caseload_above_25(db):
         active = scalar(
             db,
             "SELECT COUNT(*) FROM participants WHERE enrolled_on <= ? AND (exited_on IS NULL OR exited_on >= ?)",
-            last, first,
+            last,
+            first,
         )
         managers = scalar(
             db,
             "SELECT COUNT(DISTINCT case_manager_id) FROM case_assignments "
             "WHERE assigned_on <= ? AND (ended_on IS NULL OR ended_on >= ?)",
-            last, first,
+            last,
+            first,
         )
         caseloads.append(active / managers if managers else 0)
     assert max(caseloads) > 25

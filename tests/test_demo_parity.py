@@ -41,8 +41,11 @@ def demo_postgres(postgres_admin):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("declaration", COVERING_DECLARATIONS + EXTRA,
-                         ids=lambda d: f"{d.measure}[{'x'.join(d.dimensions)}]{d.filters or ''}")
+@pytest.mark.parametrize(
+    "declaration",
+    COVERING_DECLARATIONS + EXTRA,
+    ids=lambda d: f"{d.measure}[{'x'.join(d.dimensions)}]{d.filters or ''}",
+)
 def test_sqlite_and_postgres_agree_cell_for_cell(demo_sqlite, demo_postgres, declaration):
     lite = aggregate(demo_sqlite, declaration, WINDOW)
     pg = aggregate(demo_postgres, declaration, WINDOW)

@@ -35,17 +35,23 @@ def _check_field(field: str, low: int, high: int) -> None:
 
 
 def test_cron_line():
-    lines = [l for l in (DEPLOY / "cron" / "lead-release").read_text().splitlines() if l and not l.startswith("#")]
-    jobs = [l for l in lines if l[0].isdigit() or l[0] == "*"]
+    lines = [
+        line
+        for line in (DEPLOY / "cron" / "lead-release").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    jobs = [line for line in lines if line[0].isdigit() or line[0] == "*"]
     assert len(jobs) == 1
     fields = jobs[0].split(None, 6)
     assert " ".join(fields[:5]) == SCHEDULE
-    for field, (low, high) in zip(fields[:5], RANGES):
+    for field, (low, high) in zip(fields[:5], RANGES, strict=False):
         _check_field(field, low, high)
     assert fields[5] == "lead"  # /etc/cron.d lines name the user
     command = shlex.split(fields[6].split(">>")[0])
     _release_args(command)
-    assignments = dict(l.split("=", 1) for l in lines if "=" in l and not (l[0].isdigit() or l[0] == "*"))
+    assignments = dict(
+        line.split("=", 1) for line in lines if "=" in line and not (line[0].isdigit() or line[0] == "*")
+    )
     assert assignments["LEAD_DB_URL"].startswith("postgresql://") and assignments["LEAD_RELEASE_CADENCE"] == "monthly"
 
 
@@ -64,8 +70,9 @@ def test_systemd_service_and_timer():
     assert timer["Timer"]["Unit"] == "lead-release.service" and timer["Timer"]["Persistent"] == "true"
     assert timer["Install"]["WantedBy"] == "timers.target"
     if shutil.which("systemd-analyze"):
-        result = subprocess.run(["systemd-analyze", "calendar", timer["Timer"]["OnCalendar"]],
-                                capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            ["systemd-analyze", "calendar", timer["Timer"]["OnCalendar"]], capture_output=True, text=True, timeout=30
+        )
         assert result.returncode == 0, result.stderr
         assert "*-*-05 03:15:00" in result.stdout
 
@@ -90,7 +97,9 @@ def test_the_app_unit_listens_on_loopback_and_reads_the_archive_only():
     service = _unit("lead-dashboard.service")["Service"]
     argv = shlex.split(service["ExecStart"])
     assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
-    assert service["Environment"] == "LEAD_ARCHIVE=/srv/lead/archive" and "LEAD_DB_URL" not in service.get("Environment", "")
+    assert service["Environment"] == "LEAD_ARCHIVE=/srv/lead/archive" and "LEAD_DB_URL" not in service.get(
+        "Environment", ""
+    )
     assert service["ProtectSystem"] == "strict" and service["ReadOnlyPaths"] == "/srv/lead/archive"
 
 

@@ -12,7 +12,7 @@ import pytest
 from dashboard import locale
 from dashboard.catalog import CATALOGS, CODE_LABELS, DIMENSION_NAMES, RESEARCH_METRICS, TABLE_TITLES, code_label
 from tests import leak
-from tests.test_pages import PAGES, run_page, snapshot  # noqa: F401  (snapshot is a fixture)
+from tests.test_pages import PAGES, run_page
 
 ENGLISH, SPANISH = CATALOGS["en"], CATALOGS["es"]
 WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
@@ -52,11 +52,21 @@ def test_the_catalog_check_would_catch_a_missing_or_copied_message():
 def test_every_code_table_and_dimension_of_the_release_has_a_spanish_name(snapshot):
 
     names_from_data = {"neighborhood", "precinct", "district"}  # places: names, not codes
-    missing = [(dimension, code) for dimension, codes in snapshot["labels"].items() if dimension not in names_from_data
-               for code in codes if code_label(dimension, code, "es") is None]
+    missing = [
+        (dimension, code)
+        for dimension, codes in snapshot["labels"].items()
+        if dimension not in names_from_data
+        for code in codes
+        if code_label(dimension, code, "es") is None
+    ]
     assert not missing, missing
-    same = [(d, c) for d, codes in snapshot["labels"].items() if d not in names_from_data for c, english in codes.items()
-            if code_label(d, c, "es") == english and not english.isdigit()]
+    same = [
+        (d, c)
+        for d, codes in snapshot["labels"].items()
+        if d not in names_from_data
+        for c, english in codes.items()
+        if code_label(d, c, "es") == english and not english.isdigit()
+    ]
     assert not same, same
     titles = [t["id"] for t in snapshot["tables"] if t["id"] not in TABLE_TITLES["es"]]
     assert not titles, titles
@@ -101,8 +111,11 @@ def names_from_data(publication: dict) -> set[str]:
     from core.settings import load_settings
 
     configured = load_settings()
-    words = {w.lower() for value in (configured.program_name, configured.city, configured.contact,
-                                     configured.public_url) for w in WORD.findall(str(value or ""))}
+    words = {
+        w.lower()
+        for value in (configured.program_name, configured.city, configured.contact, configured.public_url)
+        for w in WORD.findall(str(value or ""))
+    }
     for dimension in ("neighborhood", "precinct", "district"):
         for name in publication["labels"].get(dimension, {}).values():
             words |= {w.lower() for w in WORD.findall(name)}
@@ -110,11 +123,18 @@ def names_from_data(publication: dict) -> set[str]:
 
 
 def page_text(at) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for e in getattr(at, kind)]
+    parts = [
+        e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info") for e in getattr(at, kind)
+    ]
     parts += [m.label for m in at.metric] + [str(m.proto.delta) for m in at.metric] + [m.proto.help for m in at.metric]
     parts += [str(c) for frame in at.dataframe for c in frame.value.columns]
-    parts += [str(v) for frame in at.dataframe for column in frame.value.columns for v in frame.value[column]
-              if not str(column).startswith(("Fuente",))]  # the research table's citations are titles of studies
+    parts += [
+        str(v)
+        for frame in at.dataframe
+        for column in frame.value.columns
+        for v in frame.value[column]
+        if not str(column).startswith(("Fuente",))
+    ]  # the research table's citations are titles of studies
     parts += [e.label for e in at.selectbox] + [e.label for e in at.radio] + [e.proto.label for e in at.get("expander")]
     parts += [e.proto.label for e in at.get("download_button")]
     return "\n".join(parts)
@@ -177,8 +197,9 @@ def test_about_has_a_glossary_with_the_precincts_spelled_out(snapshot, language)
 
 def test_the_data_dictionary_explains_tables_and_codes_in_both_languages(snapshot):
     run_page("about")
-    dictionary = next(d.decode() for d in leak.CAPTURED_DOWNLOADS
-                      if isinstance(d, bytes) and d.startswith(b"table,title,title_es"))
+    dictionary = next(
+        d.decode() for d in leak.CAPTURED_DOWNLOADS if isinstance(d, bytes) and d.startswith(b"table,title,title_es")
+    )
     tables, codes = dictionary.split("\r\n\r\n") if "\r\n\r\n" in dictionary else dictionary.split("\n\n")
     assert TABLE_TITLES["es"]["referrals_by_month"] in tables
     assert codes.startswith("dimension,code,name,name_es")
@@ -189,8 +210,16 @@ def test_the_data_dictionary_explains_tables_and_codes_in_both_languages(snapsho
 def test_a_precinct_named_in_the_data_keeps_its_name_and_a_bare_code_is_spelled_out():
     from dashboard.published import Publication
 
-    pub = Publication({"labels": {"precinct": {"DT": "Downtown", "SW": "Sw", "N": "N"},
-                                  "district": {"3": "District 3", "7": "Magnolia"}}, "tables": [], "release": {}})
+    pub = Publication(
+        {
+            "labels": {
+                "precinct": {"DT": "Downtown", "SW": "Sw", "N": "N"},
+                "district": {"3": "District 3", "7": "Magnolia"},
+            },
+            "tables": [],
+            "release": {},
+        }
+    )
     assert pub.label("precinct", "DT") == "Downtown" and pub.label("precinct", "SW") == "Southwest"
     assert pub.label("precinct", "N") == "North" and pub.label("district", "7") == "Magnolia"
     locale.use("es")

@@ -20,8 +20,13 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
     if not LINT_IMPORTS.exists():
         pytest.fail("import-linter is not installed: scripts/setup-env test installs it")
-    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(cwd)})
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(cwd)},
+    )
 
 
 def test_the_import_contracts_hold():
@@ -29,13 +34,16 @@ def test_the_import_contracts_hold():
     assert done.returncode == 0, done.stdout[-3000:]
 
 
-@pytest.mark.parametrize("module, statement", [
-    ("dashboard/charts_extra.py", "def later():\n    import sqlalchemy  # a lazy import\n"),
-    ("pages/extra.py", "def later():\n    from publishing import build  # the wiring, lazily\n"),
-    ("aggregation/audit_solve.py", "\ndef later():\n    from aggregation import family_model\n"),
-    ("core/extra.py", "from dashboard import catalog\n"),
-    ("aggregation/extra_io.py", "def later():\n    from core.settings import load_settings\n"),
-])
+@pytest.mark.parametrize(
+    "module, statement",
+    [
+        ("dashboard/charts_extra.py", "def later():\n    import sqlalchemy  # a lazy import\n"),
+        ("pages/extra.py", "def later():\n    from publishing import build  # the wiring, lazily\n"),
+        ("aggregation/audit_solve.py", "\ndef later():\n    from aggregation import family_model\n"),
+        ("core/extra.py", "from dashboard import catalog\n"),
+        ("aggregation/extra_io.py", "def later():\n    from core.settings import load_settings\n"),
+    ],
+)
 def test_the_checker_catches_a_forbidden_import_even_inside_a_function(tmp_path, module, statement):
     for package in PACKAGES:
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__", "*.geojson"))
@@ -79,7 +87,6 @@ def test_serving_never_loads_sqlalchemy_into_the_streamlit_process(demo_publicat
         env["LEAD_PUBLICATION"] = str(directory)
     elif mode.startswith("live"):
         env["LEAD_DB_URL"] = f"sqlite:///{tmp_path / 'program.sqlite'}"
-    done = subprocess.run([sys.executable, "-c", SERVE], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run([sys.executable, "-c", SERVE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []

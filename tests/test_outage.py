@@ -47,9 +47,25 @@ def own_cluster():
 def _release_command(url: str, directory: Path) -> tuple[int, str, float]:
     env = {**os.environ, "LEAD_DB_CONNECT_TIMEOUT": "3", "LEAD_DB_STATEMENT_TIMEOUT": "20"}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "publishing.cli", "release", "--db", url, "--archive",
-                             str(directory), "--as-of", "2026-08-31"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=180)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "publishing.cli",
+            "release",
+            "--db",
+            url,
+            "--archive",
+            str(directory),
+            "--as-of",
+            "2026-08-31",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     return result.returncode, result.stderr, time.monotonic() - started
 
 
@@ -67,8 +83,7 @@ def _serves(directory: Path, monkeypatch) -> None:
 def archive_from_postgres(own_cluster, tmp_path_factory):
     url, _ = own_cluster
     directory = tmp_path_factory.mktemp("outage") / "archive"
-    make_release(url, directory, as_of=dt.date(2026, 7, 31), declarations=SMALL_TABLES,
-                 ratio_declarations=SMALL_RATIOS)
+    make_release(url, directory, as_of=dt.date(2026, 7, 31), declarations=SMALL_TABLES, ratio_declarations=SMALL_RATIOS)
     return directory
 
 

@@ -3,12 +3,12 @@ and sends the browser nothing but published values, declared ratios and differen
 
 from __future__ import annotations
 
-import pytest
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
-from dashboard.catalog import code_label
 
+from dashboard.catalog import code_label
 from tests import leak
 
 PAGES = ["monthly", "neighborhoods", "resources", "retail_theft", "people", "briefing", "about"]
@@ -66,9 +66,15 @@ def published(publication, table_id, **cell):
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_without_errors_and_leaks_nothing(snapshot, page):
     at = run_page(page)
-    titles = {"monthly": "Monthly results", "neighborhoods": "Neighborhoods", "resources": "Resources and obstacles",
-              "retail_theft": "Retail theft", "people": "People served", "briefing": "Briefing",
-              "about": "About the data"}
+    titles = {
+        "monthly": "Monthly results",
+        "neighborhoods": "Neighborhoods",
+        "resources": "Resources and obstacles",
+        "retail_theft": "Retail theft",
+        "people": "People served",
+        "briefing": "Briefing",
+        "about": "About the data",
+    }
     assert len(at.title) == 1 and at.title[0].value.startswith(titles[page]), [t.value for t in at.title]
     bad = leak.disallowed(at, leak.Allowed(snapshot))
     assert not bad, f"{page} sent unpublished numbers: {bad[:10]}"
@@ -79,7 +85,11 @@ def test_monthly_shows_the_published_headline_figures(snapshot):
     at = run_page("monthly")
     referrals = next(m for m in at.metric if m.label == "Referrals")
     assert referrals.value == f"{published(snapshot, 'referrals_by_month', month=month):,}"
-    replaced = [m.value for m in at.markdown if "too many for a chart" in m.value or "values of this chart are withheld" in m.value]
+    replaced = [
+        m.value
+        for m in at.markdown
+        if "too many for a chart" in m.value or "values of this chart are withheld" in m.value
+    ]
     assert len(at.get("plotly_chart")) + len(replaced) == 3  # pathways, sources, the funnel: a chart or why not
     assert any("Referrals went from" in m.value for m in at.markdown)
     assert len(at.metric) == 4 and not [m.label for m in at.metric if m.value in ("‡", "—")]  # each a number
@@ -94,10 +104,17 @@ def test_url_parameters_choose_the_month_and_the_place(snapshot):
     assert run_page("monthly").selectbox(key="choice_place").value == "city"  # the whole city by default
 
 
-@pytest.mark.parametrize("params", [
-    {"month": "2099-01"}, {"month": "<script>alert(1)</script>"}, {"place": "NOWHERE LAND"},
-    {"month": ""}, {"view": "satellite"}, {"quarter": "1999-Q9"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"month": "2099-01"},
+        {"month": "<script>alert(1)</script>"},
+        {"place": "NOWHERE LAND"},
+        {"month": ""},
+        {"view": "satellite"},
+        {"quarter": "1999-Q9"},
+    ],
+)
 def test_invalid_url_parameters_fall_back_to_defaults(snapshot, params):
     for page in ("monthly", "neighborhoods", "briefing"):
         at = run_page(page, **params)
@@ -117,7 +134,7 @@ def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
     # pydeck's "no style given" sentinel: Streamlit then draws no basemap. (mapStyle None would make it
     # fetch its default basemap from a third party: test_browser records that no request leaves the app.)
     assert deck.get("mapStyle") == "__MAP_STYLE__" and "mapbox" not in decks[0].proto.json.lower()
-    features = next(l for l in deck["layers"] if l.get("id") == "neighborhoods")["data"]["features"]
+    features = next(layer for layer in deck["layers"] if layer.get("id") == "neighborhoods")["data"]["features"]
     withheld = [f for f in features if f["properties"]["shown"] == "‡"]
     assert withheld, "the demo should have small neighborhoods"
     for feature in withheld:
@@ -125,7 +142,7 @@ def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
         assert feature["properties"]["fill"][3] == 0  # unfilled: never a shade of the scale
     shown = [f["properties"]["fill"] for f in features if f["properties"]["shown"] != "‡"]
     assert shown and all(fill[3] > 0 for fill in shown)
-    labels = next(l for l in deck["layers"] if l.get("id") == "labels")["data"]
+    labels = next(layer for layer in deck["layers"] if layer.get("id") == "labels")["data"]
     assert sorted(m["text"] for m in labels) == sorted(f["properties"]["shown"] for f in features)
     assert len(features) >= 55
     legend = next(c.value for c in at.caption if c.value.startswith("Referrals: "))
@@ -134,7 +151,7 @@ def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
         assert {float(low.replace(",", "")), float(high.replace(",", ""))} <= leak.Allowed(snapshot).values
     view = deck["initialViewState"]  # the whole city in view: fitted to the boundaries, not a fixed centre
     assert 47.4 < view["latitude"] < 47.8 and 8.5 <= view["zoom"] <= 12
-    text_layer = next(l for l in deck["layers"] if l.get("id") == "labels")
+    text_layer = next(layer for layer in deck["layers"] if layer.get("id") == "labels")
     assert text_layer["characterSet"] == "auto"  # a literal, not an expression: the symbol is drawn
 
 
@@ -143,7 +160,7 @@ def test_districts_are_a_map_layer_of_their_own(snapshot):
 
     at = run_page("neighborhoods", view="districts")
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    features = next(l for l in deck["layers"] if l.get("id") == "neighborhoods")["data"]["features"]
+    features = next(layer for layer in deck["layers"] if layer.get("id") == "neighborhoods")["data"]["features"]
     assert {f["properties"]["name"] for f in features} >= {f"District {d}" for d in range(1, 8)}
     assert not leak.disallowed(at, leak.Allowed(snapshot))
 
@@ -154,7 +171,9 @@ def test_about_offers_every_table_and_the_whole_publication(snapshot):
     assert len(downloads) == len(snapshot["tables"]) + 2
     threshold = snapshot["release"]["threshold"]
     assert any(re.search(rf"(?<![\d,.]){threshold}(?![\d,.]\d)", m.value) for m in at.markdown)  # k in plain language
-    import io, json, zipfile
+    import io
+    import json
+    import zipfile
 
     archive = next(d for d in leak.CAPTURED_DOWNLOADS if isinstance(d, bytes) and d.startswith(b"PK"))
     with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
@@ -163,13 +182,16 @@ def test_about_offers_every_table_and_the_whole_publication(snapshot):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page, param, table", [
-    ("monthly", "month", "referrals_by_month"),
-    ("neighborhoods", None, "referrals_by_neighborhood_quarter"),
-    ("retail_theft", None, "theft_referrals_by_business_district_quarter"),
-    ("briefing", "quarter", "referrals_by_quarter"),
-    ("resources", "period", "services_requested_by_quarter_type"),
-])
+@pytest.mark.parametrize(
+    "page, param, table",
+    [
+        ("monthly", "month", "referrals_by_month"),
+        ("neighborhoods", None, "referrals_by_neighborhood_quarter"),
+        ("retail_theft", None, "theft_referrals_by_business_district_quarter"),
+        ("briefing", "quarter", "referrals_by_quarter"),
+        ("resources", "period", "services_requested_by_quarter_type"),
+    ],
+)
 def test_every_period_leaks_nothing(snapshot, page, param, table):
     publication_table = next(t for t in snapshot["tables"] if t["id"] == table or t.get("pooled_from") == table)
     grain = next(d for d in publication_table["dimensions"] if d in ("month", "quarter", "year"))
@@ -189,15 +211,18 @@ def smallest_published_window(publication, hood):
     city = tables["referrals_by_12_months"]
     window = max(c["twelve_months"] for c in city["cells"])
     members = {h["parent"]: h["members"] for h in publication["hierarchies"].values() if h.get("parent")}
-    levels = [("district", members.get("district", {}).get(hood), "referrals_by_district_12_months"),
-              ("precinct", members["precinct"].get(hood), "referrals_by_precinct_12_months"),
-              ("city", None, "referrals_by_12_months")]
+    levels = [
+        ("district", members.get("district", {}).get(hood), "referrals_by_district_12_months"),
+        ("precinct", members["precinct"].get(hood), "referrals_by_precinct_12_months"),
+        ("city", None, "referrals_by_12_months"),
+    ]
     smaller = []
     for level, value, table in levels:
         if level != "city" and value in (None, "unknown"):
             continue
-        cell = next(c for c in tables[table]["cells"]
-                    if c["twelve_months"] == window and (level == "city" or c[level] == value))
+        cell = next(
+            c for c in tables[table]["cells"] if c["twelve_months"] == window and (level == "city" or c[level] == value)
+        )
         if cell.get("value") is not None:
             return level, value, cell["value"], smaller
         smaller.append((level, value))
@@ -218,8 +243,11 @@ def test_every_neighborhood_gets_a_number_names_its_level_and_leaks_nothing(snap
         levels.add(level)
         metric = next(m for m in at.metric if m.label.startswith("Referrals in the 12 months to"))
         assert metric.value == f"{figure:,}", (hood, level, value)
-        where = {"district": names.get("district", {}).get(value), "precinct": f"Precinct {code_label('precinct', value, 'en') or names['precinct'].get(value)}",
-                 "city": "the whole city"}[level]
+        where = {
+            "district": names.get("district", {}).get(value),
+            "precinct": f"Precinct {code_label('precinct', value, 'en') or names['precinct'].get(value)}",
+            "city": "the whole city",
+        }[level]
         captions = " ".join(c.value for c in at.caption)
         assert f"counted with the rest of {where}" in captions, (hood, captions)
         assert metric.proto.help == f"Counted for {where}, the smallest area whose figure is published."
@@ -238,14 +266,16 @@ def test_withheld_points_carry_the_mark_and_no_number(snapshot):
     for chart in at.get("plotly_chart"):
         data = json_module.loads(chart.proto.spec)["data"]
         marks = [t for t in data if t.get("mode") == "text"]
-        marked = {x for t in marks for x, label in zip(t["x"], t["text"]) if label == "‡"}
+        marked = {x for t in marks for x, label in zip(t["x"], t["text"], strict=False) if label == "‡"}
         for t in marks:
             assert set(t["y"]) == {0} and set(t["text"]) == {"‡"}  # on the axis: the position tells nothing
             assert "hovertemplate" not in t and t.get("hoverinfo") == "skip"
         for trace in data:
             if trace.get("mode") == "text" or trace.get("orientation") == "h":
                 continue
-            for x, y in zip(trace.get("x", []), trace.get("y", []) if isinstance(trace.get("y"), list) else []):
+            for x, y in zip(
+                trace.get("x", []), trace.get("y", []) if isinstance(trace.get("y"), list) else [], strict=False
+            ):
                 if y is None:
                     assert x in marked, (x, trace.get("name"))
                     checked += 1
@@ -294,16 +324,22 @@ def test_the_leak_test_catches_an_unpublished_whole_number(snapshot, declared):
     difference, table_id, a, b = undeclared_difference(snapshot)
     table = next(t for t in snapshot["tables"] if t["id"] == table_id)
     cells = [tuple(c[d] for d in table["dimensions"]) for c in (a, b)]
-    declare = (f"from dashboard.published import Figure\n"
-               f"ui.shown_change(Figure({a['value']}, {table_id!r}, {cells[0]!r}), "
-               f"Figure({b['value']}, {table_id!r}, {cells[1]!r}))\n") if declared else ""
+    declare = (
+        (
+            f"from dashboard.published import Figure\n"
+            f"ui.shown_change(Figure({a['value']}, {table_id!r}, {cells[0]!r}), "
+            f"Figure({b['value']}, {table_id!r}, {cells[1]!r}))\n"
+        )
+        if declared
+        else ""
+    )
     script = f"""
 import plotly.graph_objects as go
 import streamlit as st
 from dashboard import components as ui
 {declare}
 st.plotly_chart(go.Figure(go.Bar(x=["leak"], y=[{int(difference)}])))
-st.metric("Referrals", "{int(a['value']):,}", "+{int(difference):,} vs before")
+st.metric("Referrals", "{int(a["value"]):,}", "+{int(difference):,} vs before")
 """
     at = AppTest.from_string(script, default_timeout=60)
     at.run()
@@ -320,7 +356,7 @@ def test_a_change_declared_for_cells_that_do_not_give_it_is_refused(snapshot):
 import streamlit as st
 from dashboard import components as ui
 from dashboard.published import Figure
-ui.shown_change(Figure({a['value'] + 1}, {table_id!r}, {cell!r}), Figure(1.0, {table_id!r}, {cell!r}))
+ui.shown_change(Figure({a["value"] + 1}, {table_id!r}, {cell!r}), Figure(1.0, {table_id!r}, {cell!r}))
 """
     at = AppTest.from_string(script, default_timeout=60)
     at.run()
@@ -328,8 +364,9 @@ ui.shown_change(Figure({a['value'] + 1}, {table_id!r}, {cell!r}), Figure(1.0, {t
         leak.disallowed(at, leak.Allowed(snapshot))
 
 
-def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becomes_a_sentence(snapshot, tmp_path,
-                                                                                                  monkeypatch):
+def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becomes_a_sentence(
+    snapshot, tmp_path, monkeypatch
+):
     import json
     import re
 
@@ -343,21 +380,29 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
         assert 0 < n <= m
     # The same release with every outcome of every month withheld: the funnel chart becomes a sentence.
     hidden = json.loads(json.dumps(snapshot))
-    table = next(t for t in hidden["tables"] if t["id"] in ("referrals_by_month_outcome", "referrals_by_quarter_outcome"))
+    table = next(
+        t for t in hidden["tables"] if t["id"] in ("referrals_by_month_outcome", "referrals_by_quarter_outcome")
+    )
     for cell in table["cells"]:
         cell["value"], cell["suppressed"] = None, True
     write_publication(hidden, tmp_path / "hidden")
     monkeypatch.setenv("LEAD_PUBLICATION", str(tmp_path / "hidden"))
     at = run_page("monthly")
-    sentence = next(m.value for m in at.markdown
-                    if m.value.startswith("All ") and "values of this chart are withheld" in m.value)
+    sentence = next(
+        m.value for m in at.markdown if m.value.startswith("All ") and "values of this chart are withheld" in m.value
+    )
     assert "chart_funnel" not in [c.key for c in at.get("plotly_chart")]
     # ... and points to the coarser figure: the published total of the same period
     grain = next(d for d in table["dimensions"] if d in ("month", "quarter", "year"))
     month = max(c["month"] for c in next(t for t in snapshot["tables"] if t["id"] == "referrals_by_month")["cells"])
     period = {"month": month, "quarter": f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}", "year": month[:4]}[grain]
-    total = next(c["value"] for t in snapshot["tables"] if t["id"] == f"referrals_by_{grain}"
-                 for c in t["cells"] if c[grain] == period)
+    total = next(
+        c["value"]
+        for t in snapshot["tables"]
+        if t["id"] == f"referrals_by_{grain}"
+        for c in t["cells"]
+        if c[grain] == period
+    )
     assert total is not None and f"is published: {total:,} referrals in " in sentence, sentence
 
 
@@ -366,8 +411,9 @@ def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot
 
     from dashboard.summaries import trend
 
-    sentence = trend("Referrals", ["2026-Q2", "2026-Q3", "2026-Q4"], [40, 50, 5], lambda q: q.replace("-", " "),
-                     partial={"2026-Q4"})
+    sentence = trend(
+        "Referrals", ["2026-Q2", "2026-Q3", "2026-Q4"], [40, 50, 5], lambda q: q.replace("-", " "), partial={"2026-Q4"}
+    )
     assert "Q4" not in sentence and "50 in 2026 Q3" in sentence and "fewest" not in sentence
     assert snapshot["release"]["partial_periods"], "the demo snapshot ends mid-quarter"
     at = run_page("retail_theft")
@@ -440,7 +486,9 @@ def test_a_chart_is_drawn_by_coarser_groups_only_when_they_withhold_a_smaller_sh
             grouping = pub.breakdown(chosen)
             members = snapshot["hierarchies"][grouping]["members"]
             for group in set(members.values()):  # and says which codes each group of several holds
-                codes = [markdown(pub.label(pub.breakdown(tables[0]), c).lower()) for c, g in members.items() if g == group]
+                codes = [
+                    markdown(pub.label(pub.breakdown(tables[0]), c).lower()) for c, g in members.items() if g == group
+                ]
                 if len(codes) > 1:
                     assert f"{markdown(pub.label(grouping, group))}: {', '.join(codes)}." in note, (group, note)
     assert expected_notes >= 1, "the demo charts at least one breakdown by groups"
@@ -452,13 +500,25 @@ def test_the_least_withheld_table_is_the_finest_on_a_tie():
     from dashboard.published import Publication
 
     def table(id, dimension, values):
-        return {"id": id, "title": id, "dimensions": ["year", dimension], "filters": {}, "measure": "enrollments",
-                "cells": [{"year": "2025", dimension: f"v{i}", "value": v, **({"suppressed": True} if v is None else {})}
-                          for i, v in enumerate(values)]}
+        return {
+            "id": id,
+            "title": id,
+            "dimensions": ["year", dimension],
+            "filters": {},
+            "measure": "enrollments",
+            "cells": [
+                {"year": "2025", dimension: f"v{i}", "value": v, **({"suppressed": True} if v is None else {})}
+                for i, v in enumerate(values)
+            ],
+        }
 
     def pub(codes, groups):
-        return Publication({"release": {"threshold": 11}, "tables": [table("codes", "gender", codes),
-                                                                     table("groups", "gender_group", groups)]})
+        return Publication(
+            {
+                "release": {"threshold": 11},
+                "tables": [table("codes", "gender", codes), table("groups", "gender_group", groups)],
+            }
+        )
 
     assert pub([20, None, None, 30], [20, 30, 15]).least_withheld("codes", "groups", year="2025") == "groups"
     assert pub([20, None, 15, 30], [20, None, 45]).least_withheld("codes", "groups", year="2025") == "codes"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aggregation.protection import CountTable, primary_sensitivity
 from aggregation.publication import would_be_suppressed
@@ -22,9 +23,19 @@ def frame(values: dict[tuple[str, str], int]) -> pd.DataFrame:
 
 
 def test_a_lone_sensitive_cell_in_a_period_counts_its_partner():
-    cells = frame({("2024-01", "a"): 30, ("2024-01", "b"): 3, ("2024-01", "c"): 40,
-                   ("2024-02", "a"): 2, ("2024-02", "b"): 4, ("2024-02", "c"): 50,
-                   ("2024-03", "a"): 30, ("2024-03", "b"): 30, ("2024-03", "c"): 30})
+    cells = frame(
+        {
+            ("2024-01", "a"): 30,
+            ("2024-01", "b"): 3,
+            ("2024-01", "c"): 40,
+            ("2024-02", "a"): 2,
+            ("2024-02", "b"): 4,
+            ("2024-02", "c"): 50,
+            ("2024-03", "a"): 30,
+            ("2024-03", "b"): 30,
+            ("2024-03", "c"): 30,
+        }
+    )
     sensitive = [v in (2, 3, 4) for v in cells["value"]]
     assert sum(sensitive) == 3
     # January: 1 sensitive + 1 partner; February: 2 sensitive, each the other's partner; March: none
@@ -57,7 +68,7 @@ def test_the_estimate_never_exceeds_what_protection_withholds_when_period_totals
     published = {t["id"]: t for t in publication["tables"]}
     assert not any(c.get("suppressed") for c in published["by_month"]["cells"])
     cells = pd.DataFrame(published["by_month_pathway"]["cells"])
-    cells["value"] = [table[(m, p)] for m, p in zip(cells["month"], cells["pathway"])]
+    cells["value"] = [table[(m, p)] for m, p in zip(cells["month"], cells["pathway"], strict=False)]
     cells["people"] = cells["value"]
     cells["top1"] = np.minimum(cells["value"], 1)
     cells["top2"] = np.minimum(cells["value"], 2) - cells["top1"]

@@ -74,8 +74,10 @@ def test_streamlit_config_is_hardened():
 
 def test_settings_precedence_and_validation(tmp_path):
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text('[connections.program_db]\ndialect = "postgresql"\nhost = "db"\nport = 5432\n'
-                       'database = "program"\nusername = "reader"\npassword = "p@ss"\n[lead]\nthreshold = 15\n')
+    secrets.write_text(
+        '[connections.program_db]\ndialect = "postgresql"\nhost = "db"\nport = 5432\n'
+        'database = "program"\nusername = "reader"\npassword = "p@ss"\n[lead]\nthreshold = 15\n'
+    )
     settings = load_settings({}, secrets)
     assert settings.db_url == "postgresql://reader:p%40ss@db:5432/program"
     assert settings.threshold == 15 and settings.mode == "live"
@@ -86,8 +88,12 @@ def test_settings_precedence_and_validation(tmp_path):
     archive = load_settings({"LEAD_ARCHIVE": str(tmp_path), "LEAD_DB_URL": "sqlite:///x.sqlite"}, secrets)
     assert archive.mode == "archive" and archive.db_url is None and archive.served_archive == tmp_path
     assert load_settings({}, tmp_path / "absent.toml").served_archive.name == "demo-2-archive"  # beside demo-2.sqlite
-    for bad in ({"LEAD_THRESHOLD": "4"}, {"LEAD_THRESHOLD": "eleven"}, {"LEAD_RELEASE_CADENCE": "weekly"},
-                {"LEAD_PUBLICATION": str(tmp_path), "LEAD_ARCHIVE": str(tmp_path)}):
+    for bad in (
+        {"LEAD_THRESHOLD": "4"},
+        {"LEAD_THRESHOLD": "eleven"},
+        {"LEAD_RELEASE_CADENCE": "weekly"},
+        {"LEAD_PUBLICATION": str(tmp_path), "LEAD_ARCHIVE": str(tmp_path)},
+    ):
         try:
             load_settings(bad, tmp_path / "absent.toml")
         except SettingsError:

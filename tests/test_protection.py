@@ -8,7 +8,8 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from aggregation.audit import audit_publication
 from tests.synthetic import declaration, make_units, publish_units, structure, truth_of
@@ -20,9 +21,14 @@ def units_from_table(table: dict[tuple[str, str], int], dims=("month", "pathway"
     rows = []
     for cell, n in table.items():
         for _ in range(n):
-            rows.append(dict(zip(dims, cell)))
+            rows.append(dict(zip(dims, cell, strict=False)))
     units = pd.DataFrame(rows)
-    for column, default in (("month", MONTHS[0]), ("neighborhood", "N1"), ("pathway", "a"), ("offense_category", "drugs")):
+    for column, default in (
+        ("month", MONTHS[0]),
+        ("neighborhood", "N1"),
+        ("pathway", "a"),
+        ("offense_category", "drugs"),
+    ):
         if column not in units:
             units[column] = default
     units["person"] = np.arange(len(units))
@@ -37,12 +43,16 @@ def published(publication, table_id):
 def assert_primary_rule_holds(publication, truth, k=11):
     for table in publication["tables"]:
         true = truth[table["id"]]
-        geographic = any(d in ("neighborhood", "precinct", "district", "business_district")
-                         for d in list(table["dimensions"]) + list(table["filters"]))
-        for cell, row in zip(table["cells"], true.to_dict("records")):
+        geographic = any(
+            d in ("neighborhood", "precinct", "district", "business_district")
+            for d in list(table["dimensions"]) + list(table["filters"])
+        )
+        for cell, row in zip(table["cells"], true.to_dict("records"), strict=False):
             if cell.get("suppressed"):
                 continue
-            assert cell["value"] == row["value"], f"{table['id']} {cell}: published {cell['value']} != true {row['value']}"
+            assert cell["value"] == row["value"], (
+                f"{table['id']} {cell}: published {cell['value']} != true {row['value']}"
+            )
             assert not (1 <= row["value"] <= k - 1), f"{table['id']} {cell}: small count published"
             if row["value"] > 0:
                 assert row["people"] >= k, f"{table['id']} {cell}: fewer than k people"
@@ -80,8 +90,10 @@ def implied_by_a_published_zero(publication, table, cell) -> bool:
         for candidate in other["cells"]:
             if candidate.get("value") != 0:
                 continue
-            if all(any(coarser_value(publication, d, cell[d], target) == candidate[target]
-                       for d in table["dimensions"]) for target in other["dimensions"]):
+            if all(
+                any(coarser_value(publication, d, cell[d], target) == candidate[target] for d in table["dimensions"])
+                for target in other["dimensions"]
+            ):
                 return True
     return False
 
@@ -99,10 +111,22 @@ def audit_with_truth(publication, units, s):
 # -- the classic trap -------------------------------------------------------
 
 TRAP = {  # month x pathway, every row and column will hold several sensitive cells
-    ("2024-01", "a"): 20, ("2024-01", "b"): 3, ("2024-01", "c"): 30, ("2024-01", "unknown"): 40,
-    ("2024-02", "a"): 3, ("2024-02", "b"): 25, ("2024-02", "c"): 35, ("2024-02", "unknown"): 4,
-    ("2024-03", "a"): 45, ("2024-03", "b"): 2, ("2024-03", "c"): 20, ("2024-03", "unknown"): 30,
-    ("2024-04", "a"): 50, ("2024-04", "b"): 60, ("2024-04", "c"): 5, ("2024-04", "unknown"): 25,
+    ("2024-01", "a"): 20,
+    ("2024-01", "b"): 3,
+    ("2024-01", "c"): 30,
+    ("2024-01", "unknown"): 40,
+    ("2024-02", "a"): 3,
+    ("2024-02", "b"): 25,
+    ("2024-02", "c"): 35,
+    ("2024-02", "unknown"): 4,
+    ("2024-03", "a"): 45,
+    ("2024-03", "b"): 2,
+    ("2024-03", "c"): 20,
+    ("2024-03", "unknown"): 30,
+    ("2024-04", "a"): 50,
+    ("2024-04", "b"): 60,
+    ("2024-04", "c"): 5,
+    ("2024-04", "unknown"): 25,
 }
 MARGINS = [
     declaration("by_month_pathway", ["month", "pathway"]),
@@ -145,10 +169,22 @@ def test_only_sensitive_cells_suppressed_is_caught_by_the_audit():
 # bridge equals the withheld total of months 1-2 minus that of pathways a-b (see test_audit's
 # trap). The engine must not stop there.
 BRIDGED = {
-    ("2024-01", "a"): 3, ("2024-01", "b"): 4, ("2024-01", "c"): 5, ("2024-01", "unknown"): 40,
-    ("2024-02", "a"): 6, ("2024-02", "b"): 2, ("2024-02", "c"): 30, ("2024-02", "unknown"): 35,
-    ("2024-03", "a"): 25, ("2024-03", "b"): 30, ("2024-03", "c"): 7, ("2024-03", "unknown"): 3,
-    ("2024-04", "a"): 45, ("2024-04", "b"): 20, ("2024-04", "c"): 4, ("2024-04", "unknown"): 8,
+    ("2024-01", "a"): 3,
+    ("2024-01", "b"): 4,
+    ("2024-01", "c"): 5,
+    ("2024-01", "unknown"): 40,
+    ("2024-02", "a"): 6,
+    ("2024-02", "b"): 2,
+    ("2024-02", "c"): 30,
+    ("2024-02", "unknown"): 35,
+    ("2024-03", "a"): 25,
+    ("2024-03", "b"): 30,
+    ("2024-03", "c"): 7,
+    ("2024-03", "unknown"): 3,
+    ("2024-04", "a"): 45,
+    ("2024-04", "b"): 20,
+    ("2024-04", "c"): 4,
+    ("2024-04", "unknown"): 8,
 }
 
 
@@ -191,8 +227,15 @@ def _monthly_units(seed: int, months) -> pd.DataFrame:
     rows = []
     for month in months:
         for hood, n in (("N1", rng.integers(15, 25)), ("N2", rng.integers(12, 20)), ("N3", rng.integers(1, 6))):
-            rows += [dict(month=month, neighborhood=hood, pathway=rng.choice(["a", "b", "c"]),
-                          offense_category=rng.choice(["theft", "drugs", "none"])) for _ in range(n)]
+            rows += [
+                dict(
+                    month=month,
+                    neighborhood=hood,
+                    pathway=rng.choice(["a", "b", "c"]),
+                    offense_category=rng.choice(["theft", "drugs", "none"]),
+                )
+                for _ in range(n)
+            ]
     units = pd.DataFrame(rows)
     units["person"] = np.arange(len(units))
     return units
@@ -226,9 +269,18 @@ def test_monthly_cliques_stay_linked_by_month(monkeypatch, tree, seed):
 
 # -- linked tables ------------------------------------------------------------
 
+
 def test_neighborhood_cells_cannot_be_recovered_from_precinct_and_city_totals():
-    s = structure(MONTHS, {"N1": ("P1", "true"), "N2": ("P1", "false"), "N3": ("P2", "false"),
-                           "N4": ("P2", "false"), "N5": ("P2", "true")})
+    s = structure(
+        MONTHS,
+        {
+            "N1": ("P1", "true"),
+            "N2": ("P1", "false"),
+            "N3": ("P2", "false"),
+            "N4": ("P2", "false"),
+            "N5": ("P2", "true"),
+        },
+    )
     rng = np.random.default_rng(3)
     units = make_units(rng, 400, s)
     units.loc[units.index[:5], "neighborhood"] = "N4"  # make a few areas busy
@@ -246,8 +298,16 @@ def test_neighborhood_cells_cannot_be_recovered_from_precinct_and_city_totals():
 
 def test_a_small_filter_complement_is_protected():
     s = structure(MONTHS)
-    table = {("2024-01", "theft"): 28, ("2024-01", "drugs"): 2, ("2024-02", "theft"): 40, ("2024-02", "drugs"): 30,
-             ("2024-03", "theft"): 33, ("2024-03", "drugs"): 25, ("2024-04", "theft"): 50, ("2024-04", "drugs"): 20}
+    table = {
+        ("2024-01", "theft"): 28,
+        ("2024-01", "drugs"): 2,
+        ("2024-02", "theft"): 40,
+        ("2024-02", "drugs"): 30,
+        ("2024-03", "theft"): 33,
+        ("2024-03", "drugs"): 25,
+        ("2024-04", "theft"): 50,
+        ("2024-04", "drugs"): 20,
+    }
     units = units_from_table(table, dims=("month", "offense_category"))
     declarations = [
         declaration("all_by_month", ["month"]),
@@ -266,27 +326,36 @@ def test_a_cell_of_thirty_referrals_from_three_people_is_suppressed():
     units = units_from_table(table)
     few = (units["month"] == "2024-02") & (units["pathway"] == "b")
     units.loc[few, "person"] = np.resize([9001, 9002, 9003], few.sum())
-    publication, _, _ = publish_units(units, [declaration("by_month_pathway", ["month", "pathway"]),
-                                              declaration("by_month", ["month"])], s)
+    publication, _, _ = publish_units(
+        units, [declaration("by_month_pathway", ["month", "pathway"]), declaration("by_month", ["month"])], s
+    )
     assert published(publication, "by_month_pathway")[("2024-02", "b")] is None
     audit_with_truth(publication, units, s)
 
 
 # -- property ---------------------------------------------------------------
 
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(20, 300), shape=st.sampled_from(["flat", "hierarchy", "filter"]))
 def test_random_tables_are_protected_and_pass_the_audit(seed, n, shape):
     s = structure(MONTHS[: 3 if shape == "flat" else 4])
     units = make_units(np.random.default_rng(seed), n, s, people=max(5, n // 3))
-    declarations = [declaration("by_month_pathway", ["month", "pathway"]), declaration("by_month", ["month"]),
-                    declaration("by_pathway", ["pathway"])]
+    declarations = [
+        declaration("by_month_pathway", ["month", "pathway"]),
+        declaration("by_month", ["month"]),
+        declaration("by_pathway", ["pathway"]),
+    ]
     if shape == "hierarchy":
-        declarations += [declaration("by_neighborhood_quarter", ["neighborhood", "quarter"]),
-                         declaration("by_precinct_month", ["precinct", "month"])]
+        declarations += [
+            declaration("by_neighborhood_quarter", ["neighborhood", "quarter"]),
+            declaration("by_precinct_month", ["precinct", "month"]),
+        ]
     if shape == "filter":
-        declarations += [declaration("theft_by_month", ["month"], {"offense_category": "theft"}),
-                         declaration("theft_by_quarter_pathway", ["quarter", "pathway"], {"offense_category": "theft"})]
+        declarations += [
+            declaration("theft_by_month", ["month"], {"offense_category": "theft"}),
+            declaration("theft_by_quarter_pathway", ["quarter", "pathway"], {"offense_category": "theft"}),
+        ]
     publication, _, _ = publish_units(units, declarations, s)
     truth = truth_of(publication, units, s)
     assert_primary_rule_holds(publication, truth)
@@ -294,11 +363,15 @@ def test_random_tables_are_protected_and_pass_the_audit(seed, n, shape):
 
 
 POOL = {
-    "by_month": (["month"], None), "by_quarter": (["quarter"], None), "total": ([], None),
-    "by_month_pathway": (["month", "pathway"], None), "by_quarter_pathway": (["quarter", "pathway"], None),
+    "by_month": (["month"], None),
+    "by_quarter": (["quarter"], None),
+    "total": ([], None),
+    "by_month_pathway": (["month", "pathway"], None),
+    "by_quarter_pathway": (["quarter", "pathway"], None),
     "by_month_neighborhood": (["month", "neighborhood"], None),
     "by_quarter_neighborhood": (["quarter", "neighborhood"], None),
-    "by_precinct_month": (["precinct", "month"], None), "by_precinct_quarter": (["precinct", "quarter"], None),
+    "by_precinct_month": (["precinct", "month"], None),
+    "by_precinct_quarter": (["precinct", "quarter"], None),
     "by_month_offense": (["month", "offense_category"], None),
     "by_quarter_offense": (["quarter", "offense_category"], None),
     "by_pathway_offense": (["pathway", "offense_category"], None),
@@ -309,8 +382,11 @@ POOL = {
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(30, 400),
-       chosen=st.lists(st.sampled_from(sorted(POOL)), min_size=2, max_size=6, unique=True))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(30, 400),
+    chosen=st.lists(st.sampled_from(sorted(POOL)), min_size=2, max_size=6, unique=True),
+)
 @example(seed=1, n=173, chosen=["by_pathway_offense", "by_month"])  # no shared dimension: linked by the total
 @example(seed=1171, n=30, chosen=["by_month", "by_month_neighborhood"])  # a zero total implying zeros, then suppressed
 @example(seed=130, n=250, chosen=["by_month_neighborhood", "theft_by_month"])  # HiGHS without a verdict on a warm start
@@ -332,11 +408,15 @@ def test_zeros_are_withheld_for_named_places_but_not_city_wide():
     units = make_units(rng, 600, s)
     units = units[~((units["neighborhood"] == "N3") & (units["month"] == "2024-02"))]  # N3 had nobody in February
     units = units[units["pathway"] != "c"]  # a pathway nobody used, city-wide
-    publication, _, _ = publish_units(units, [
-        declaration("by_neighborhood_month", ["neighborhood", "month"]),
-        declaration("by_month_pathway", ["month", "pathway"]),
-        declaration("by_month", ["month"]),
-    ], s)
+    publication, _, _ = publish_units(
+        units,
+        [
+            declaration("by_neighborhood_month", ["neighborhood", "month"]),
+            declaration("by_month_pathway", ["month", "pathway"]),
+            declaration("by_month", ["month"]),
+        ],
+        s,
+    )
     assert published(publication, "by_neighborhood_month")[("N3", "2024-02")] is None
     city = published(publication, "by_month_pathway")
     assert all(city[(m, "c")] == 0 for m in MONTHS)  # a city-wide zero names nobody
@@ -344,11 +424,13 @@ def test_zeros_are_withheld_for_named_places_but_not_city_wide():
 
 
 WINDOW_POOL = {
-    "by_month": (["month"], None), "by_quarter": (["quarter"], None),
+    "by_month": (["month"], None),
+    "by_quarter": (["quarter"], None),
     "by_window": (["twelve_months"], None),
     "by_quarter_neighborhood": (["quarter", "neighborhood"], None),
     "by_year_neighborhood": (["year", "neighborhood"], None),
-    "by_district_quarter": (["district", "quarter"], None), "by_district_year": (["district", "year"], None),
+    "by_district_quarter": (["district", "quarter"], None),
+    "by_district_year": (["district", "year"], None),
     "by_district_window": (["district", "twelve_months"], None),
     "by_precinct_window": (["precinct", "twelve_months"], None),
     "by_neighborhood_window": (["neighborhood", "twelve_months"], None),
@@ -360,11 +442,18 @@ FIFTEEN_MONTHS = tuple(f"{2023 + (9 + i) // 12}-{(9 + i) % 12 + 1:02d}" for i in
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(30, 500),
-       chosen=st.lists(st.sampled_from(sorted(WINDOW_POOL)), min_size=2, max_size=5, unique=True),
-       staged=st.booleans())
-@example(seed=7, n=260, chosen=["by_district_window", "by_precinct_window", "by_year_neighborhood", "by_window"],
-         staged=False)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(30, 500),
+    chosen=st.lists(st.sampled_from(sorted(WINDOW_POOL)), min_size=2, max_size=5, unique=True),
+    staged=st.booleans(),
+)
+@example(
+    seed=7,
+    n=260,
+    chosen=["by_district_window", "by_precinct_window", "by_year_neighborhood", "by_window"],
+    staged=False,
+)
 @example(seed=3, n=120, chosen=["by_window", "by_quarter", "by_neighborhood_window"], staged=True)
 def test_windows_and_districts_that_cross_precincts_pass_the_audit(seed, n, chosen, staged):
     """Overlapping 12-month windows (two windows differ by a quarter a year apart) and districts that do not
@@ -374,8 +463,10 @@ def test_windows_and_districts_that_cross_precincts_pass_the_audit(seed, n, chos
     assert s.domains["twelve_months"] == ("2023-10/2024-09", "2024-01/2024-12")
     units = make_units(np.random.default_rng(seed), n, s, people=max(5, n // 2))
     # staged: windows and districts are supplements (as in the registry), fitted around the other tables
-    declarations = [declaration(name, *WINDOW_POOL[name], supplement=staged and ("window" in name or "district" in name))
-                    for name in chosen]
+    declarations = [
+        declaration(name, *WINDOW_POOL[name], supplement=staged and ("window" in name or "district" in name))
+        for name in chosen
+    ]
     publication, _, _ = publish_units(units, declarations, s)
     truth = truth_of(publication, units, s)
     assert_primary_rule_holds(publication, truth)
@@ -383,10 +474,14 @@ def test_windows_and_districts_that_cross_precincts_pass_the_audit(seed, n, chos
 
 
 GROUPING_POOL = {
-    "by_month": (["month"], None), "by_quarter": (["quarter"], None),
-    "by_month_pathway": (["month", "pathway"], None), "by_quarter_pathway": (["quarter", "pathway"], None),
-    "by_month_group": (["month", "pathway_group"], None), "by_quarter_group": (["quarter", "pathway_group"], None),
-    "by_group": (["pathway_group"], None), "by_pathway": (["pathway"], None),
+    "by_month": (["month"], None),
+    "by_quarter": (["quarter"], None),
+    "by_month_pathway": (["month", "pathway"], None),
+    "by_quarter_pathway": (["quarter", "pathway"], None),
+    "by_month_group": (["month", "pathway_group"], None),
+    "by_quarter_group": (["quarter", "pathway_group"], None),
+    "by_group": (["pathway_group"], None),
+    "by_pathway": (["pathway"], None),
     "by_precinct_group": (["precinct", "pathway_group"], None),
     "by_neighborhood_quarter": (["neighborhood", "quarter"], None),
     "theft_by_quarter_group": (["quarter", "pathway_group"], {"offense_category": "theft"}),
@@ -401,8 +496,11 @@ def _by_groups(name: str) -> bool:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n=st.integers(30, 400),
-       chosen=st.lists(st.sampled_from(sorted(GROUPING_POOL)), min_size=2, max_size=5, unique=True))
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(30, 400),
+    chosen=st.lists(st.sampled_from(sorted(GROUPING_POOL)), min_size=2, max_size=5, unique=True),
+)
 @example(seed=4, n=90, chosen=["by_month_pathway", "by_month_group", "by_month"])
 @example(seed=9, n=200, chosen=["by_quarter_group", "by_quarter_pathway", "ab_by_month_pathway"])
 def test_coarser_groups_of_codes_pass_the_audit(seed, n, chosen):
@@ -413,8 +511,12 @@ def test_coarser_groups_of_codes_pass_the_audit(seed, n, chosen):
     units = make_units(np.random.default_rng(seed), n, s, people=max(5, n // 2))
     declarations = [declaration(name, *GROUPING_POOL[name], supplement=_by_groups(name)) for name in chosen]
     publication, report, _ = publish_units(units, declarations, s)
-    assert publication["hierarchies"]["pathway_group"]["members"] == {"a": "ab", "b": "ab", "c": "c",
-                                                                      "unknown": "unknown"}
+    assert publication["hierarchies"]["pathway_group"]["members"] == {
+        "a": "ab",
+        "b": "ab",
+        "c": "c",
+        "unknown": "unknown",
+    }
     truth = truth_of(publication, units, s)
     assert_primary_rule_holds(publication, truth)
     audit_with_truth(publication, units, s)
@@ -424,8 +526,12 @@ def test_coarser_groups_of_codes_pass_the_audit(seed, n, chosen):
     if by_codes and not any("could not be fitted" in line for line in report.families):
         alone, _, _ = publish_units(units, by_codes, s)
         for declared in by_codes:
-            true = {tuple(str(v) for v in key): value for *key, value in truth[declared.id][
-                [*declared.dimensions, "value"]].itertuples(index=False, name=None)}
+            true = {
+                tuple(str(v) for v in key): value
+                for *key, value in truth[declared.id][[*declared.dimensions, "value"]].itertuples(
+                    index=False, name=None
+                )
+            }
             before, after = published(alone, declared.id), published(publication, declared.id)
             newly_withheld = {c for c, v in after.items() if v is None and before[c] is not None and true[c] > 0}
             assert not newly_withheld, f"{declared.id}: the groups withheld {sorted(newly_withheld)} too"
@@ -435,8 +541,9 @@ def test_groups_are_fitted_around_the_codes():
     """Withholding b (3) with its cheapest partner c (14) leaves a (30) published; the group ab (33) then
     goes too, rather than a: adding a grouping costs the table by codes nothing."""
     s = structure(MONTHS[:1])
-    units = units_from_table({("2024-01", "a"): 30, ("2024-01", "b"): 3, ("2024-01", "c"): 14,
-                              ("2024-01", "unknown"): 40})
+    units = units_from_table(
+        {("2024-01", "a"): 30, ("2024-01", "b"): 3, ("2024-01", "c"): 14, ("2024-01", "unknown"): 40}
+    )
     codes = declaration("by_month_pathway", ["month", "pathway"])
     groups = declaration("by_month_group", ["month", "pathway_group"], supplement=True)
     alone, _, _ = publish_units(units, [codes, declaration("by_month", ["month"])], s)
@@ -451,15 +558,24 @@ def test_a_group_minus_its_published_codes_is_protected():
     """The trap a grouping sets: a = 30 and ab = 33 published would give b = 3."""
     s = structure(MONTHS[:1])
     units = units_from_table({("2024-01", "a"): 30, ("2024-01", "b"): 3, ("2024-01", "c"): 40})
-    publication, _, _ = publish_units(units, [declaration("by_month_pathway", ["month", "pathway"]),
-                                              declaration("by_month_group", ["month", "pathway_group"])], s)
+    publication, _, _ = publish_units(
+        units,
+        [
+            declaration("by_month_pathway", ["month", "pathway"]),
+            declaration("by_month_group", ["month", "pathway_group"]),
+        ],
+        s,
+    )
     codes, groups = published(publication, "by_month_pathway"), published(publication, "by_month_group")
     assert codes[("2024-01", "b")] is None
     assert codes[("2024-01", "a")] is None or groups[("2024-01", "ab")] is None, "a and ab together give b = 3"
     audit_with_truth(publication, units, s)
     # The audit reads the grouping from the hierarchies: publish a and ab, and it must object.
     tampered = copy.deepcopy(publication)
-    for table, cell_key, value in (("by_month_pathway", ("2024-01", "a"), 30), ("by_month_group", ("2024-01", "ab"), 33)):
+    for table, cell_key, value in (
+        ("by_month_pathway", ("2024-01", "a"), 30),
+        ("by_month_group", ("2024-01", "ab"), 33),
+    ):
         found = next(t for t in tampered["tables"] if t["id"] == table)
         for cell in found["cells"]:
             if tuple(cell[d] for d in found["dimensions"]) == cell_key:
@@ -475,14 +591,21 @@ def test_a_window_differenced_with_the_next_is_protected():
     s = structure(FIFTEEN_MONTHS)
     rng = np.random.default_rng(5)
     units = make_units(rng, 420, s, people=300)
-    publication, _, _ = publish_units(units, [declaration(n, *WINDOW_POOL[n]) for n in (
-        "by_window", "by_district_window", "by_quarter", "by_district_quarter", "by_quarter_neighborhood")], s)
+    publication, _, _ = publish_units(
+        units,
+        [
+            declaration(n, *WINDOW_POOL[n])
+            for n in ("by_window", "by_district_window", "by_quarter", "by_district_quarter", "by_quarter_neighborhood")
+        ],
+        s,
+    )
     windows = published(publication, "by_district_window")
     assert any(v is not None for v in windows.values())  # the pooled figures answer
     audit_with_truth(publication, units, s)
 
 
 # -- fixed bugs: each test failed before its fix ----------------------------
+
 
 def test_zeros_that_a_published_zero_total_implies_are_all_published():
     """A month with no referrals at all: its zero total implies every neighborhood's zero, so none is withheld
@@ -492,11 +615,13 @@ def test_zeros_that_a_published_zero_total_implies_are_all_published():
     rng = np.random.default_rng(7)
     units = make_units(rng, 600, s)
     units = units[units["month"] != "2024-02"]
-    publication, _, _ = publish_units(units, [declaration("by_month", ["month"]),
-                                              declaration("by_month_neighborhood", ["month", "neighborhood"])], s)
+    publication, _, _ = publish_units(
+        units, [declaration("by_month", ["month"]), declaration("by_month_neighborhood", ["month", "neighborhood"])], s
+    )
     assert published(publication, "by_month")[("2024-02",)] == 0
-    february = {cell: value for cell, value in published(publication, "by_month_neighborhood").items()
-                if cell[0] == "2024-02"}
+    february = {
+        cell: value for cell, value in published(publication, "by_month_neighborhood").items() if cell[0] == "2024-02"
+    }
     assert february and all(value == 0 for value in february.values()), february
     audit_with_truth(publication, units, s)
 
@@ -511,21 +636,34 @@ def test_the_caseload_ratio_is_published_when_fewer_than_k_case_managers_work():
 
     s = structure(MONTHS)
     units = make_units(np.random.default_rng(11), 800, s)
-    declarations = (declaration("active_by_month", ["month"]),
-                    declaration("staff_by_month", ["month"], measure="case_managers"))
-    ratio = RatioDeclaration("active_per_staff", "People per case manager", "active_by_month", "staff_by_month",
-                             ("month",), per=1)
+    declarations = (
+        declaration("active_by_month", ["month"]),
+        declaration("staff_by_month", ["month"], measure="case_managers"),
+    )
+    ratio = RatioDeclaration(
+        "active_per_staff", "People per case manager", "active_by_month", "staff_by_month", ("month",), per=1
+    )
     keys, _ = plan(declarations)
     counts = {key: grouped_counts(units, key, s) for key in keys if key.measure == "referrals"}
     staff = pd.DataFrame({"month": list(MONTHS), "value": [4, 6, 30, 3]})
-    counts |= {key: staff.assign(people=pd.NA, top1=pd.NA, top2=pd.NA).astype({"people": "Int64", "top1": "Int64",
-                                                                                 "top2": "Int64"})
-               for key in keys if key.measure == "case_managers"}
-    release = {"as_of": "2024-04-30", "first_month": MONTHS[0], "last_month": MONTHS[-1], "generated_at": "test",
-               "source": "test"}
-    publication, _ = build_publication(counts, {}, s, Rule(11), release, declarations=declarations,
-                                       ratio_declarations=(ratio,))
-    assert published(publication, "staff_by_month") == {(m,): v for m, v in zip(MONTHS, [4, 6, 30, 3])}
+    counts |= {
+        key: staff.assign(people=pd.NA, top1=pd.NA, top2=pd.NA).astype(
+            {"people": "Int64", "top1": "Int64", "top2": "Int64"}
+        )
+        for key in keys
+        if key.measure == "case_managers"
+    }
+    release = {
+        "as_of": "2024-04-30",
+        "first_month": MONTHS[0],
+        "last_month": MONTHS[-1],
+        "generated_at": "test",
+        "source": "test",
+    }
+    publication, _ = build_publication(
+        counts, {}, s, Rule(11), release, declarations=declarations, ratio_declarations=(ratio,)
+    )
+    assert published(publication, "staff_by_month") == {(m,): v for m, v in zip(MONTHS, [4, 6, 30, 3], strict=False)}
     assert sorted(r["denominator"][1]["month"] for r in publication["ratios"]) == list(MONTHS)
 
 
@@ -552,12 +690,26 @@ def test_a_quiet_solver_leaves_the_process_standard_output_alone():
 def test_the_zero_check_refuses_a_published_zero_nothing_implies():
     """The check above is not vacuous: a neighborhood's zero beside a month total of 40 is implied by nothing,
     and the same zero beside a published zero total is."""
+
     def publication(month_total):
-        return {"hierarchies": {"neighborhood": {"parent": "precinct", "members": {"N1": "P1"}}}, "tables": [
-            {"id": "by_month", "dimensions": ["month"], "filters": {}, "cells": [{"month": "2024-01", "value": month_total}]},
-            {"id": "by_month_neighborhood", "dimensions": ["month", "neighborhood"], "filters": {},
-             "cells": [{"month": "2024-01", "neighborhood": "N1", "value": 0}]},
-        ]}
+        return {
+            "hierarchies": {"neighborhood": {"parent": "precinct", "members": {"N1": "P1"}}},
+            "tables": [
+                {
+                    "id": "by_month",
+                    "dimensions": ["month"],
+                    "filters": {},
+                    "cells": [{"month": "2024-01", "value": month_total}],
+                },
+                {
+                    "id": "by_month_neighborhood",
+                    "dimensions": ["month", "neighborhood"],
+                    "filters": {},
+                    "cells": [{"month": "2024-01", "neighborhood": "N1", "value": 0}],
+                },
+            ],
+        }
+
     for total, implied in ((40, False), (0, True)):
         p = publication(total)
         table = p["tables"][1]

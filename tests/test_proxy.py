@@ -60,20 +60,45 @@ def front_door(demo_database, tmp_path_factory):
     work = tmp_path_factory.mktemp("front-door")
     archive = work / "archive"
     for day in (dt.date(2026, 7, 31), dt.date(2026, 8, 31)):
-        make_release(demo_database, archive, as_of=day, source="demo", declarations=SMALL_TABLES,
-                     ratio_declarations=SMALL_RATIOS)
+        make_release(
+            demo_database, archive, as_of=day, source="demo", declarations=SMALL_TABLES, ratio_declarations=SMALL_RATIOS
+        )
     app_port, https_port, http_port = _free_port(), _free_port(), _free_port()
     app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(app_port),
-         "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "LEAD_ARCHIVE": str(archive)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(app_port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LEAD_ARCHIVE": str(archive)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     home = work / "caddy-home"
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-           "LEAD_SITE": f"localhost:{https_port}", "LEAD_HTTPS_PORT": str(https_port), "LEAD_HTTP_PORT": str(http_port),
-           "LEAD_APP": f"127.0.0.1:{app_port}", "LEAD_ARCHIVE": str(archive)}
-    proxy = subprocess.Popen([caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "LEAD_SITE": f"localhost:{https_port}",
+        "LEAD_HTTPS_PORT": str(https_port),
+        "LEAD_HTTP_PORT": str(http_port),
+        "LEAD_APP": f"127.0.0.1:{app_port}",
+        "LEAD_ARCHIVE": str(archive),
+    }
+    proxy = subprocess.Popen(
+        [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait(f"http://127.0.0.1:{app_port}/_stcore/health")
         root = home / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
@@ -102,9 +127,13 @@ def test_the_caddyfile_is_valid():
     caddy = shutil.which("caddy")
     if caddy is None:
         pytest.skip("caddy not installed") if not IN_CI else pytest.fail("Caddy is required in CI")
-    result = subprocess.run([caddy, "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                            capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "HOME": "/tmp", "XDG_DATA_HOME": "/tmp/caddy-validate"})
+    result = subprocess.run(
+        [caddy, "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HOME": "/tmp", "XDG_DATA_HOME": "/tmp/caddy-validate"},
+    )
     assert result.returncode == 0, result.stderr[-1000:]
 
 
@@ -140,8 +169,9 @@ def test_the_dashboards_own_inline_scripts_are_allowed_by_their_hashes():
     hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'" for b in bodies}
     security = (CADDYFILE.parent.parent.parent / "SECURITY.md").read_text()
     assert len(hashes) == len(LANGUAGES) + 1
-    assert all(h in CADDYFILE.read_text() and h in security for h in hashes), \
+    assert all(h in CADDYFILE.read_text() and h in security for h in hashes), (
         "update the hashes in the Caddyfile and SECURITY.md"
+    )
 
 
 def test_what_a_viewer_does_not_need_is_blocked(front_door):
@@ -178,11 +208,14 @@ def test_every_page_draws_through_the_proxy_without_a_policy_violation(front_doo
         pytest.fail("chromium is required") if IN_CI else pytest.skip("chromium not installed")
     base, _, _, _ = front_door
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader"]
+        )
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
-        context.add_init_script("window.__violations = []; document.addEventListener('securitypolicyviolation', "
-                                "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));")
+        context.add_init_script(
+            "window.__violations = []; document.addEventListener('securitypolicyviolation', "
+            "e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
         tab = context.new_page()
         for path in PAGES:
             tab.goto(f"{base}/{path}")

@@ -42,7 +42,7 @@ def test_the_files_match_the_publication(demo_publication):
     with open(directory / "tables" / f"{table['id']}.csv") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(table["cells"])
-    for row, cell in zip(rows, table["cells"]):
+    for row, cell in zip(rows, table["cells"], strict=False):
         assert row["suppressed"] == ("true" if cell.get("suppressed") else "false")
         assert row["value"] == ("" if cell["value"] is None else str(cell["value"]))
 

@@ -39,33 +39,44 @@ def sqlite_url(tmp_path):
 @pytest.mark.parametrize("statement", WRITES)
 def test_sqlite_engine_refuses_writes(sqlite_url, statement):
     engine = read_only_engine(sqlite_url)
-    with pytest.raises(DBAPIError, match="not authorized|authorization denied|readonly|read-only|query_only|attempt to write"):
-        with engine.begin() as connection:
-            connection.execute(sa.text(statement))
+    with (
+        pytest.raises(
+            DBAPIError, match="not authorized|authorization denied|readonly|read-only|query_only|attempt to write"
+        ),
+        engine.begin() as connection,
+    ):
+        connection.execute(sa.text(statement))
     engine.dispose()
     _assert_unchanged(sqlite_url)
 
 
 def test_sqlite_engine_refuses_to_lift_its_own_guard(sqlite_url):
     engine = read_only_engine(sqlite_url)
-    with pytest.raises(DBAPIError, match="not authorized|authorization denied"):
-        with engine.begin() as connection:
-            connection.exec_driver_sql("PRAGMA query_only = OFF")
-    with pytest.raises(DBAPIError, match="not authorized|authorization denied|readonly"):
-        with engine.begin() as connection:
-            connection.execute(sa.text(WRITES[2]))
+    with pytest.raises(DBAPIError, match="not authorized|authorization denied"), engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA query_only = OFF")
+    with (
+        pytest.raises(DBAPIError, match="not authorized|authorization denied|readonly"),
+        engine.begin() as connection,
+    ):
+        connection.execute(sa.text(WRITES[2]))
     engine.dispose()
     _assert_unchanged(sqlite_url)
 
 
-@pytest.mark.parametrize("statement", ["VACUUM INTO '{copy}'", "ATTACH DATABASE '{copy}' AS stolen",
-                                       "PRAGMA writable_schema = ON", "PRAGMA journal_mode = DELETE"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "VACUUM INTO '{copy}'",
+        "ATTACH DATABASE '{copy}' AS stolen",
+        "PRAGMA writable_schema = ON",
+        "PRAGMA journal_mode = DELETE",
+    ],
+)
 def test_sqlite_engine_refuses_copies_attachments_and_pragmas_that_write(sqlite_url, tmp_path, statement):
     copy = tmp_path / "copy.sqlite"
     engine = read_only_engine(sqlite_url)
-    with pytest.raises(DBAPIError, match="not authorized|authorization denied"):
-        with engine.connect() as connection:
-            connection.exec_driver_sql(statement.format(copy=copy))
+    with pytest.raises(DBAPIError, match="not authorized|authorization denied"), engine.connect() as connection:
+        connection.exec_driver_sql(statement.format(copy=copy))
     engine.dispose()
     assert not copy.exists()
     _assert_unchanged(sqlite_url)
@@ -86,36 +97,50 @@ def test_sqlite_engine_never_creates_a_missing_file(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("statement", WRITES + ["SET TRANSACTION READ WRITE; INSERT INTO neighborhoods "
-                                                "(neighborhood_id, name, business_district) VALUES ('Y', 'Y', false)",
-                                                "COPY referrals TO '/tmp/lead-stolen.csv'"])
+@pytest.mark.parametrize(
+    "statement",
+    WRITES
+    + [
+        "SET TRANSACTION READ WRITE; INSERT INTO neighborhoods "
+        "(neighborhood_id, name, business_district) VALUES ('Y', 'Y', false)",
+        "COPY referrals TO '/tmp/lead-stolen.csv'",
+    ],
+)
 def test_postgres_engine_refuses_writes(postgres_url, statement):
     load_edge_case_database(postgres_url)
     engine = read_only_engine(reader_url(postgres_url))
-    with pytest.raises(DBAPIError, match="read-only transaction|permission denied|must be superuser|privilege"):
-        with engine.begin() as connection:
-            connection.exec_driver_sql(statement)
+    with (
+        pytest.raises(DBAPIError, match="read-only transaction|permission denied|must be superuser|privilege"),
+        engine.begin() as connection,
+    ):
+        connection.exec_driver_sql(statement)
     engine.dispose()
     _assert_unchanged(postgres_url)
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("grants, named", [
-    ((), "superuser"),
-    (("GRANT INSERT ON referrals TO {role}",), "may INSERT referrals"),
-    (("GRANT TRUNCATE ON contacts TO {role}",), "may TRUNCATE contacts"),
-    (("GRANT TEMPORARY ON DATABASE {database} TO {role}",), "TEMPORARY"),
-    (("GRANT CREATE ON SCHEMA public TO {role}",), "may CREATE in schema public"),
-    (("GRANT pg_read_server_files TO {role}",), "member of pg_read_server_files"),
-    (("ALTER TABLE focus_areas OWNER TO {role}",), "owns focus_areas"),
-])
+@pytest.mark.parametrize(
+    "grants, named",
+    [
+        ((), "superuser"),
+        (("GRANT INSERT ON referrals TO {role}",), "may INSERT referrals"),
+        (("GRANT TRUNCATE ON contacts TO {role}",), "may TRUNCATE contacts"),
+        (("GRANT TEMPORARY ON DATABASE {database} TO {role}",), "TEMPORARY"),
+        (("GRANT CREATE ON SCHEMA public TO {role}",), "may CREATE in schema public"),
+        (("GRANT pg_read_server_files TO {role}",), "member of pg_read_server_files"),
+        (("ALTER TABLE focus_areas OWNER TO {role}",), "owns focus_areas"),
+    ],
+)
 def test_postgres_roles_that_could_write_are_refused(postgres_url, grants, named, caplog):
     from data_access.engine import UnsafeRole, set_role_policy
 
     load_edge_case_database(postgres_url)
     database = sa.engine.make_url(postgres_url).database
-    url = postgres_url if not grants else reader_url(postgres_url, tuple(g.replace("{database}", f'"{database}"')
-                                                                          for g in grants))
+    url = (
+        postgres_url
+        if not grants
+        else reader_url(postgres_url, tuple(g.replace("{database}", f'"{database}"') for g in grants))
+    )
     with pytest.raises(UnsafeRole, match=named):
         read_only_engine(url)
     set_role_policy(strict=False)  # LEAD_ALLOW_WRITABLE_ROLE=1: a loud warning for a local demo

@@ -16,9 +16,15 @@ from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES, copy_database
 
 SMALL = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
 AS_OF = dt.date(2026, 8, 31)
-DATED = {"referrals": "referred_on", "participants": "enrolled_on", "contacts": "contact_on",
-         "services": "requested_on", "obstacles": "reported_on", "focus_areas": "suggested_on",
-         "case_assignments": "assigned_on"}
+DATED = {
+    "referrals": "referred_on",
+    "participants": "enrolled_on",
+    "contacts": "contact_on",
+    "services": "requested_on",
+    "obstacles": "reported_on",
+    "focus_areas": "suggested_on",
+    "case_assignments": "assigned_on",
+}
 
 
 def starting_in(demo_database, directory, first_day: str) -> str:
@@ -32,8 +38,13 @@ def starting_in(demo_database, directory, first_day: str) -> str:
 
 def periods_in(publication: dict) -> set[str]:
     """Return every period key any cell of the publication names."""
-    return {str(cell[d]) for table in publication["tables"] for cell in table["cells"]
-            for d in ("month", "quarter", "year") if d in table["dimensions"]}
+    return {
+        str(cell[d])
+        for table in publication["tables"]
+        for cell in table["cells"]
+        for d in ("month", "quarter", "year")
+        if d in table["dimensions"]
+    }
 
 
 def test_a_database_whose_data_start_in_2021_publishes_nothing_before_its_first_month(demo_database, tmp_path):
@@ -72,13 +83,14 @@ def test_an_archive_keeps_its_first_month(demo_database, tmp_path):
     second = make_release(url, archive, as_of=AS_OF, source="demo", **SMALL)
     assert second.entry["first_month"] == "2022-05"
     from core.archive import ArchiveError
+
     with pytest.raises(ArchiveError, match="keeps its first month"):
         make_release(url, archive, as_of=dt.date(2026, 9, 30), source="demo", first_month="2022-01", **SMALL)
 
 
 WINDOW_TABLES = SMALL_TABLES + tuple(
-    d for d in TABLES
-    if d.id in ("referrals_by_12_months", "referrals_by_district_12_months"))
+    d for d in TABLES if d.id in ("referrals_by_12_months", "referrals_by_district_12_months")
+)
 
 
 def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_path):
@@ -88,8 +100,14 @@ def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_
 
     archive = tmp_path / "archive"
     for as_of in (dt.date(2026, 7, 31), dt.date(2026, 10, 31)):
-        make_release(demo_database, archive, as_of=as_of, source="demo", declarations=WINDOW_TABLES,
-                     ratio_declarations=SMALL_RATIOS)  # refuses to write unless the archive audit passes
+        make_release(
+            demo_database,
+            archive,
+            as_of=as_of,
+            source="demo",
+            declarations=WINDOW_TABLES,
+            ratio_declarations=SMALL_RATIOS,
+        )  # refuses to write unless the archive audit passes
     first, second = (stored.publication for stored in read_releases(archive))
 
     def cells(publication, table_id):
@@ -102,6 +120,7 @@ def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_
         before, after = cells(first, table_id), cells(second, table_id)
         assert {k: after[k] for k in before} == before  # carried forward as published
     assert "district" in {h.get("parent") for h in second["hierarchies"].values()}
-    published_districts = [v for (w, d), v in cells(second, "referrals_by_district_12_months").items()
-                           if d != "unknown" and v is not None]
+    published_districts = [
+        v for (w, d), v in cells(second, "referrals_by_district_12_months").items() if d != "unknown" and v is not None
+    ]
     assert len(published_districts) >= 5  # the pooled figures answer

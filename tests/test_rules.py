@@ -9,8 +9,10 @@ RULE = Rule(threshold=11, p_percent=10)
 
 @pytest.mark.parametrize("value, expected", [(10, "small"), (11, None), (12, None), (1, "small")])
 def test_threshold_edges(value, expected):
-    assert RULE.sensitivity(value, people=value, top1=1, top2=1 if value > 1 else None,
-                            zero_is_sensitive=False) == expected
+    assert (
+        RULE.sensitivity(value, people=value, top1=1, top2=1 if value > 1 else None, zero_is_sensitive=False)
+        == expected
+    )
 
 
 def test_zeros_are_sensitive_only_where_places_are_named():

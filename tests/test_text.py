@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dashboard import text
 from core.publication_files import table_csv
+from dashboard import text
 
 
 def test_clean_removes_controls_and_cuts_long_names():
@@ -37,7 +38,7 @@ def test_chart_labels_cannot_carry_html():
 
 
 def test_csv_cells_are_never_formulas():
-    for formula in ("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1"):
+    for formula in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1"):
         assert text.csv_cell(formula) == "'" + formula
     assert text.csv_cell("Belltown") == "Belltown" and text.csv_cell(-5) == -5
     table = {"dimensions": ["neighborhood"], "cells": [{"neighborhood": "=cmd|' /C calc'!A0", "value": 12}]}
