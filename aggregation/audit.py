@@ -1,4 +1,4 @@
-"""Independent audit of a publication's disclosure control (DESIGN sections 4 and 5).
+"""Independent audit of a publication's disclosure control (docs/disclosure.md).
 
 Given the publication dict (as loaded from ``publication.json``) and, optionally, the true
 cells, works out what an attacker can prove about every suppressed count cell: the smallest and
@@ -40,13 +40,16 @@ conservative). Complements are checked only when the truth holds a table of the 
 whose cells add up exactly to the parent (the unfiltered table or a finer one); otherwise
 skipped.
 
-The audit is in three parts: this module (the file checks and the verdicts),
-``aggregation.audit_model`` (the model) and ``aggregation.audit_solve`` (the solves).
+The audit of one publication is in three parts: this module (the file checks and the verdicts),
+``aggregation.audit_model`` (the model) and ``aggregation.audit_solve`` (the solves);
+``aggregation.audit_archive`` audits an archive with them.
 
-Pure Python, no file or database I/O. These modules must not import ``data_access``, SQLAlchemy,
-Streamlit, nor any module of ``aggregation`` but ``registry``, ``solver`` and their own (in
-particular not the suppression engine, ``aggregation.protection`` / ``family_model`` /
-``publication``): the audit is independent code, so that one cannot hide the other's mistakes.
+Pure Python, no file or database I/O. These modules import, of the project, only
+``aggregation.registry`` (the declarations), ``aggregation.solver`` (a quiet HiGHS), ``core.facts``
+through the registry, and each other: never ``data_access``, SQLAlchemy, Streamlit or the suppression
+engine (``protection``, ``family_model``, ``publication``, ``history``, ``junction_tree``, ``rules``,
+``structure``), so that one cannot hide the other's mistakes. import-linter enforces it
+(``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ import itertools
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -73,12 +76,15 @@ from aggregation.audit_model import (
     is_published,
     number,
 )
-from aggregation.audit_solve import solve_all
+from aggregation.audit_solve import ComponentKey, PartRef, Plan, solve_all
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
 __all__ = ["CellInterval", "AuditReport", "audit_publication"]
+
+# Records one failure: table id, cell, low, high, true value, sensitive, problem.
+FailureRecorder = Callable[[str, Mapping[str, str], float, float, int | float | None, bool | None, str], None]
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class CellInterval:
     cell: dict[str, str]  # the cell's dimension values (a complement adds "complement_without")
     low: float
     high: float  # may be math.inf
-    value: int | None  # the true value when known (with truth), else None
+    value: int | float | None  # the true value when known (with truth), else None
     sensitive: bool | None  # with truth: primary-sensitive; else None
     problem: str | None  # None when the cell passes, else a short reason
 
@@ -121,7 +127,7 @@ class AuditReport:
 class _Truth:
     """One table's true cells, keyed by their dimension values."""
 
-    def __init__(self, frame, dims: list[str]):
+    def __init__(self, frame: pandas.DataFrame, dims: list[str]):
         self.rows: dict[tuple[str, ...], dict[str, float | None]] = {}
         self.missing_columns = [d for d in dims if d not in frame.columns]
         if self.missing_columns:
@@ -171,7 +177,7 @@ class _Target:
     table: FTable
     cell: dict[str, str]
     idx: np.ndarray
-    value: int | None
+    value: int | float | None  # the true value, when known (a non-integral one is a failure of its own)
     sensitive: bool | None
     complement: str | None = None  # the dropped conditions, for a complement
 
@@ -201,7 +207,15 @@ def audit_publication(
     truth = truth or {}
     truths: dict[str, _Truth] = {}
 
-    def fail(table_id, cell, low, high, value, sensitive, problem):
+    def fail(
+        table_id: str,
+        cell: Mapping[str, str],
+        low: float,
+        high: float,
+        value: int | float | None,
+        sensitive: bool | None,
+        problem: str,
+    ) -> None:
         """Record one failure."""
         ci = CellInterval(str(table_id), dict(cell), float(low), float(high), value, sensitive, problem)
         intervals.append(ci)
@@ -254,7 +268,8 @@ def audit_publication(
                     )
                 if tr is not None and not tr.missing_columns:
                     row = tr.get(tuple(cdict[d] for d in dims))
-                    if row is not None and row.get("people") is not None and row["people"] < k:
+                    true_people = row.get("people") if row is not None else None
+                    if true_people is not None and true_people < k:
                         fail(
                             tid,
                             cdict,
@@ -262,7 +277,7 @@ def audit_publication(
                             shown,
                             None,
                             True,
-                            f"statistic published with {fmt(row['people'])} true people (k={k})",
+                            f"statistic published with {fmt(true_people)} true people (k={k})",
                         )
             continue
         if not info["people"]:
@@ -338,23 +353,24 @@ def audit_publication(
         progress(0, total)
     work: dict[tuple[int, int], list[np.ndarray]] = {}  # component -> the parts solved in it
     part_index: dict[tuple[int, int, bytes], int] = {}
-    plans = []  # per target: (parts [(component, part)], free)
+    plans: list[Plan] = []  # per target: (parts [(component, part)], free)
     for tg in targets:
         fi = tg.family.position
         comps = tg.family.var_comp[tg.idx]
-        parts, free = [], False
+        parts: list[PartRef] = []
+        free = False
         for label in np.unique(comps):
             label = int(label)
             local = np.sort(tg.family.local_index[tg.idx[comps == label]])
             if not tg.family.has_rows(label):
                 free = True  # variables no published figure constrains: unbounded above
                 continue
-            key = (fi, label)
+            component: ComponentKey = (fi, label)
             pk = (fi, label, local.tobytes())
             if pk not in part_index:
-                part_index[pk] = len(work.setdefault(key, []))
-                work[key].append(local)
-            parts.append((key, part_index[pk]))
+                part_index[pk] = len(work.setdefault(component, []))
+                work[component].append(local)
+            parts.append((component, part_index[pk]))
         plans.append((parts, free))
     for fi, fam in enumerate(families):  # every component is checked for consistency
         for label in fam.components():
@@ -362,9 +378,10 @@ def audit_publication(
     results = solve_all(families, work, plans, progress, total)
 
     for tg, (parts, free) in zip(targets, plans, strict=False):
-        low, high, note = 0.0, (math.inf if free else 0.0), None
-        for key, pi in parts:
-            status, value = results[key]
+        low, high = 0.0, (math.inf if free else 0.0)
+        note: str | None = None
+        for component, pi in parts:
+            status, value = results[component]
             if status == "inconsistent":
                 note = "inconsistent"
                 break
@@ -399,17 +416,17 @@ def audit_publication(
             problem += " (solver time limit: interval conservative)"
         if note in ("inconsistent", "unverified"):
             low, high = math.nan, math.nan
-        ci = CellInterval(tg.table.id, cell, float(low), float(high), tg.value, tg.sensitive, problem)
-        intervals.append(ci)
+        interval = CellInterval(tg.table.id, cell, float(low), float(high), tg.value, tg.sensitive, problem)
+        intervals.append(interval)
         if problem:
-            failures.append(ci)
+            failures.append(interval)
     for (fi, _label), (status, value) in sorted(results.items()):
         if status == "inconsistent":
             _report_inconsistent(families[fi], value, fail)
     return AuditReport(intervals, failures, total, time.perf_counter() - started, mismatches)
 
 
-def _report_inconsistent(fam: Family, cells, fail) -> None:
+def _report_inconsistent(fam: Family, cells: list[tuple[tuple[int, int | None], float]], fail: FailureRecorder) -> None:
     """Report the published cells an inconsistent component cannot reconcile."""
     if not cells:
         fail("", {}, math.nan, math.nan, None, None, "published figures are inconsistent")
@@ -429,6 +446,7 @@ def _report_inconsistent(fam: Family, cells, fail) -> None:
             continue
         cdict = {d: str(t.cells[ci].get(d)) for d in t.dims}
         v = t.published[ci]
+        assert v is not None  # a row's source is a published cell
         fail(
             t.id,
             cdict,
@@ -441,7 +459,7 @@ def _report_inconsistent(fam: Family, cells, fail) -> None:
         )
 
 
-def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fail) -> list[_Target]:
+def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fail: FailureRecorder) -> list[_Target]:
     """Published-cell checks of one family; returns the suppressed cells and complements to solve."""
     targets: list[_Target] = []
     # Published zeros, to exempt zeros that a published zero containing them already implies.
@@ -459,7 +477,7 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
             return True  # no unit can fall in this cell at all
         for ti, z in zeros.items():
             t = fam.tables[ti]
-            key = []
+            zero_masks: list[int] = []
             for g, m in enumerate(masks):
                 hit = containing.get((ti, g, m))
                 if hit is None:
@@ -469,9 +487,9 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     hit = containing[(ti, g, m)] = [o for o in opts if o & m == m]
                 if len(hit) != 1:
                     break
-                key.append(hit[0])
+                zero_masks.append(hit[0])
             else:
-                key = tuple(key)
+                key = tuple(zero_masks)
                 if key in z and key != masks:
                     return True
         return False
@@ -482,7 +500,7 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
     def true_parent(masks: tuple[int, ...]) -> float | None:
         """Return the true value of a complement's parent, when the truth holds it."""
         for u in truth_tables:
-            contained = []
+            contained: list[list[int]] = []
             for g, m in enumerate(masks):
                 ck = (u.index, g, m)
                 res = resolve_cache.get(ck)
@@ -491,7 +509,8 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     if opts is None:
                         opts = distinct[(u.index, g)] = sorted({mm[g] for mm in u.masks})
                     union = 0
-                    ok, inside = True, []
+                    ok = True
+                    inside: list[int] = []
                     for o in opts:
                         union |= o
                         x = o & m
@@ -510,7 +529,7 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     index = {}
                     for ci, mm in enumerate(u.masks):
                         index.setdefault(mm, []).append(ci)
-                    u._by_masks = index  # type: ignore[attr-defined]
+                    u._by_masks = index
                 tr = truths[u.id]
                 total = 0.0
                 for combo in itertools.product(*contained):
@@ -572,10 +591,10 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
             if row is None or row["value"] is None or not t.conds:
                 continue
             positions = range(len(t.conds))
-            parents_seen = set()
+            parents_seen: set[tuple[int, ...]] = set()
             for r in range(1, len(t.conds) + 1):
-                for dropped in itertools.combinations(positions, r):
-                    dropped = frozenset(dropped)
+                for dropped_positions in itertools.combinations(positions, r):
+                    dropped = frozenset(dropped_positions)
                     pm = fam.parent_masks(t, ci, dropped)
                     if pm == t.masks[ci] or pm in parents_seen:
                         continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ def values(v: Any) -> tuple[str, ...]:
     return (str(v),)
 
 
-def fmt(x: float) -> str:
+def fmt(x: float | None) -> str:
     """Return a number as the problems print it (integers without a decimal point)."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "?"
@@ -69,7 +70,7 @@ def months_between(first: str, last: str) -> list[str]:
         ly, lm = (int(x) for x in last.split("-"))
     except (AttributeError, ValueError):
         return []
-    out = []
+    out: list[str] = []
     while (y, m) <= (ly, lm) and len(out) < 2400:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -87,18 +88,18 @@ def number(x: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
-def int_or(x: float | None) -> int | None:
+def int_or(x: float | None) -> int | float | None:
     """Return an integral float as an int, anything else unchanged."""
-    return None if x is None else int(round(x)) if abs(x - round(x)) < TOL else x  # type: ignore[return-value]
+    return None if x is None else int(round(x)) if abs(x - round(x)) < TOL else x
 
 
-def refine(all_mask: int, masks) -> list[int]:
+def refine(all_mask: int, masks: Iterable[int]) -> list[int]:
     """The classes of atoms (bit masks) that none of ``masks`` tells apart."""
     blocks = [all_mask] if all_mask else []
     for m in masks:
         if m == all_mask or not m:
             continue
-        new = []
+        new: list[int] = []
         for b in blocks:
             x = b & m
             if x and x != b:
@@ -168,7 +169,7 @@ class Context:
 
     def hierarchy_values(self, finest: str) -> list[str]:
         """Return the finest values some hierarchy lists as members."""
-        out = []
+        out: list[str] = []
         for child, _, members in self.parent_of.values():
             if child == finest:
                 out.extend(members)
@@ -240,6 +241,18 @@ class FTable:
         "coverage",
         "_by_masks",
     )
+    # Set by ``Family``: the conditions (dimension, "filter" or "where", group, mask), each cell's masks from its
+    # dimensions alone and with the conditions, the groups it narrows, its clique, its published values (None:
+    # suppressed), its position in the family and the regions it leaves empty. ``_by_masks``: the audit's index.
+    conds: list[tuple[str, str, int, int]]
+    dmasks: list[tuple[int, ...]]
+    masks: list[tuple[int, ...]]
+    scope: frozenset[int]
+    clique: int
+    published: list[float | None]
+    index: int
+    coverage: list[tuple[int, ...]]
+    _by_masks: dict[tuple[int, ...], list[int]]
 
     def __init__(self, raw: dict):
         self.raw = raw
@@ -253,6 +266,12 @@ class Clique:
     """One clique of the audit's junction tree, with its blocks of atoms."""
 
     __slots__ = ("groups", "blocks", "shape", "offset", "size", "grid", "_cache")
+    # Set by ``Family._build_tree``: the blocks per group, the variables' offset and count, and their grid
+    # (None for the clique of no group, whose one variable is ``offset``).
+    shape: tuple[int, ...]
+    offset: int
+    size: int
+    grid: np.ndarray | None
 
     def __init__(self, groups: tuple[int, ...]):
         self.groups = groups
@@ -263,11 +282,13 @@ class Clique:
 class Family:
     """The attacker's model of one family: variables, equality rows, components."""
 
+    position: int  # set by the audit: the family's index among the publication's families
+
     def __init__(self, ctx: Context, key: tuple, entries: list[tuple[dict, list]]):
         self.ctx = ctx
         self.key = key
         self.tables: list[FTable] = []
-        raw_conds = []
+        raw_conds: list[list[tuple[str, tuple[str, ...], str]]] = []
         used: dict[str, set[str]] = defaultdict(set)  # group -> dimensions used
         seen: dict[str, set[str]] = defaultdict(set)  # dimension -> values seen
         as_dim: set[str] = set()
@@ -288,9 +309,9 @@ class Family:
         self.groups = sorted(used)
         self.gindex = {g: i for i, g in enumerate(self.groups)}
         self._atoms: list[list[str]] = []
-        self._mask_fn = []
-        for g in self.groups:
-            atoms, fn = self._atoms_of(g, used[g], seen, as_dim)
+        self._mask_fn: list[Callable[[str, str], int]] = []
+        for group in self.groups:
+            atoms, fn = self._atoms_of(group, used[group], seen, as_dim)
             self._atoms.append(atoms)
             self._mask_fn.append(fn)
         self.all = [(1 << len(a)) - 1 for a in self._atoms]
@@ -312,10 +333,10 @@ class Family:
             t.dmasks, t.masks, t.published = [], [], []
             dim_groups = [(d, self.gindex[self.ctx.group_of(d)]) for d in t.dims]
             for c in t.cells:
-                dm = list(self.all)
+                narrowed = list(self.all)
                 for d, g in dim_groups:
-                    dm[g] &= self.mask(d, str(c.get(d)))
-                dm = tuple(dm)
+                    narrowed[g] &= self.mask(d, str(c.get(d)))
+                dm = tuple(narrowed)
                 t.dmasks.append(dm)
                 t.masks.append(tuple(dm[g] & fmask[g] for g in range(ng)))
                 t.published.append(number(c.get("value")) if is_published(c) else None)
@@ -346,14 +367,16 @@ class Family:
 
     # -- atoms -----------------------------------------------------------------------------
 
-    def _atoms_of(self, group: str, dims: set[str], seen, as_dim):
+    def _atoms_of(
+        self, group: str, dims: set[str], seen: dict[str, set[str]], as_dim: set[str]
+    ) -> tuple[list[str], Callable[[str, str], int]]:
         """Return a group's atoms and the function mapping (dimension, value) to a mask of them."""
         ctx = self.ctx
         if group == "\x00time":
             grain = min(("month" if d == WINDOW else d for d in dims), key=lambda d: GRAIN_RANK[d])
             atoms = list(dict.fromkeys([*ctx.time_domain(grain), *sorted(seen[grain])]))
             index = {a: i for i, a in enumerate(atoms)}
-            coarse = {}
+            coarse: dict[str, dict[str, int]] = {}
             for other in GRAIN_RANK:
                 if GRAIN_RANK[other] > GRAIN_RANK[grain]:
                     table: dict[str, int] = defaultdict(int)
@@ -361,7 +384,13 @@ class Family:
                         table[coarsen(a, grain, other)] |= 1 << i
                     coarse[other] = dict(table)
 
-            def fn(dim, value, grain=grain, index=index, coarse=coarse):
+            def time_mask(
+                dim: str,
+                value: str,
+                grain: str = grain,
+                index: dict[str, int] = index,
+                coarse: dict[str, dict[str, int]] = coarse,
+            ) -> int:
                 if dim == WINDOW:  # the months from the key's first to its last
                     first, _, last = value.partition("/")
                     return sum(1 << index[m] for m in months_between(first, last) if m in index)
@@ -371,7 +400,7 @@ class Family:
                     raise ValueError(f"time dimension {dim!r} finer than the family's grain {grain!r}")
                 return coarse[dim].get(value, 0)
 
-            return atoms, fn
+            return atoms, time_mask
         hierarchy = group in ctx.parent_of or any(c == group for c, _, _ in ctx.parent_of.values())
         if not hierarchy or (len(dims) == 1 and group not in dims):
             # A plain categorical dimension, or a hierarchy used at one parent level only
@@ -391,14 +420,14 @@ class Family:
         atoms = list(dict.fromkeys(values))
         index = {a: i for i, a in enumerate(atoms)}
 
-        def fn(dim, value, index=index):
+        def hierarchy_mask(dim: str, value: str, index: dict[str, int] = index) -> int:
             m = 0
             for a in ctx.finest_values(dim, value):
                 if a in index:
                     m |= 1 << index[a]
             return m
 
-        return atoms, fn
+        return atoms, hierarchy_mask
 
     def mask(self, dim: str, value: str) -> int:
         """Return the atoms one dimension value covers, as a bit mask."""
@@ -424,7 +453,7 @@ class Family:
         for g in t.scope:
             on_g = [m for _, _, gg, m in t.conds if gg == g]
             dms = {dm[g] for dm in t.dmasks} or {self.all[g]}
-            sets = set()
+            sets: set[int] = set()
             for r in range(len(on_g) + 1):
                 for combo in itertools.combinations(on_g, r):
                     f = self.all[g]
@@ -440,16 +469,16 @@ class Family:
         ng = len(self.groups)
         sets = [self._table_sets(t) for t in self.tables]
         width = [max(1, len(refine(self.all[g], set().union(*(s.get(g, set()) for s in sets))))) for g in range(ng)]
-        nodes = set().union(*(t.scope for t in self.tables)) if self.tables else set()
-        adj = {v: set() for v in nodes}
+        nodes: set[int] = set().union(*(t.scope for t in self.tables)) if self.tables else set()
+        adj: dict[int, set[int]] = {v: set() for v in nodes}
         for t in self.tables:
             for a in t.scope:
                 adj[a] |= t.scope - {a}
         remaining = set(nodes)
-        elimination = []
+        elimination: list[frozenset[int]] = []
         while remaining:
 
-            def score(v):
+            def score(v: int) -> tuple[int, int, int]:
                 nb = adj[v] & remaining
                 fill = sum(1 for a, b in itertools.combinations(sorted(nb), 2) if b not in adj[a])
                 return (fill, math.prod(width[u] for u in nb | {v}), v)
@@ -461,7 +490,7 @@ class Family:
                 adj[b].add(a)
             elimination.append(frozenset(nb | {v}))
             remaining.remove(v)
-        cliques = []
+        cliques: list[frozenset[int]] = []
         for c in elimination:
             if not any(c < d for d in elimination) and c not in cliques:
                 cliques.append(c)
@@ -472,7 +501,7 @@ class Family:
         # two tables without a common dimension still share the grand total).
         parent = list(range(n))
 
-        def find(x):
+        def find(x: int) -> int:
             while parent[x] != x:
                 parent[x] = parent[parent[x]]
                 x = parent[x]
@@ -481,7 +510,7 @@ class Family:
         edges = sorted(
             ((len(cliques[i] & cliques[j]), -i, -j) for i in range(n) for j in range(i + 1, n)), reverse=True
         )
-        tree = defaultdict(list)
+        tree: dict[int, list[int]] = defaultdict(list)
         for _, i, j in edges:
             i, j = -i, -j
             if find(i) != find(j):
@@ -497,9 +526,11 @@ class Family:
             for g, ms in s.items():
                 base[t.clique][g] |= ms
 
-        def partitions(root):
+        def partitions(root: int) -> tuple[int, list[dict[int, list[int]]], dict[int, int | None]]:
             blocks = [{g: refine(self.all[g], base[i][g]) for g in sorted(cliques[i])} for i in range(n)]
-            order, parent_of, stack = [], {root: None}, [root]
+            order: list[int] = []
+            parent_of: dict[int, int | None] = {root: None}
+            stack = [root]
             while stack:
                 x = stack.pop()
                 order.append(x)
@@ -518,7 +549,7 @@ class Family:
 
         best = min((partitions(r) + (r,) for r in range(n)), key=lambda x: (x[0], x[3]))
         _, blocks, parent_of = best[:3]
-        self.cliques = []
+        self.cliques: list[Clique] = []
         offset = 0
         for i, c in enumerate(cliques):
             cl = Clique(tuple(sorted(c)))
@@ -540,7 +571,7 @@ class Family:
                 raise AssertionError("selection outside its clique")  # a bug, never a publication issue
         if not cl.groups:
             return np.array([cl.offset], dtype=np.int64)
-        picks = []
+        picks: list[list[int]] = []
         for pos, g in enumerate(cl.groups):
             m = masks[g]
             sel = cl._cache.get((pos, m))
@@ -556,6 +587,7 @@ class Family:
             if not sel:
                 return np.empty(0, dtype=np.int64)
             picks.append(sel)
+        assert cl.grid is not None  # a clique with groups has its grid
         return cl.grid[np.ix_(*picks)].ravel()
 
     def cell_vars(self, t: FTable, ci: int) -> np.ndarray:
@@ -566,7 +598,11 @@ class Family:
 
     def _build_rows(self) -> None:
         """Build the equality rows: published cells, coverage zeros and separators."""
-        rows_i, rows_j, rows_v, rhs, sources = [], [], [], [], []
+        rows_i: list[np.ndarray] = []
+        rows_j: list[np.ndarray] = []
+        rows_v: list[np.ndarray] = []
+        rhs: list[float] = []
+        sources: list[tuple[FTable, int | None] | None] = []  # (table, cell), (table, None) for coverage, None
         self.structural_conflicts: list[tuple[FTable, int]] = []
         r = 0
         for t in self.tables:
@@ -600,10 +636,10 @@ class Family:
             sep = [g for g in child.groups if g in par.groups]
             pos = {g: child.groups.index(g) for g in sep}
             for combo in itertools.product(*(child.blocks[pos[g]] for g in sep)):
-                masks = list(self.all)
-                for g, b in zip(sep, combo, strict=False):
-                    masks[g] = b
-                masks = tuple(masks)
+                on_separator = list(self.all)
+                for g, block in zip(sep, combo, strict=False):
+                    on_separator[g] = block
+                masks = tuple(on_separator)
                 a, b = self.select(p, masks), self.select(c, masks)
                 rows_i.append(np.full(a.size + b.size, r))
                 rows_j.append(np.concatenate([a, b]))
@@ -641,11 +677,14 @@ class Family:
         """Return whether a component has any equality row."""
         return bool(self._rows_by_comp.get(label))
 
-    def component_spec(self, label: int):
+    def component_spec(self, label: int) -> tuple[sparse.csr_matrix, np.ndarray, list[tuple[int, int | None] | None]]:
         """(matrix, right-hand sides, row sources as (table index, cell index)) of one component."""
         rows = self._rows_by_comp[label]
         vs = self._vars_by_comp[label]
-        sources = [None if self.sources[i] is None else (self.sources[i][0].index, self.sources[i][1]) for i in rows]
+        sources: list[tuple[int, int | None] | None] = []
+        for i in rows:
+            source = self.sources[i]
+            sources.append(None if source is None else (source[0].index, source[1]))
         return self.A[rows][:, vs].tocsr(), self.rhs[rows], sources
 
     def components(self) -> list[int]:

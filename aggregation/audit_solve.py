@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import highspy
@@ -23,6 +24,10 @@ from aggregation.solver import silent_highs
 MIP_TIME_LIMIT = 60.0  # seconds per integer program; beyond it the result is used conservatively
 POOL_SIZE = 48  # integer solutions kept per component as witnesses
 
+ComponentKey = tuple[int, int]  # (family index, component label)
+PartRef = tuple[ComponentKey, int]  # a component and the index of one part solved in it
+Plan = tuple[list[PartRef], bool]  # per target: its parts, and whether variables no figure constrains remain
+
 
 # --------------------------------------------------------------------------------------------
 # One component's solver: a warm LP model, an integer model when needed, witness solutions.
@@ -31,20 +36,20 @@ POOL_SIZE = 48  # integer solutions kept per component as witnesses
 class Component:
     """One independent component of a family: its rows, warm HiGHS models and a solution pool."""
 
-    def __init__(self, A: sparse.csr_matrix, rhs: np.ndarray, sources: list):
+    def __init__(self, A: sparse.csr_matrix, rhs: np.ndarray, sources: list[tuple[int, int | None] | None]):
         self.A = A.tocsc()
         self.A_csr = A.tocsr()
         self.rhs = rhs
         self.sources = sources
         self.n = A.shape[1]
-        self._lp = None
-        self._mip = None
+        self._lp: highspy._core._Highs | None = None
+        self._mip: highspy._core._Highs | None = None
         self._costed: dict[str, np.ndarray] = {}
         self.pool = np.empty((0, self.n))
-        self.status = None  # None until checked; then "ok", "inconsistent"
+        self.status: str | None = None  # None until checked; then "ok", "inconsistent"
         self.inconsistent_cells: list[tuple[Any, float]] = []
 
-    def _highs(self, integer: bool):
+    def _highs(self, integer: bool) -> highspy._core._Highs:
         """Return a HiGHS model of the component (integer or not)."""
         h = silent_highs()
         lp = highspy.HighsLp()
@@ -66,7 +71,9 @@ class Component:
         h.passModel(lp)
         return h
 
-    def _solve(self, idx: np.ndarray, maximize: bool, integer: bool):
+    def _solve(
+        self, idx: np.ndarray, maximize: bool, integer: bool
+    ) -> tuple[highspy.HighsModelStatus, highspy.HighsInfo, np.ndarray | None]:
         """Return the optimum of a sum of variables (LP or MILP) and its solution."""
         name = "mip" if integer else "lp"
         h = self._mip if integer else self._lp
@@ -132,7 +139,7 @@ class Component:
         if not m:
             return []
         S = sparse.csr_matrix((np.ones(m), (published, np.arange(m))), shape=(self.A.shape[0], m))
-        A = sparse.hstack([self.A, S, -S]).tocsc()
+        A: sparse.csc_matrix = sparse.hstack([self.A, S, -S], format="csc")
         n = A.shape[1]
         h = silent_highs()
         h.setOptionValue("time_limit", MIP_TIME_LIMIT)
@@ -171,7 +178,7 @@ class Component:
         res = milp(
             target[cols],
             constraints=[LinearConstraint(sub[:, cols], rhs, rhs)],
-            integrality=np.ones(cols.size),
+            integrality=np.ones(cols.size, dtype=np.uint8),
             bounds=Bounds(0, np.inf),
             options={"time_limit": 5.0},
         )
@@ -179,14 +186,15 @@ class Component:
             return None
         y = fixed.copy()
         y[cols] = np.round(res.x)
-        y = self._integral(y)
-        return y if y is not None and y[idx].sum() == bound else None
+        solution = self._integral(y)
+        return solution if solution is not None and solution[idx].sum() == bound else None
 
-    def _rins(self, x: np.ndarray, idx: np.ndarray, maximize: bool, bound: int) -> np.ndarray | None:
+    def _rins(self, x: np.ndarray | None, idx: np.ndarray, maximize: bool, bound: int) -> np.ndarray | None:
         """Relaxation-induced neighbourhood: fix the variables where the LP optimum ``x`` agrees
         with the nearest integer solution kept, re-optimise the target over the others."""
         if not self.pool.shape[0]:
             return None
+        assert x is not None  # called with an LP optimum, which carries its solution
         dist = np.abs(self.pool - x[None, :]).sum(axis=1)
         base = self.pool[int(np.argmin(dist))]
         free = np.abs(x - base) > TOL
@@ -218,6 +226,8 @@ class Component:
         """(min, max, exact) of the sum of variables ``idx`` over the integer solutions."""
         S = highspy.HighsModelStatus
         exact = True
+        low: float | None
+        high: float | None
         vals = self._pool_values(idx)
         if vals is not None and vals.min() == 0:
             low = 0.0
@@ -264,12 +274,18 @@ class Component:
 # Solving the components.
 
 
-def solve_all(families: list[Family], work: dict, plans: list, progress, total: int) -> dict:
+def solve_all(
+    families: list[Family],
+    work: dict[ComponentKey, list[np.ndarray]],
+    plans: list[Plan],
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> dict[ComponentKey, tuple[str, list[Any]]]:
     """Solve every part, component by component: each component's models are built once, kept
     warm while its parts are solved, then freed. Returns, per component, ("ok", [(low, high,
     exact)] per part) or ("inconsistent", [((table index, cell index), deviation)])."""
-    users: dict[tuple, list[int]] = defaultdict(list)
-    remaining = []
+    users: dict[PartRef, list[int]] = defaultdict(list)
+    remaining: list[int] = []
     done = 0
     for ti, (parts, _) in enumerate(plans):
         remaining.append(len(parts))
@@ -278,11 +294,11 @@ def solve_all(families: list[Family], work: dict, plans: list, progress, total: 
             users[(key, pi)].append(ti)
     if progress is not None and done:
         progress(done, total)
-    results = {}
+    results: dict[ComponentKey, tuple[str, list[Any]]] = {}
     for key in sorted(work):
         comp = Component(*families[key[0]].component_spec(key[1]))
         consistent = comp.check()
-        values = []
+        values: list[tuple[float | None, float | None, bool]] = []
         for pi, local in enumerate(work[key]):
             if consistent:
                 values.append(comp.bounds(local))

@@ -14,8 +14,9 @@ import itertools
 import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -142,6 +143,7 @@ class Family:
     def _finest_domain(self, base: str) -> tuple[str, ...]:
         """Return the finest values of a base dimension."""
         if base == TIME:
+            assert self.time_grain is not None  # the family uses a time dimension, so it has a finest grain
             return tuple(self.structure.domains[self.time_grain])
         return tuple(self.structure.domains[base])
 
@@ -160,7 +162,7 @@ class Family:
         return frozenset([positions[value]]) if value in positions else frozenset()
 
     def cell_sets(
-        self, declaration: TableDeclaration, cell: dict[str, str], drop: Iterable[str] = ()
+        self, declaration: TableDeclaration, cell: Mapping[Hashable, Any], drop: Iterable[str] = ()
     ) -> dict[str, frozenset[int]]:
         """Return, per base dimension, the finest values a cell covers (conditions in ``drop`` ignored)."""
         sets: dict[str, frozenset[int]] = {}
@@ -218,7 +220,7 @@ class FamilyModel:
         self.rule = rule
         self.solves = 0
         self.milp_solves = 0
-        self.seconds = defaultdict(float)
+        self.seconds: defaultdict[str, float] = defaultdict(float)
         tables = family.tables
         dims = family.base_dims
         cell_sets: dict[str, list[dict[str, frozenset[int]]]] = {}
@@ -280,8 +282,8 @@ class FamilyModel:
             # Neighbours must partition a shared dimension in nested ways...
             for i, j in tree:
                 for d in clique_dims[i] & clique_dims[j]:
-                    a, b = blocks[(i, d)], blocks[(j, d)]
-                    if not (nested(a, b) or nested(b, a)):
+                    blocks_i, blocks_j = blocks[(i, d)], blocks[(j, d)]
+                    if not (nested(blocks_i, blocks_j) or nested(blocks_j, blocks_i)):
                         blocks[(i, d)] = blocks[(j, d)] = global_blocks[d]
                         changed = True
             # ...and every clique on the path between two cliques must carry what they share
@@ -290,9 +292,9 @@ class FamilyModel:
             for d in dims:
                 for a, b in itertools.combinations(holders[d], 2):
                     target = meet(blocks[(a, d)], blocks[(b, d)])
-                    for c in paths[(a, b)][1:-1]:
-                        if not nested(blocks[(c, d)], target):
-                            blocks[(c, d)] = common_refinement(blocks[(c, d)], target)
+                    for between in paths[(a, b)][1:-1]:
+                        if not nested(blocks[(between, d)], target):
+                            blocks[(between, d)] = common_refinement(blocks[(between, d)], target)
                             changed = True
         self.cliques = [Clique(sorted(c), {d: blocks[(i, d)] for d in c}) for i, c in enumerate(clique_dims)]
         offset = 0
@@ -360,13 +362,13 @@ class FamilyModel:
         """Return whether row ``index`` must stay published (an earlier release published its cell)."""
         return self.rows[index].group in self.locked
 
-    def _separator_rows(self, tree) -> list[np.ndarray]:
+    def _separator_rows(self, tree: list[tuple[int, int]]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Return, per tree edge, the pairs of variable sets that must agree."""
-        rows = []
+        rows: list[tuple[np.ndarray, np.ndarray]] = []
         for i, j in tree:
             a, b = self.cliques[i], self.cliques[j]
             shared = sorted(set(a.dims) & set(b.dims))
-            coarse = {}
+            coarse: dict[str, list[int]] = {}
             for d in shared:
                 coarse[d] = a.blocks[d] if nested(b.blocks[d], a.blocks[d]) else b.blocks[d]
             keys_a = self._separator_keys(a, shared, coarse)
@@ -378,12 +380,14 @@ class FamilyModel:
         return rows
 
     @staticmethod
-    def _separator_keys(clique: Clique, shared: list[str], coarse: dict[str, list[int]]):
+    def _separator_keys(
+        clique: Clique, shared: list[str], coarse: dict[str, list[int]]
+    ) -> dict[tuple[int, ...], list[int]]:
         """Return a clique's variables grouped by their separator key."""
-        keys: dict[tuple, list[int]] = defaultdict(list)
-        block_to_coarse = {}
+        keys: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        block_to_coarse: dict[str, dict[int, int]] = {}
         for d in shared:
-            mapping = {}
+            mapping: dict[int, int] = {}
             for element, block in enumerate(clique.blocks[d]):
                 mapping[block] = coarse[d][element]
             block_to_coarse[d] = mapping
@@ -393,7 +397,7 @@ class FamilyModel:
             keys[key].append(clique.offset + flat)
         return keys
 
-    def _build(self, separators) -> None:
+    def _build(self, separators: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Build the attacker's LP and the auxiliary LP with priced slacks."""
         self.lp = self._new_highs()
         self.lp.addVars(self.num_variables, np.zeros(self.num_variables), np.full(self.num_variables, INF))
@@ -419,13 +423,16 @@ class FamilyModel:
         self._prepare_witnesses()
 
     @staticmethod
-    def _new_highs() -> highspy._Highs:
+    def _new_highs() -> highspy._core._Highs:
         """Return a quiet HiGHS instance."""
         return silent_highs()
 
-    def _add_cell_rows(self, h: highspy._Highs) -> None:
+    def _add_cell_rows(self, h: highspy._core._Highs) -> None:
         """Add one row per cell: fixed when published, free when suppressed."""
-        lower, upper, starts, indices = [], [], [], []
+        lower: list[float] = []
+        upper: list[float] = []
+        starts: list[int] = []
+        indices: list[int] = []
         for row in self.rows:
             starts.append(len(indices))
             indices.extend(row.variables.tolist())
@@ -434,9 +441,13 @@ class FamilyModel:
             upper.append(bound if row.published else INF)
         self._add_rows(h, lower, upper, starts, indices, [1.0] * len(indices))
 
-    def _add_separator_rows(self, h: highspy._Highs, separators) -> None:
+    def _add_separator_rows(self, h: highspy._core._Highs, separators: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Add the rows that make neighbouring cliques agree."""
-        lower, upper, starts, indices, values = [], [], [], [], []
+        lower: list[float] = []
+        upper: list[float] = []
+        starts: list[int] = []
+        indices: list[int] = []
+        values: list[float] = []
         for left, right in separators:
             starts.append(len(indices))
             indices.extend(left.tolist() + right.tolist())
@@ -446,7 +457,14 @@ class FamilyModel:
         self._add_rows(h, lower, upper, starts, indices, values)
 
     @staticmethod
-    def _add_rows(h, lower, upper, starts, indices, values) -> None:
+    def _add_rows(
+        h: highspy._core._Highs,
+        lower: list[float],
+        upper: list[float],
+        starts: list[int],
+        indices: list[int],
+        values: list[float],
+    ) -> None:
         """Add rows to a HiGHS model in one call."""
         if not lower:
             return
@@ -562,7 +580,7 @@ class FamilyModel:
                 self.num_variables, columns, np.full(self.num_variables, highspy.HighsVarType.kContinuous)
             )
             self._restore_row(index)
-        return found and self._witness(solution)
+        return solution is not None and self._witness(solution)
 
     def _restore_row(self, index: int) -> None:
         """Put a row's bounds back to its status."""

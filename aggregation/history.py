@@ -1,6 +1,6 @@
 """What earlier releases fix for a new one: closed cells, their figures and attacker intervals.
 
-A release joins an archive whose every release anyone may have saved (DESIGN section 7).
+A release joins an archive whose every release anyone may have saved (docs/releases.md).
 A cell of a closed period keeps the status, figure and grain it was first published
 with; when its data changed (a revision), the old and new figures are different
 quantities whose difference must never be provably 1 to k-1. This module turns the
@@ -42,7 +42,7 @@ class ClosedChange:
     table_id: str
     cell: Mapping[str, str]
     old: int | float | None
-    new: int | float | None
+    new: int | float | str | None  # a figure, or a figure with a note ("12 (now sensitive)")
 
     def describe(self) -> str:
         """Return one line: table, cell, old and new figure."""

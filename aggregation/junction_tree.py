@@ -19,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 
 def maximal_cliques(nodes: list[str], edges: set[frozenset[str]]) -> list[frozenset[str]]:
     """Triangulate by min-fill elimination; return the maximal cliques."""
-    adjacency = {n: set() for n in nodes}
+    adjacency: dict[str, set[str]] = {n: set() for n in nodes}
     for edge in edges:
         a, b = tuple(edge)
         adjacency[a].add(b)

@@ -10,7 +10,7 @@ independent check is ``aggregation.audit``; this module must not import it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -98,6 +98,7 @@ def _zero_implied(model: FamilyModel, reasons: dict[str, list[str | None]]) -> d
             j for j in by_variable.get(int(row.variables[0]), []) if mine <= set(model.rows[j].variables.tolist())
         )
         if implying:
+            assert row.table_id is not None  # a zero is a cell of a table, never a complement
             row.sensitive = False
             row.reason = None
             reasons[row.table_id][row.row] = None
@@ -118,6 +119,7 @@ def _zeros_no_longer_implied(
         row = model.rows[i]
         if model.locked_row(i):
             raise ClosedFigureConflict(f"{row.table_id} row {row.row}: a published zero is no longer implied")
+        assert row.table_id is not None  # a zero is a cell of a table, never a complement
         row.sensitive, row.reason = True, "zero"
         reasons[row.table_id][row.row] = "zero"
         model.witnessed_low[i] = model.witnessed_high[i] = False
@@ -130,7 +132,7 @@ def protect(
     tables: list[CountTable],
     structure: Structure,
     rule: Rule,
-    complements: list[Complement] = (),
+    complements: Sequence[Complement] = (),
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ProtectionResult:
     """Choose the suppressed cells of every count table so that every protection requirement holds."""

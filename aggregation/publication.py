@@ -8,7 +8,7 @@ information lost go into ``PublicationReport``, never into the public dict.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,13 +18,14 @@ import pandas as pd
 from core.facts import TIME_DIMENSIONS
 
 from .history import ClosedChange, ClosedPeriodChanged, ReleaseHistory, table_history
-from .protection import Complement, CountTable, conditions_of, primary_sensitivity, protect
+from .protection import Complement, CountTable, ProtectionResult, conditions_of, primary_sensitivity, protect
 from .registry import (
     ADDITIVE_MEASURES,
     RATIOS,
     SUBSET_MEASURES,
     TABLES,
     UNSUPPRESSED_MEASURES,
+    RatioDeclaration,
     TableDeclaration,
 )
 from .rules import Rule
@@ -81,17 +82,18 @@ def complement_drops(declaration: TableDeclaration) -> list[tuple[str, ...]]:
     return drops
 
 
-def candidate_declarations(declarations=TABLES) -> list[TableDeclaration]:
+def candidate_declarations(declarations: Iterable[TableDeclaration] = TABLES) -> list[TableDeclaration]:
     """Return every declaration and every pooled fallback."""
-    found = []
+    found: list[TableDeclaration] = []
     for declaration in declarations:
-        while declaration is not None:
-            found.append(declaration)
-            declaration = declaration.pooled_fallback
+        candidate: TableDeclaration | None = declaration
+        while candidate is not None:
+            found.append(candidate)
+            candidate = candidate.pooled_fallback
     return found
 
 
-def plan(declarations=TABLES) -> tuple[list[CountKey], list[DistributionKey]]:
+def plan(declarations: Iterable[TableDeclaration] = TABLES) -> tuple[list[CountKey], list[DistributionKey]]:
     """Return every grouped count and histogram the publication needs from the database."""
     counts: dict[CountKey, None] = {}
     distributions: dict[DistributionKey, None] = {}
@@ -161,7 +163,7 @@ def _choose_grain(
     else its fallback when mostly sensitive."""
     chosen, pooled_from = declaration, None
     if declaration.id in grains:
-        candidate = declaration
+        candidate: TableDeclaration | None = declaration
         while candidate is not None and candidate.id != grains[declaration.id]:
             candidate = candidate.pooled_fallback
         if candidate is not None:
@@ -227,7 +229,7 @@ def without_periods(
 def _statistic_cells(
     table: CountTable,
     records: list[dict],
-    distributions,
+    distributions: Mapping[DistributionKey, pd.DataFrame],
     rule: Rule,
     history: ReleaseHistory | None,
     revision: bool,
@@ -238,6 +240,7 @@ def _statistic_cells(
     A closed cell the archive withheld stays withheld; one it published may change only in a revision.
     """
     declaration = table.declaration
+    assert declaration.statistic is not None  # called for statistic tables only
     dims = list(declaration.dimensions)
     quantity = STATISTIC_QUANTITIES[declaration.statistic]
     histogram = distributions[DistributionKey(count_key(declaration), quantity)]
@@ -274,7 +277,9 @@ def _median(histogram: pd.DataFrame, quantity: str) -> float | None:
     return float(statistics.median(values.tolist()))
 
 
-def _labels(structure: Structure, names: Mapping[str, str], code_labels: Mapping[str, Mapping[str, str]]):
+def _labels(
+    structure: Structure, names: Mapping[str, str], code_labels: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {}
     for dimension, domain in structure.domains.items():
         if dimension in TIME_DIMENSIONS:
@@ -329,7 +334,7 @@ def build_publication(
     code_labels: Mapping[str, Mapping[str, str]] = {},
     progress: Callable[[str, int, int], None] | None = None,
     declarations: tuple[TableDeclaration, ...] = TABLES,
-    ratio_declarations=RATIOS,
+    ratio_declarations: Iterable[RatioDeclaration] = RATIOS,
     history: ReleaseHistory | None = None,
     revision: bool = False,
 ) -> tuple[dict, PublicationReport]:
@@ -345,10 +350,36 @@ def build_publication(
     ]
     tables = []
     for declaration, _ in chosen:
-        cells = _restrict_domain(declaration, counts[count_key(declaration)], structure)
-        tables.append(CountTable(declaration, cells))
+        count_cells = _restrict_domain(declaration, counts[count_key(declaration)], structure)
+        tables.append(CountTable(declaration, count_cells))
     if history is not None:
         _apply_history(tables, history, rule, revision, report)
+    complements = _complements(tables, counts, structure)
+    countable = [t for t in tables if not t.declaration.statistic]
+    result = protect(countable, structure, rule, complements, progress=progress)
+    report.families = result.families
+    report.solves, report.milp_solves = result.solves, result.milp_solves
+    public_tables = [
+        _public_table(declaration, pooled_from, table, result, distributions, rule, history, revision, report)
+        for (declaration, pooled_from), table in zip(chosen, tables, strict=False)
+    ]
+    publication = {
+        "format": FORMAT,
+        "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},
+        "hierarchies": _hierarchies(structure),
+        "domains": {d: list(v) for d, v in structure.domains.items()},
+        "measures": _measures(declaration for declaration, _ in chosen),
+        "labels": _labels(structure, neighborhood_names, code_labels),
+        "tables": public_tables,
+        "ratios": _ratios(public_tables, ratio_declarations, rule),
+    }
+    return publication, report
+
+
+def _complements(
+    tables: list[CountTable], counts: Mapping[CountKey, pd.DataFrame], structure: Structure
+) -> list[Complement]:
+    """Return every filtered cell's complement: its parent without one or more conditions, minus the cell."""
     complements = []
     for table in tables:
         declaration = table.declaration
@@ -358,56 +389,60 @@ def build_publication(
             merged = table.cells[dims + ["value"]].merge(parent[dims + ["value"]], on=dims, suffixes=("", "_parent"))
             for row, (own, whole) in enumerate(zip(merged["value"], merged["value_parent"], strict=False)):
                 complements.append(Complement(declaration.id, row, drop, int(whole) - int(own)))
-    countable = [t for t in tables if not t.declaration.statistic]
-    result = protect(countable, structure, rule, complements, progress=progress)
-    report.families = result.families
-    report.solves, report.milp_solves = result.solves, result.milp_solves
+    return complements
 
-    public_tables = []
-    published_values: dict[str, dict[tuple, int | None]] = {}
-    for (declaration, pooled_from), table in zip(chosen, tables, strict=False):
-        dims = list(declaration.dimensions)
-        records = table.cells[dims].astype(str).to_dict("records")
-        entry: dict[str, Any] = {
-            "id": declaration.id,
-            "title": declaration.title,
-            "measure": declaration.statistic or declaration.measure,
-            "unit": declaration.unit,
-            "additive": declaration.additive,
-            "dimensions": dims,
-            "filters": {k: (v[0] if len(v) == 1 else list(v)) for k, v in declaration.filters.items()},
-        }
-        if pooled_from:
-            entry["pooled_from"] = pooled_from
-        cells = []
-        if declaration.statistic:
-            entry["statistic"] = declaration.statistic
-            entry["of_measure"] = declaration.measure
-            cells = _statistic_cells(table, records, distributions, rule, history, revision, report)
-        else:
-            suppressed = result.suppressed[declaration.id]
-            primary = result.primary[declaration.id]
-            values = table.cells["value"].to_numpy()
-            published_values[declaration.id] = {}
-            for record, value, hidden, sensitive in zip(records, values, suppressed, primary, strict=False):
-                key = tuple(record[d] for d in dims)
-                if hidden:
-                    cells.append({**record, "value": None, "suppressed": True})
-                    published_values[declaration.id][key] = None
-                else:
-                    cells.append({**record, "value": int(value)})
-                    published_values[declaration.id][key] = int(value)
-                report.cells += 1
-                report.total_value += int(value) if declaration.suppressed_by_rule else 0
-                if hidden:
-                    report.suppressed_value += int(value)
-                    if sensitive:
-                        report.primary += 1
-                    else:
-                        report.secondary += 1
-        entry["cells"] = cells
-        public_tables.append(entry)
 
+def _public_table(
+    declaration: TableDeclaration,
+    pooled_from: str | None,
+    table: CountTable,
+    result: ProtectionResult,
+    distributions: Mapping[DistributionKey, pd.DataFrame],
+    rule: Rule,
+    history: ReleaseHistory | None,
+    revision: bool,
+    report: PublicationReport,
+) -> dict[str, Any]:
+    """Return one table of the publication, its cells published or withheld as the protection decided."""
+    dims = list(declaration.dimensions)
+    records: list[dict[str, Any]] = table.cells[dims].astype(str).to_dict("records")  # type: ignore[assignment]  # columns are dimension names: str keys
+    entry: dict[str, Any] = {
+        "id": declaration.id,
+        "title": declaration.title,
+        "measure": declaration.statistic or declaration.measure,
+        "unit": declaration.unit,
+        "additive": declaration.additive,
+        "dimensions": dims,
+        "filters": {k: (v[0] if len(v) == 1 else list(v)) for k, v in declaration.filters.items()},
+    }
+    if pooled_from:
+        entry["pooled_from"] = pooled_from
+    if declaration.statistic:
+        entry["statistic"] = declaration.statistic
+        entry["of_measure"] = declaration.measure
+        entry["cells"] = _statistic_cells(table, records, distributions, rule, history, revision, report)
+        return entry
+    cells: list[dict[str, Any]] = []
+    suppressed, primary = result.suppressed[declaration.id], result.primary[declaration.id]
+    values = table.cells["value"].to_numpy()
+    for record, value, hidden, sensitive in zip(records, values, suppressed, primary, strict=False):
+        cells.append({**record, "value": None, "suppressed": True} if hidden else {**record, "value": int(value)})
+        report.cells += 1
+        report.total_value += int(value) if declaration.suppressed_by_rule else 0
+        if hidden:
+            report.suppressed_value += int(value)
+            if sensitive:
+                report.primary += 1
+            else:
+                report.secondary += 1
+    entry["cells"] = cells
+    return entry
+
+
+def _ratios(
+    public_tables: list[dict[str, Any]], ratio_declarations: Iterable[RatioDeclaration], rule: Rule
+) -> list[dict[str, Any]]:
+    """Return the declared ratios whose two cells are published, over a denominator of at least k (staff aside)."""
     ratios = []
     by_id = {t["id"]: t for t in public_tables}
     for ratio in ratio_declarations:
@@ -436,19 +471,27 @@ def build_publication(
                     "unstable": cell["value"] < UNSTABLE_NUMERATOR,
                 }
             )
+    return ratios
 
-    measures = {}
-    for declaration, _ in chosen:
+
+def _measures(declarations: Iterable[TableDeclaration]) -> dict[str, dict[str, Any]]:
+    """Return what the publication says of each measure: additive, about people, a subset of which."""
+    measures: dict[str, dict[str, Any]] = {}
+    for declaration in declarations:
         name = declaration.measure
-        entry = {"additive": name in ADDITIVE_MEASURES, "people": name not in UNSUPPRESSED_MEASURES}
+        entry: dict[str, Any] = {"additive": name in ADDITIVE_MEASURES, "people": name not in UNSUPPRESSED_MEASURES}
         if name in SUBSET_MEASURES:
-            parent, where = SUBSET_MEASURES[name]
-            entry.update({"subset_of": parent, "where": {k: list(v) for k, v in where.items()}})
-            measures.setdefault(parent, {"additive": parent in ADDITIVE_MEASURES, "people": True})
+            parent_measure, where = SUBSET_MEASURES[name]
+            entry.update({"subset_of": parent_measure, "where": {k: list(v) for k, v in where.items()}})
+            measures.setdefault(parent_measure, {"additive": parent_measure in ADDITIVE_MEASURES, "people": True})
         measures[name] = entry
+    return measures
 
+
+def _hierarchies(structure: Structure) -> dict[str, dict[str, Any]]:
+    """Return how places nest (neighborhoods in precincts, districts, business districts) and codes group."""
     hoods = structure.domains["neighborhood"]
-    hierarchies = {
+    hierarchies: dict[str, dict[str, Any]] = {
         "neighborhood": {"parent": "precinct", "members": {h: structure.precinct(h) for h in hoods}},
         "business_district": {
             "child": "neighborhood",
@@ -456,7 +499,7 @@ def build_publication(
             "members": {h: structure.business(h) for h in hoods},
         },
     }
-    if structure.domains.get("district"):  # a second grouping beside precincts (DESIGN section 3)
+    if structure.domains.get("district"):  # a second grouping beside precincts (docs/database.md)
         hierarchies["district"] = {
             "child": "neighborhood",
             "parent": "district",
@@ -469,14 +512,4 @@ def build_publication(
                 "parent": grouping,
                 "members": {c: structure.group_of_code(grouping, c) for c in structure.domains[base]},
             }
-    publication = {
-        "format": FORMAT,
-        "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},
-        "hierarchies": hierarchies,
-        "domains": {d: list(v) for d, v in structure.domains.items()},
-        "measures": measures,
-        "labels": _labels(structure, neighborhood_names, code_labels),
-        "tables": public_tables,
-        "ratios": ratios,
-    }
-    return publication, report
+    return hierarchies

@@ -7,13 +7,13 @@ Declarations only: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from core.facts import GEOGRAPHY
 
-# Measures whose unit falls in exactly one period (DESIGN section 4: additive).
+# Measures whose unit falls in exactly one period (docs/formats.md: additive).
 ADDITIVE_MEASURES = frozenset(
     {
         "referrals",
@@ -82,16 +82,35 @@ class RatioDeclaration:
     per: int = 100  # 100: a percentage; 1: a plain ratio (e.g. people per case manager)
 
 
-def _t(id, title, measure, dimensions, unit, filters=None, fallback=None, statistic=None, supplement=False):
-    filters = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in (filters or {}).items()}
+def _t(
+    id: str,
+    title: str,
+    measure: str,
+    dimensions: Iterable[str],
+    unit: str,
+    filters: Mapping[str, str | Iterable[str]] | None = None,
+    fallback: TableDeclaration | None = None,
+    statistic: str | None = None,
+    supplement: bool = False,
+) -> TableDeclaration:
+    as_tuples = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in (filters or {}).items()}
     return TableDeclaration(
-        id, title, measure, tuple(dimensions), unit, MappingProxyType(filters), fallback, statistic, supplement
+        id, title, measure, tuple(dimensions), unit, MappingProxyType(as_tuples), fallback, statistic, supplement
     )
 
 
-def _supplement(*args, **kwargs) -> TableDeclaration:
+def _supplement(
+    id: str,
+    title: str,
+    measure: str,
+    dimensions: Iterable[str],
+    unit: str,
+    filters: Mapping[str, str | Iterable[str]] | None = None,
+    fallback: TableDeclaration | None = None,
+    statistic: str | None = None,
+) -> TableDeclaration:
     """Declare a supplement (see ``TableDeclaration.supplement``), its fallback a supplement too."""
-    declaration = _t(*args, **kwargs, supplement=True)
+    declaration = _t(id, title, measure, dimensions, unit, filters, fallback, statistic, supplement=True)
     if declaration.pooled_fallback is not None:
         declaration = replace(declaration, pooled_fallback=replace(declaration.pooled_fallback, supplement=True))
     return declaration
@@ -351,7 +370,7 @@ TABLES: tuple[TableDeclaration, ...] = (
         ["year", "housing_at_intake"],
         "participants",
     ),
-    # The same, by coarser groups of the codes (DESIGN section 4, "Code groupings"): small groups get a figure.
+    # The same, by coarser groups of the codes (docs/formats.md): small groups get a figure.
     _supplement(
         "enrollments_by_year_gender_group",
         "New enrollments by year and gender group",

@@ -15,6 +15,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -48,13 +49,14 @@ def measure(base: str, languages: list[str], widths: list[str], pages: list[str]
     script = axe_script()
     if script is None:
         raise SystemExit("axe-core is not installed: run scripts/setup-env test (it needs npm)")
-    rows = []
+    rows: list[dict[str, Any]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
         for width in widths:
-            context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width], strict=False)))
+            width_px, height_px = WIDTHS[width]
+            context = browser.new_context(viewport={"width": width_px, "height": height_px})
             tab = context.new_page()
             for language in languages:
                 for name in pages:

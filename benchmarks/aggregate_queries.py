@@ -41,6 +41,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -826,7 +827,7 @@ def child_main(spec: dict) -> None:
     baseline_hwm = _status_kb("VmHWM")
     run_approach(spec["approach"], bench, engine, dialect)
     peak = _status_kb("VmHWM")
-    found = {"rss_before_kb": before, "hwm_before_kb": baseline_hwm, "peak_kb": peak, "reset": reset}
+    found: dict[str, Any] = {"rss_before_kb": before, "hwm_before_kb": baseline_hwm, "peak_kb": peak, "reset": reset}
     if reset:  # the same call again, warm: one-time costs (lazy imports, compiled SQL) already paid
         gc.collect()
         Path("/proc/self/clear_refs").write_text("5")
@@ -1102,8 +1103,8 @@ def print_memory(backend: str, by_scale: dict[str, dict]) -> None:
             maxima = []
             for a in APPROACHES:
                 values = [_memory_mb(e, kind, a) for e in by_scale[scale].values()]
-                values = [v for v in values if v is not None]
-                maxima.append(f"{max(values):,.1f}" if values else "-")
+                known = [v for v in values if v is not None]
+                maxima.append(f"{max(known):,.1f}" if known else "-")
             parts.append(" / ".join(maxima))
         print(f"{'largest':36} " + " ".join(f"{p:>36}" for p in parts))
 

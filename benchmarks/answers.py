@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -155,7 +156,7 @@ def main() -> int:
             seconds[name] = publish(tree, url, args.as_of, work / f"pub-{name}")
             pubs[name] = json.loads((work / f"pub-{name}" / "publication.json").read_text())
             print(f"published {name} in {seconds[name]:.0f} s", flush=True)
-        results = {"publish_seconds": seconds, "pages": {}, "neighborhoods": {}}
+        results: dict[str, Any] = {"publish_seconds": seconds, "pages": {}, "neighborhoods": {}}
         for page in PAGES:
             for name, tree in trees.items():
                 if not (tree / "pages" / f"{page}.py").is_file():

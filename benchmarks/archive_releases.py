@@ -32,14 +32,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from aggregation.audit import audit_publication
 from aggregation.audit_archive import audit_archive
+from core import archive
 from core.publication_files import write_publication
 from data_access.demo import build_demo_database
 from data_access.periods import month_ends
 from data_access.recount import truth_from_recount
-from publishing import archive
 from publishing.build import build_from_database, truth_for
 from publishing.release import make_release, stored_as_audited
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     url = f"sqlite:///{work / 'demo.sqlite'}"
     build_demo_database(url, seed=args.seed, scale="small", as_of=last)
     directory = work / "archive"
-    rows = []
+    rows: list[dict[str, Any]] = []
     print(f"demo database (small, seed {args.seed}, as of {last}); {args.releases} monthly releases into {directory}")
     print(
         f"{'as of':<11} {'release s':>9} {'fresh s':>8} {'ratio':>6} {'cells':>7} {'suppr.':>7} "
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         outcome = make_release(url, directory, as_of=day, source="demo")
         release_seconds = time.perf_counter() - started
-        row = {
+        row: dict[str, Any] = {
             "as_of": day.isoformat(),
             "release_seconds": release_seconds,
             "steps": outcome.seconds,

@@ -66,12 +66,13 @@ async def one_view(target: int | Endpoint, page: str, expects_charts: bool, time
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.typing import Subprotocol
 
     endpoint = target if isinstance(target, Endpoint) else Endpoint(target)
     started = time.perf_counter()
     async with websockets.connect(
         endpoint.stream,
-        subprotocols=["streamlit"],
+        subprotocols=[Subprotocol("streamlit")],
         max_size=None,
         open_timeout=timeout,
         ssl=endpoint.ssl_context if endpoint.secure else None,
@@ -279,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         import tempfile
 
         process, port = start_app(tree, args.archive)
-        proxy, target = None, port
+        proxy: subprocess.Popen | None = None
+        target: int | Endpoint = port
         try:
             if args.proxy:
                 proxy, target = start_proxy(port, args.archive, Path(tempfile.mkdtemp(prefix="lead-load-")))

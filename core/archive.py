@@ -1,4 +1,4 @@
-"""A release archive on disk (DESIGN section 7): frozen releases, ``index.json``, checksums, a lock.
+"""A release archive on disk (docs/releases.md): frozen releases, ``index.json``, checksums, a lock.
 
 ``DIR/releases/<id>/`` holds one publication (publication.json, tables/, datapackage.json)
 and ``checksums.json``; it is written into a staging directory beside it, fsynced, and
@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def prepare(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(directory: Path):
+def locked(directory: Path) -> Iterator[None]:
     """Hold the archive's lock for the duration; refuse at once when another job holds it."""
     path = Path(directory) / LOCK
     with open(path, "a+") as handle:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,7 +46,7 @@ MAX_SERIES = len(PALETTE)
 TEXT_COLOUR = "#262730"  # chart text: axis titles, ticks, legends (15:1 against white)
 # The chart's toolbar keeps one button, the image download (its file carries the title, source and release);
 # dashboard/style.py takes the toolbar out of the Tab order: the table under the chart is the keyboard's way in.
-PLOTLY_CONFIG = {
+PLOTLY_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "modeBarButtons": [["toImage"]],
     "responsive": True,
@@ -239,7 +240,8 @@ def table_download(frame: pd.DataFrame, table_id: str, key: str, title: str = ""
     data["value"] = [None if math.isnan(v) else int(v) if float(v).is_integer() else v for v in data["value"]]
     for column in data.columns:
         if column != "value":
-            data[column] = [text.csv_cell(v) for v in data[column]]
+            cells: list[Any] = [text.csv_cell(v) for v in data[column]]
+            data[column] = cells
     label = message("common.download_csv_for", title=_lower_first(title)) if title else message("common.download_csv")
     st.download_button(
         label, data.to_csv(index=False).encode(), f"{table_id}.csv", "text/csv", key=key, on_click="ignore"
@@ -331,6 +333,7 @@ def grouped_note(publication: Publication, codes_table: str, shown_table: str) -
     if shown_table == codes_table or table is None:
         return ""
     codes, grouping = publication.breakdown(codes_table), publication.breakdown(shown_table)
+    assert codes is not None and grouping is not None  # both tables are published, each broken down by a code
     members = (publication.document.get("hierarchies") or {}).get(grouping, {}).get("members", {})
     held: dict[str, list[str]] = {}
     for code, group in members.items():
@@ -406,7 +409,9 @@ def line_chart(
     figure = go.Figure()
     if x in TIME_DIMENSIONS and publication.partial_periods:  # a period "to date" is never drawn beside whole ones
         frame = frame[~frame[x].isin(publication.partial_periods)]
-    groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
+    groups: list[tuple[Any, pd.DataFrame]] = (
+        [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
+    )
     drawn = [(name, part) for name, part in groups if color is None or any(y for y in series(part, x)[1])]
     if len(drawn) > MAX_SERIES:  # too many to tell apart: the page charts a coarser table, never sums cells
         return None  # itself; an old release without one gets its table only
@@ -674,7 +679,8 @@ def value_classes(values: list[float], classes: int = len(RAMP)) -> list[tuple[f
         return []
     count = min(classes, len(ordered))
     cuts = [ordered[round(i * (len(ordered) - 1) / count)] for i in range(count + 1)]
-    found, low = [], cuts[0]
+    found: list[tuple[float, float]] = []
+    low = cuts[0]
     for high in cuts[1:]:
         if found and high == found[-1][1]:
             continue

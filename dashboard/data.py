@@ -80,6 +80,7 @@ def load_archive_index(archive: Path) -> dict:
 
 def _served(configured: Settings) -> Served:
     if configured.mode == "snapshot":
+        assert configured.publication_dir is not None  # snapshot mode: LEAD_PUBLICATION is set
         path = Path(configured.publication_dir) / "publication.json"
         try:
             stamp = path.stat().st_mtime_ns

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from contextvars import ContextVar
 from datetime import date
+from typing import TypeGuard
 
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
@@ -21,7 +22,7 @@ SUPPRESSED = "‡"
 _current: ContextVar[str] = ContextVar("lead_language", default=DEFAULT)
 
 
-def supported(language: object) -> bool:
+def supported(language: object) -> TypeGuard[str]:
     """Return whether ``language`` is one the dashboard is written in."""
     return isinstance(language, str) and language in LANGUAGES
 

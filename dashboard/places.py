@@ -50,7 +50,10 @@ class Grouping:
     value: str | None
 
     def cell(self) -> dict[str, str]:
-        return {} if self.level == CITY else {self.level: self.value}
+        if self.level == CITY:
+            return {}
+        assert self.value is not None, f"a {self.level} grouping names its {self.level}"
+        return {self.level: self.value}
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ def grouping_name(pub: Publication, grouping: Grouping, language: str = "en") ->
     """Return the display name of a grouping ("District 2", "Precinct W", "Columbia City", "the whole city")."""
     if grouping.level == CITY:
         return message("place.city", language)
+    assert grouping.value is not None, f"a {grouping.level} grouping names its {grouping.level}"
     name = pub.label(grouping.level, grouping.value)
     if grouping.level == "precinct":
         return message("place.precinct", language, name=name)

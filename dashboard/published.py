@@ -136,6 +136,7 @@ class Publication:
             denominator = self.figure(entry["denominator"][0], **entry["denominator"][1])
             if numerator.suppressed or denominator.suppressed or not denominator.value:
                 return None
+            assert numerator.value is not None  # not suppressed
             return Ratio(
                 numerator.value / denominator.value * entry.get("per", 100),
                 numerator,

@@ -76,7 +76,9 @@ def load_release(archive: Path, entry: dict) -> dict:
     path = release_directory(archive, entry["id"]) / "publication.json"
     if entry.get("sha256") and sha256_of(path) != entry["sha256"]:
         raise ArchiveError(f"release {entry['id']}: publication.json does not match index.json")
-    return read_release(archive, entry, verify=False).publication
+    publication = read_release(archive, entry, verify=False).publication
+    assert publication is not None  # read_release reads it
+    return publication
 
 
 def previous_entry(index: dict, entry: dict) -> dict | None:

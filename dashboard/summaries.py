@@ -25,10 +25,9 @@ def trend(
 
     Periods in ``partial`` ("to date") are left out: a part of a period is never compared with whole ones.
     """
-    plain = label
 
-    def label(period: str) -> str:  # period names are shown as text in the Markdown sentence
-        return markdown(plain(period))
+    def period_text(period: str) -> str:  # period names are shown as text in the Markdown sentence
+        return markdown(label(period))
 
     published = [(p, v) for p, v in zip(periods, values, strict=False) if v is not None and p not in partial]
     if not published:
@@ -36,7 +35,7 @@ def trend(
     last_period, last = published[-1]
     if len(published) == 1:
         return message(
-            "summary.latest_only", language, what=what, last=format_number(last), last_period=label(last_period)
+            "summary.latest_only", language, what=what, last=format_number(last), last_period=period_text(last_period)
         )
     first_period, first = published[0]
     earlier = published[:-1]
@@ -44,22 +43,22 @@ def trend(
     if all(v < last for _, v in earlier[-2:]) and len(earlier) >= 2:
         higher = [p for p, v in earlier if v >= last]
         extreme = (
-            message("summary.trend_highest", language, since=label(higher[-1]))
+            message("summary.trend_highest", language, since=period_text(higher[-1]))
             if higher
             else message("summary.trend_record", language)
         )
     elif all(v > last for _, v in earlier[-2:]) and len(earlier) >= 2:
         lower = [p for p, v in earlier if v <= last]
         if lower:
-            extreme = message("summary.trend_lowest", language, since=label(lower[-1]))
+            extreme = message("summary.trend_lowest", language, since=period_text(lower[-1]))
     return message(
         "summary.trend",
         language,
         what=what,
         first=format_number(first),
-        first_period=label(first_period),
+        first_period=period_text(first_period),
         last=format_number(last),
-        last_period=label(last_period),
+        last_period=period_text(last_period),
         extreme=extreme,
     )
 

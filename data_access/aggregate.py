@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import numpy as np
 import pandas as pd
@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.expression import ColumnElement, FromClause, Select, Subquery
 
 from core.facts import GEOGRAPHY as PLACE_DIMENSIONS
 from core.facts import TIME_DIMENSIONS, WINDOW
@@ -59,9 +59,14 @@ RESULT_COLUMNS = ("value", "people", "top1", "top2")
 class CountDeclaration(Protocol):
     """Anything that names a measure, its dimensions and its filters (a table declaration)."""
 
-    measure: str
-    dimensions: tuple[str, ...] | list[str]
-    filters: Mapping[str, Any]
+    @property
+    def measure(self) -> str: ...
+
+    @property
+    def dimensions(self) -> tuple[str, ...] | list[str]: ...
+
+    @property
+    def filters(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,7 @@ class _Sources:
         """``periods``: the calendar a stock (or an event counted in overlapping windows) is joined with."""
         self.measure = measure
         self.calendar = _calendar(periods) if periods is not None else None
+        self.table: FromClause
         conditions = list(measure.conditions(measure.table))
         if self.calendar is not None and conditions:
             # A stock with row conditions: select its rows once, before the calendar join.
@@ -205,17 +211,20 @@ class _Sources:
         needed = needed | {schema.CODE_GROUPS[d][0] for d in needed if d in schema.CODE_GROUPS}
         needs_person = bool(needed & set(PARTICIPANT_DIMENSIONS)) and measure.table is not schema.participants
         needs_place = bool(needed & set(PLACE_DIMENSIONS))
-        self.people = schema.participants.alias("person") if needs_person else self.table
-        self.place = schema.neighborhoods.alias("place") if needs_place else None
+        self.people: FromClause = schema.participants.alias("person") if needs_person else self.table
+        self.place: FromClause | None = schema.neighborhoods.alias("place") if needs_place else None
 
-    def from_clause(self):
+    def from_clause(self) -> FromClause:
         t = self.table
+        joined: FromClause
         if self.calendar is not None and self.measure.kind == EVENT:  # each window holds the events inside it
             m, cal = self.measure, self.calendar
+            assert m.date_column is not None, f"event measure {m.name!r} declares no date column"
             date = t.c[m.date_column]
             joined = cal.join(t, and_(date >= cal.c.first_day, date <= cal.c.last_day))
         elif self.calendar is not None:
             m, cal = self.measure, self.calendar
+            assert m.start_column is not None and m.end_column is not None, f"stock {m.name!r} declares no dates"
             start, end = t.c[m.start_column], t.c[m.end_column]
             if m.open_rule == ACTIVE_IN_PERIOD:
                 still_open = or_(end.is_(None), end >= cal.c.first_day)
@@ -233,10 +242,11 @@ class _Sources:
     def anchor_date(self) -> ColumnElement:
         if self.calendar is not None and self.measure.kind != EVENT:
             return self.calendar.c.last_day
+        assert self.measure.date_column is not None, f"event measure {self.measure.name!r} declares no date column"
         return self.table.c[self.measure.date_column]
 
 
-def _calendar(periods: list[Period]):
+def _calendar(periods: list[Period]) -> Subquery:
     if not periods:
         raise ValueError("the release window holds no complete period at this grain")
     rows = [
@@ -252,7 +262,7 @@ def _calendar(periods: list[Period]):
 
 
 def _code(column: ColumnElement, codes: Iterable[str], null_code: str | None = None) -> ColumnElement:
-    whens = []
+    whens: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = []
     if null_code is not None:
         whens.append((column.is_(None), literal(null_code, String)))
     whens.append((column.in_(list(codes)), column))
@@ -277,6 +287,7 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
     if dimension in TIME_DIMENSIONS:
         if sources.calendar is not None:
             return sources.calendar.c.period
+        assert m.date_column is not None, f"event measure {m.name!r} declares no date column"
         return period_key(dimension, t.c[m.date_column])
     if dimension in schema.CODE_GROUPS:  # a coarser grouping: the codes' expression, mapped to groups
         base, groups = schema.CODE_GROUPS[dimension]
@@ -285,27 +296,28 @@ def _dimension_expression(dimension: str, sources: _Sources) -> ColumnElement:
             *((codes.in_(list(members)), literal(group, String)) for group, members in groups.items()), else_=codes
         )
     if dimension in ("gender", "race_ethnicity", "housing_at_intake"):
-        codes = schema.CODE_COLUMNS[("participants", dimension)]
-        return _code(sources.people.c[dimension], codes)
+        person_codes = schema.CODE_COLUMNS[("participants", dimension)]
+        return _code(sources.people.c[dimension], person_codes)
     if dimension == "age_band":
         return _age_band(sources.people.c.birth_year, sources.anchor_date())
-    if dimension == "neighborhood":
+    if dimension in PLACE_DIMENSIONS:
         place = sources.place
-        return case(
-            (place.c.neighborhood_id.is_(None), literal(schema.UNKNOWN, String)),
-            else_=cast(place.c.neighborhood_id, String),
-        )
-    if dimension == "precinct":
-        return func.coalesce(cast(sources.place.c.precinct, String), literal(schema.UNKNOWN, String))
-    if dimension == "district":
-        return func.coalesce(cast(sources.place.c.district, String), literal(schema.UNKNOWN, String))
-    if dimension == "business_district":
-        place = sources.place
-        return case(
-            (place.c.neighborhood_id.is_(None), literal(schema.UNKNOWN, String)),
-            (place.c.business_district == true(), literal("true", String)),
-            else_=literal("false", String),
-        )
+        assert place is not None, f"dimension {dimension!r} needs the neighborhoods joined"
+        if dimension == "neighborhood":
+            return case(
+                (place.c.neighborhood_id.is_(None), literal(schema.UNKNOWN, String)),
+                else_=cast(place.c.neighborhood_id, String),
+            )
+        if dimension == "precinct":
+            return func.coalesce(cast(place.c.precinct, String), literal(schema.UNKNOWN, String))
+        if dimension == "district":
+            return func.coalesce(cast(place.c.district, String), literal(schema.UNKNOWN, String))
+        if dimension == "business_district":
+            return case(
+                (place.c.neighborhood_id.is_(None), literal(schema.UNKNOWN, String)),
+                (place.c.business_district == true(), literal("true", String)),
+                else_=literal("false", String),
+            )
     if (table_name, dimension) in BOOLEAN_COLUMNS:
         return case((t.c[dimension] == true(), literal("true", String)), else_=literal("false", String))
     if (table_name, dimension) in DERIVED_FLAGS:
@@ -331,12 +343,40 @@ def _filter_values(name: str, value: Any) -> list[str]:
     return [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
 
 
+@overload
+def build_query(
+    declaration: CountDeclaration,
+    window: ReleaseWindow,
+    reference: ReferenceData | None = None,
+    extra: None = None,
+) -> Select[Any]: ...
+
+
+@overload
+def build_query(
+    declaration: CountDeclaration,
+    window: ReleaseWindow,
+    reference: ReferenceData | None,
+    extra: ColumnElement,
+) -> Subquery: ...
+
+
+@overload
+def build_query(
+    declaration: CountDeclaration,
+    window: ReleaseWindow,
+    reference: ReferenceData | None = None,
+    *,
+    extra: ColumnElement,
+) -> Subquery: ...
+
+
 def build_query(
     declaration: CountDeclaration,
     window: ReleaseWindow,
     reference: ReferenceData | None = None,
     extra: ColumnElement | None = None,
-):
+) -> Select[Any] | Subquery:
     """Return the SELECT computing value, people, top1 and top2 per non-empty cell.
 
     With ``extra``, return instead the subquery of selected rows (dimension
@@ -360,6 +400,7 @@ def build_query(
     if m.kind == EVENT:
         if periods == []:
             raise ValueError(f"the release window holds no complete {grain}")
+        assert m.date_column is not None, f"event measure {m.name!r} declares no date column"
         date = t.c[m.date_column]
         first = periods[0].first_day if periods else window.first_day
         last = periods[-1].last_day if periods else window.last_day
@@ -440,7 +481,9 @@ def aggregate(
     return _densify(found, dimensions, domains, counts_people=m.counts_people)
 
 
-def _densify(found, dimensions: list[str], domains: list[tuple[str, ...]], counts_people: bool) -> pd.DataFrame:
+def _densify(
+    found: Iterable[Sequence[Any]], dimensions: list[str], domains: list[tuple[str, ...]], counts_people: bool
+) -> pd.DataFrame:
     """Return every cell of the domains' product in order, zeros where ``found`` has no row."""
     width = len(dimensions)
     by_cell = {tuple(str(label) for label in row[:width]): row[width:] for row in found}
@@ -452,7 +495,9 @@ def _densify(found, dimensions: list[str], domains: list[tuple[str, ...]], count
     results = [by_cell.get(cell, empty) for cell in cells]
     value, people, top1, top2 = zip(*results, strict=False) if results else ((), (), (), ())
     labels_by_dimension = list(zip(*cells, strict=False)) if cells else [()] * width
-    columns = {d: pd.array(labels, dtype="str") for d, labels in zip(dimensions, labels_by_dimension, strict=False)}
+    columns: dict[str, Any] = {
+        d: pd.array(labels, dtype="str") for d, labels in zip(dimensions, labels_by_dimension, strict=False)
+    }
     columns["value"] = np.fromiter((int(v) if v else 0 for v in value), dtype="int64", count=len(cells))
     if counts_people:
         columns["people"] = pd.array([int(p) if p else 0 for p in people], dtype="Int64")

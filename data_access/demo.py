@@ -17,9 +17,10 @@ import re
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Boolean, Date, Table, create_engine
@@ -195,7 +196,7 @@ PARTICIPANT_OBSTACLES = {
 }
 # Program-level obstacles (no participant): type -> (per year at small scale, service types;
 # None: not about one service, so NULL and reported by validation as unknown).
-PROGRAM_OBSTACLES = {
+PROGRAM_OBSTACLES: dict[str, tuple[float, dict[str | None, float]]] = {
     "staffing": (3.0, {None: 1.0}),
     "no_capacity": (2.0, {"shelter": 0.5, "housing": 0.3, "substance_use_treatment": 0.2}),
 }
@@ -342,7 +343,7 @@ def _seattle_areas() -> list[tuple[str, str]]:
     return sorted(areas)
 
 
-def _council_districts(area_names: Sequence[str]) -> dict[str, str]:
+def _council_districts(area_names: Sequence[str]) -> dict[str, str | None]:
     """Return each MCPP area's Seattle City Council district: the district its polygon overlaps most."""
     from shapely.geometry import shape
 
@@ -370,11 +371,11 @@ def _larceny_shares(area_names: Sequence[str]) -> np.ndarray:
             polygons_of[row[1]] = [(m.group(1), float(m.group(2))) for m in overlap_pattern.finditer(row[3])]
     shares = dict.fromkeys(area_names, 0.0)
     with (SEATTLE_DIR / "larceny-theft-by-mcpp-2008-2021.csv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            polygons = polygons_of[row["geojson_neighborhood_key"]]
+        for larceny_row in csv.DictReader(handle):
+            polygons = polygons_of[larceny_row["geojson_neighborhood_key"]]
             total_overlap = sum(percent for _, percent in polygons)
             for polygon, percent in polygons:
-                shares[polygon] += float(row["share_of_city"]) * percent / total_overlap
+                shares[polygon] += float(larceny_row["share_of_city"]) * percent / total_overlap
     weights = np.array([shares[name] for name in area_names])
     floor = weights[weights > 0].min()
     weights = np.where(weights > 0, weights, floor)
@@ -407,16 +408,24 @@ def _stream(seed: int, name: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(name.encode())])
 
 
-def _pick(rng: np.random.Generator, mix: dict | Sequence, size: int, probabilities=None) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator,
+    mix: Mapping[Any, float] | Sequence[Any],
+    size: int,
+    probabilities: Sequence[float] | np.ndarray | None = None,
+) -> np.ndarray:
     """Draw codes from a {code: share} mix (or codes and their shares) as an object array."""
     codes = list(mix)
-    shares = np.array(list(mix.values()) if probabilities is None else probabilities, dtype=float)
+    if probabilities is None:
+        assert isinstance(mix, Mapping), "codes without their shares"
+        probabilities = list(mix.values())
+    shares = np.array(probabilities, dtype=float)
     values = np.empty(len(codes), dtype=object)
     values[:] = codes
     return values[rng.choice(len(codes), size=size, p=shares / shares.sum())]
 
 
-def _pick_per_row(rng: np.random.Generator, codes: Sequence, shares: np.ndarray) -> np.ndarray:
+def _pick_per_row(rng: np.random.Generator, codes: Sequence[Any], shares: np.ndarray) -> np.ndarray:
     """Draw one code per row from row-specific shares (rows x codes)."""
     cumulative = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
     index = (rng.random(len(shares))[:, None] > cumulative).sum(axis=1)
@@ -425,7 +434,7 @@ def _pick_per_row(rng: np.random.Generator, codes: Sequence, shares: np.ndarray)
     return values[np.minimum(index, len(codes) - 1)]
 
 
-def _lognormal_days(rng: np.random.Generator, median, spread: float, size: int) -> np.ndarray:
+def _lognormal_days(rng: np.random.Generator, median: float | np.ndarray, spread: float, size: int) -> np.ndarray:
     """Return whole days from a lognormal distribution with the given median."""
     return np.floor(np.asarray(median) * np.exp(spread * rng.standard_normal(size))).astype(np.int64)
 
@@ -440,7 +449,7 @@ def _years_since_start(days: np.ndarray) -> np.ndarray:
     return (days - _day_number(DEMO_START)) / 365.25
 
 
-def _objects(values: Sequence | np.ndarray) -> np.ndarray:
+def _objects(values: Sequence[Any] | np.ndarray) -> np.ndarray:
     """Return values as a numpy object array (codes, ids, None)."""
     array = np.empty(len(values), dtype=object)
     array[:] = list(values)
@@ -454,7 +463,7 @@ def _nullable_ints(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     return array
 
 
-def _count_on_or_before(sorted_days: np.ndarray, days) -> np.ndarray:
+def _count_on_or_before(sorted_days: np.ndarray, days: int) -> np.intp:
     """Count the sorted day numbers on or before each given day."""
     return np.searchsorted(sorted_days, days, side="right")
 
@@ -634,7 +643,9 @@ class _DemoProgram:
             "intake_on": intake_on,
         }
 
-    def _offenses(self, rng, pathway: np.ndarray, source: np.ndarray, years: np.ndarray) -> np.ndarray:
+    def _offenses(
+        self, rng: np.random.Generator, pathway: np.ndarray, source: np.ndarray, years: np.ndarray
+    ) -> np.ndarray:
         """Return offence categories by pathway and source (None: no offence)."""
         offense = np.empty(len(pathway), dtype=object)
         arrests = pathway == "arrest_diversion"
@@ -652,7 +663,7 @@ class _DemoProgram:
         offense[community] = _pick(rng, OFFENSES, int(community.sum()), COMMUNITY_OFFENSES)
         return offense
 
-    def _referral_neighborhoods(self, rng, offense: np.ndarray) -> np.ndarray:
+    def _referral_neighborhoods(self, rng: np.random.Generator, offense: np.ndarray) -> np.ndarray:
         """Return neighborhood ids: shoplifting by larceny shares, the rest around LEAD's first areas."""
         neighborhood = np.empty(len(offense), dtype=object)
         shoplifting = offense == "shoplifting"
@@ -663,7 +674,16 @@ class _DemoProgram:
         neighborhood[draw < NULL_NEIGHBORHOOD_SHARE] = None
         return neighborhood
 
-    def _participants(self, rng, founding, enrolled_on, participant_of, outcome, intake_on, offense) -> Columns:
+    def _participants(
+        self,
+        rng: np.random.Generator,
+        founding: np.ndarray,
+        enrolled_on: np.ndarray,
+        participant_of: np.ndarray,
+        outcome: np.ndarray,
+        intake_on: np.ndarray,
+        offense: np.ndarray,
+    ) -> Columns:
         """Return one participant per founding referral: stay, demographics, a few invalid codes."""
         count = len(founding)
         # Stays run from the latest (re-)enrolment; some disengage within weeks.
@@ -703,7 +723,7 @@ class _DemoProgram:
     # --- case assignments -----------------------------------------------------------------------
 
     def _case_manager_tenures(
-        self, rng, enrolled_on: np.ndarray, exited_on: np.ndarray
+        self, rng: np.random.Generator, enrolled_on: np.ndarray, exited_on: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Hire case managers month by month, behind demand and not during the hiring freeze."""
         sorted_enrolments = np.sort(enrolled_on)
@@ -728,7 +748,8 @@ class _DemoProgram:
                 _count_on_or_before(sorted_enrolments, day) - np.searchsorted(sorted_exits, day)
                 for day in (month_start, month_start - 90)
             )
-            projected = active + max(0, active - active_before)  # staff for the next quarter's growth
+            growth = active - active_before
+            projected = active + (growth if growth > 0 else 0)  # staff for the next quarter's growth
             needed = math.ceil(projected * STAFFING_HEADROOM / TARGET_CASELOAD)
             staffed_or_hiring = sum(1 for end in ends if end > month_start)
             for _ in range(needed - staffed_or_hiring):
@@ -787,7 +808,9 @@ class _DemoProgram:
                 active_managers.remove(subject)
                 for participant, row in caseload_of.pop(subject).items():
                     rows_ended[row] = day
-                    assign(participant, least_busy_of_two(), day)
+                    successor = least_busy_of_two()
+                    assert successor is not None  # another case manager stays: the last one never leaves
+                    assign(participant, successor, day)
             elif kind == enrol:
                 manager = least_busy_of_two()
                 if manager is not None:
@@ -872,7 +895,13 @@ class _DemoProgram:
 
         exited_on = self.tables["participants"]["exited_on"]
 
-        def part(participant_id, service_type, reported_on, obstacle_type, resolved_on) -> None:
+        def part(
+            participant_id: np.ndarray,
+            service_type: np.ndarray,
+            reported_on: np.ndarray,
+            obstacle_type: np.ndarray,
+            resolved_on: np.ndarray,
+        ) -> None:
             """Add obstacles; those still open when their participant left are closed on exit."""
             reported_on = np.minimum(reported_on, self.last_day)
             if participant_id.dtype != object:
@@ -891,7 +920,9 @@ class _DemoProgram:
                 }
             )
 
-        def from_services(rows: np.ndarray, mix: dict, report_within_days: int, resolved_on: np.ndarray) -> None:
+        def from_services(
+            rows: np.ndarray, mix: dict[str, float], report_within_days: int, resolved_on: np.ndarray
+        ) -> None:
             """Add one obstacle per service row, reported soon after the request."""
             part(
                 services["participant_id"][rows],
@@ -943,7 +974,7 @@ class _DemoProgram:
 
         years = (self.last_day - self.first_day + 1) / 365.25
         freeze = (_day_number(HIRING_FREEZE[0]), _day_number(HIRING_FREEZE[1]))
-        for name, (per_year, service_mix) in PROGRAM_OBSTACLES.items():
+        for name, (per_year, program_service_mix) in PROGRAM_OBSTACLES.items():
             count = int(rng.poisson(per_year * self.multiplier * years))
             reported_on = self.first_day + (rng.random(count) * (self.last_day - self.first_day + 1)).astype(np.int64)
             if name == "staffing":  # most staffing problems are reported during the freeze
@@ -951,7 +982,7 @@ class _DemoProgram:
                 reported_on[in_freeze] = rng.integers(freeze[0], freeze[1] + 1, int(in_freeze.sum()))
             part(
                 np.full(count, None, dtype=object),
-                _pick(rng, service_mix, count),
+                _pick(rng, program_service_mix, count),
                 reported_on,
                 _objects([name] * count),
                 reported_on + _lognormal_days(rng, 90, 0.5, count),
@@ -1114,6 +1145,7 @@ def _index_statements() -> list[str]:
 
 def _build_sqlite(target: URL, program: _DemoProgram, bar: tqdm) -> dict[str, int]:
     """Build into ``<file>.tmp``, then move it over the file, so no half-built file appears."""
+    assert target.database is not None, "a SQLite demo database needs a file"
     path = Path(target.database).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
@@ -1125,6 +1157,7 @@ def _build_sqlite(target: URL, program: _DemoProgram, bar: tqdm) -> dict[str, in
         connection = engine.raw_connection()
         try:
             sqlite = connection.driver_connection
+            assert sqlite is not None  # the raw connection is open
             sqlite.execute("PRAGMA journal_mode=OFF")
             sqlite.execute("PRAGMA synchronous=OFF")
             for table, columns in _tables_to_load(program, bar):
@@ -1158,9 +1191,11 @@ def _build_postgresql(target: URL, program: _DemoProgram, bar: tqdm) -> dict[str
             schema.metadata.drop_all(connection)
             schema.metadata.create_all(connection)
         counts = dict.fromkeys(schema.metadata.tables, 0)
-        connection = engine.raw_connection()
+        raw_connection = engine.raw_connection()
         try:
-            with connection.cursor() as cursor:
+            postgres = raw_connection.driver_connection
+            assert postgres is not None  # the raw connection is open
+            with postgres.cursor() as cursor:
                 for table, columns in _tables_to_load(program, bar):
                     names = ", ".join(column.name for column in table.columns)
                     with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
@@ -1171,10 +1206,10 @@ def _build_postgresql(target: URL, program: _DemoProgram, bar: tqdm) -> dict[str
                 for statement in _index_statements():
                     cursor.execute(statement)
                 cursor.execute("ANALYZE " + ", ".join(schema.metadata.tables))
-            connection.commit()
+            raw_connection.commit()
             bar.update()
         finally:
-            connection.close()
+            raw_connection.close()
     finally:
         engine.dispose()
     return counts

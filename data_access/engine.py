@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 
@@ -42,11 +43,11 @@ def set_role_policy(strict: bool) -> None:
     ROLE_POLICY["strict"] = bool(strict)
 
 
-def role_problems(connection, tables: tuple[str, ...]) -> list[str]:
+def role_problems(connection: Connection, tables: tuple[str, ...]) -> list[str]:
     """Return why the connected PostgreSQL role is more than a reader of ``tables`` (empty when it is not)."""
     from sqlalchemy import text
 
-    problems = []
+    problems: list[str] = []
     members = ", ".join(f"pg_has_role(current_user, '{role}', 'MEMBER')" for role in SERVER_FILE_ROLES)
     superuser, create, temporary, *server_files = connection.execute(
         text(
@@ -152,7 +153,9 @@ _SQLITE_READS = {
 _SQLITE_READ_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo", "foreign_key_list"}
 
 
-def _sqlite_reads_only(action: int, first, second, database, trigger) -> int:
+def _sqlite_reads_only(
+    action: int, first: str | None, second: str | None, database: str | None, trigger: str | None
+) -> int:
     """Authorize SQLite statements that only read: no write, ATTACH (nor VACUUM INTO) or setting pragma."""
     if action in _SQLITE_READS:
         return sqlite3.SQLITE_OK
@@ -161,7 +164,7 @@ def _sqlite_reads_only(action: int, first, second, database, trigger) -> int:
     return sqlite3.SQLITE_DENY
 
 
-def read_only_engine(url: str | URL, **engine_options) -> Engine:
+def read_only_engine(url: str | URL, **engine_options: Any) -> Engine:
     """Return an engine through which no write can succeed."""
     parsed = normalise_url(url)
     backend = parsed.get_backend_name()
@@ -182,7 +185,7 @@ def read_only_engine(url: str | URL, **engine_options) -> Engine:
         engine = create_engine(ro_url, connect_args=connect_args, **options)
 
         @event.listens_for(engine, "connect")
-        def _query_only(dbapi_connection, _record):
+        def _query_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
             dbapi_connection.execute("PRAGMA query_only = ON")
             dbapi_connection.set_authorizer(_sqlite_reads_only)
 

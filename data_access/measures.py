@@ -43,7 +43,9 @@ class Measure:
     @property
     def anchor_date(self) -> str:
         """Return the column whose date places a row in time (for age and the release window)."""
-        return self.date_column if self.kind == EVENT else self.start_column
+        anchor = self.date_column if self.kind == EVENT else self.start_column
+        assert anchor is not None, f"measure {self.name!r} declares no date placing its rows in time"
+        return anchor
 
 
 r, p, c, s, o = schema.referrals, schema.participants, schema.contacts, schema.services, schema.obstacles

@@ -38,7 +38,8 @@ def last_complete_month(as_of: dt.date) -> str:
 
 def month_ends(last: dt.date, count: int) -> list[dt.date]:
     """Return the last days of the ``count`` months up to the month of ``last`` (a month end), oldest first."""
-    ends, day = [], last
+    ends: list[dt.date] = []
+    day = last
     while len(ends) < count:
         ends.append(day)
         day = day.replace(day=1) - dt.timedelta(days=1)

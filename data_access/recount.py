@@ -13,24 +13,31 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from data_access import schema
 from data_access.engine import read_only_engine
 from data_access.periods import ReleaseWindow
 
 CODES = schema.CODE_COLUMNS
+# A contract table's rows, each a dict of column name to value, by table name.
+ContractRows = Mapping[str, Sequence[Mapping[str, Any]]]
+# A non-empty cell: (value, people, top1, top2).
+CellCounts = tuple[int, int, int, int | None]
 
 
-def _code(table, column, value):
+def _code(table: str, column: str, value: Any) -> Any:
     if (table, column) in schema.NULL_CODE and value is None:
         return schema.NULL_CODE[(table, column)]
     return value if value in CODES[(table, column)] else "unknown"
 
 
-def _age_band(birth_year, on):
+def _age_band(birth_year: int | None, on: dt.date) -> str:
     if birth_year is None:
         return "unknown"
     age = on.year - birth_year
@@ -40,19 +47,19 @@ def _age_band(birth_year, on):
     return "55_and_over"
 
 
-def _windows_holding(day, window: ReleaseWindow):
+def _windows_holding(day: dt.date, window: ReleaseWindow) -> list[str]:
     """Return the keys "first/last" of every run of 12 months inside ``window`` that holds ``day``."""
     index = day.year * 12 + day.month - 1
     first = int(window.first_month[:4]) * 12 + int(window.first_month[5:]) - 1
     last = int(window.last_month[:4]) * 12 + int(window.last_month[5:]) - 1
 
-    def key(i):
+    def key(i: int) -> str:
         return f"{i // 12:04d}-{i % 12 + 1:02d}"
 
     return [f"{key(end - 11)}/{key(end)}" for end in range(max(index, first + 11), min(index + 11, last) + 1)]
 
 
-def _period(grain, day):
+def _period(grain: str, day: dt.date) -> str:
     if grain == "month":
         return f"{day.year:04d}-{day.month:02d}"
     if grain == "quarter":
@@ -60,7 +67,8 @@ def _period(grain, day):
     return f"{day.year:04d}"
 
 
-MEASURE_ROWS = {
+RowFilter = Callable[[Mapping[str, Any]], bool]
+MEASURE_ROWS: dict[str, tuple[str, str | tuple[str, str, str], RowFilter | None, str, str | None, bool]] = {
     # measure: (table, event date or (start, end, rule), row filter, unit, fallback, distinct units)
     "referrals": ("referrals", "referred_on", None, "participant_id", "referral_id", False),
     "enrollments": ("participants", "enrolled_on", None, "participant_id", None, False),
@@ -122,14 +130,24 @@ MEASURE_ROWS = {
 }
 
 
-def recount(rows: dict, measure: str, dimensions, filters, window: ReleaseWindow) -> dict:
+def recount(
+    rows: ContractRows,
+    measure: str,
+    dimensions: Sequence[str],
+    filters: Mapping[str, Any],
+    window: ReleaseWindow,
+) -> dict[tuple[Any, ...], CellCounts]:
     """Return {cell tuple: (value, people, top1, top2)} for non-empty cells."""
     _, _, _, unit, fallback, distinct = MEASURE_ROWS[measure]
-    contributions: dict = defaultdict(Counter)
+    contributions: dict[tuple[Any, ...], Counter[tuple[Any, Any]]] = defaultdict(Counter)
     for cell, row in placed_rows(rows, measure, dimensions, filters, window):
-        who = (row[unit], None) if row[unit] is not None else (None, row[fallback])
+        if row[unit] is not None:
+            who = (row[unit], None)
+        else:
+            assert fallback is not None, f"measure {measure!r} counts a row without {unit} and has no fallback"
+            who = (None, row[fallback])
         contributions[cell][who] += 1
-    result = {}
+    result: dict[tuple[Any, ...], CellCounts] = {}
     for cell, counter in contributions.items():
         ranked = sorted(counter.values(), reverse=True)
         value = len(counter) if distinct else sum(ranked)
@@ -137,16 +155,22 @@ def recount(rows: dict, measure: str, dimensions, filters, window: ReleaseWindow
     return result
 
 
-def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWindow):
+def placed_rows(
+    rows: ContractRows,
+    measure: str,
+    dimensions: Sequence[str],
+    filters: Mapping[str, Any],
+    window: ReleaseWindow,
+) -> Iterator[tuple[tuple[Any, ...], Mapping[str, Any]]]:
     """Yield (cell, row) for every row the measure counts in the window, within the filters."""
     table, dating, keep, _, _, _ = MEASURE_ROWS[measure]
-    hoods = {str(n["neighborhood_id"]): n for n in rows["neighborhoods"]}
+    hoods: dict[str | None, Mapping[str, Any]] = {str(n["neighborhood_id"]): n for n in rows["neighborhoods"]}
     people = {p["participant_id"]: p for p in rows["participants"]}
     grains = [d for d in list(dimensions) + list(filters) if d in ("month", "quarter", "year", "twelve_months")]
     grain = grains[0] if grains else None
     periods = window.periods(grain) if grain and grain != "twelve_months" else None
 
-    def value_of(row, dimension, on, period_key):
+    def value_of(row: Mapping[str, Any], dimension: str, on: dt.date, period_key: str | None) -> Any:
         if dimension in ("month", "quarter", "year", "twelve_months"):
             return period_key
         if dimension in schema.CODE_GROUPS:
@@ -177,7 +201,7 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
             return "true" if row["substantive"] else "false"
         return _code(table, dimension, row[dimension])
 
-    placed = []  # (row, anchor date, period key)
+    placed: list[tuple[Mapping[str, Any], dt.date, str | None]] = []  # (row, anchor date, period key)
     for row in rows[table]:
         if keep and not keep(row):
             continue
@@ -195,6 +219,7 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
             placed.append((row, day, _period(grain, day) if grain else None))
         else:
             start_col, end_col, rule = dating
+            assert periods is not None, f"measure {measure!r} is a stock: it needs a calendar grain"
             for period in periods:
                 start, end = row[start_col], row[end_col]
                 if start is None or start > period.last_day:
@@ -214,12 +239,12 @@ def placed_rows(rows: dict, measure: str, dimensions, filters, window: ReleaseWi
         yield tuple(value_of(row, d, on, key) for d in dimensions), row
 
 
-def read_rows(connection) -> dict[str, list[dict]]:
+def read_rows(connection: Connection) -> dict[str, list[dict[str, Any]]]:
     """Return every row of the contract tables as dicts (dates as dates, ids as read)."""
     from sqlalchemy import inspect
 
     present = inspect(connection)
-    rows = {}
+    rows: dict[str, list[dict[str, Any]]] = {}
     for table in schema.metadata.sorted_tables:
         have = {c["name"] for c in present.get_columns(table.name)}
         columns = [c for c in table.columns if c.name in have]
@@ -227,7 +252,7 @@ def read_rows(connection) -> dict[str, list[dict]]:
     for row in rows.get("referrals", []):
         for column in ("referred_on", "intake_on"):
             row[column] = _as_date(row.get(column))
-    for table, columns in (
+    for table_name, date_columns in (
         ("participants", ("enrolled_on", "exited_on")),
         ("contacts", ("contact_on",)),
         ("services", ("requested_on", "connected_on")),
@@ -235,13 +260,13 @@ def read_rows(connection) -> dict[str, list[dict]]:
         ("focus_areas", ("suggested_on",)),
         ("case_assignments", ("assigned_on", "ended_on")),
     ):
-        for row in rows.get(table, []):
-            for column in columns:
+        for row in rows.get(table_name, []):
+            for column in date_columns:
                 row[column] = _as_date(row.get(column))
     return rows
 
 
-def _as_date(value):
+def _as_date(value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.datetime):
@@ -249,7 +274,7 @@ def _as_date(value):
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _window_of(publication: dict, filters: dict) -> ReleaseWindow:
+def _window_of(publication: Mapping[str, Any], filters: Mapping[str, Any]) -> ReleaseWindow:
     """Return the release window, narrowed to a table's month filter (a period "to date")."""
     release = publication["release"]
     first, last = release["first_month"], release["last_month"]
@@ -260,15 +285,17 @@ def _window_of(publication: dict, filters: dict) -> ReleaseWindow:
     return ReleaseWindow(first, last)
 
 
-def _medians(rows: dict, table: dict, window: ReleaseWindow, filters: dict) -> dict:
+def _medians(
+    rows: ContractRows, table: Mapping[str, Any], window: ReleaseWindow, filters: Mapping[str, Any]
+) -> dict[tuple[Any, ...], float]:
     """Return {cell: median days from request to connection} for a statistic table."""
-    days: dict = defaultdict(list)
+    days: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for cell, row in placed_rows(rows, "services_connected", list(table["dimensions"]), filters, window):
         days[cell].append((row["connected_on"] - row["requested_on"]).days)
     return {cell: float(statistics.median(values)) for cell, values in days.items()}
 
 
-def truth_from_recount(url: str, publication: dict) -> dict[str, pd.DataFrame]:
+def truth_from_recount(url: str, publication: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
     """Return the recounted true cells of every table of ``publication`` (the audit's truth)."""
     engine = read_only_engine(url)
     try:
@@ -287,6 +314,7 @@ def truth_from_recount(url: str, publication: dict) -> dict[str, pd.DataFrame]:
         records = []
         for cell in table["cells"]:
             key = tuple(str(cell[d]) for d in dims)
+            value: float | None
             value, people, top1, top2 = found.get(key, (0, 0, None, None))
             if table.get("statistic"):
                 value = medians.get(key)

@@ -9,12 +9,14 @@ Must not raise for bad data and must not write.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import String, cast, func, inspect, literal, or_, select
+from sqlalchemy import String, Table, cast, func, inspect, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.expression import ColumnElement
 
 from core.boundaries import BoundaryFileError, boundary_keys
 
@@ -88,7 +90,7 @@ def _present_columns(connection: Connection, report: ValidationReport) -> dict[s
     return present
 
 
-def _complete_tables(present: dict[str, set[str]]):
+def _complete_tables(present: dict[str, set[str]]) -> Iterator[Table]:
     for table in schema.metadata.sorted_tables:
         if table.name in present and all(
             c.name in present[table.name] or c.info.get("optional") for c in table.columns
@@ -96,12 +98,13 @@ def _complete_tables(present: dict[str, set[str]]):
             yield table
 
 
-def _check_codes(connection: Connection, table, report: ValidationReport) -> None:
+def _check_codes(connection: Connection, table: Table, report: ValidationReport) -> None:
     for (table_name, column_name), codes in schema.CODE_COLUMNS.items():
         if table_name != table.name:
             continue
         column = table.c[column_name]
         null_allowed = (table_name, column_name) in schema.NULL_CODE
+        outside: ColumnElement[bool]
         if null_allowed:
             outside = column.is_not(None) & ~column.in_(list(codes))
         else:
@@ -123,7 +126,7 @@ def _check_codes(connection: Connection, table, report: ValidationReport) -> Non
             report.add(WARNING, where, f"{len(found) - MAX_VALUES_SHOWN} more unknown code(s) in {rest} row(s)", rest)
 
 
-def _check_required(connection: Connection, table, report: ValidationReport) -> None:
+def _check_required(connection: Connection, table: Table, report: ValidationReport) -> None:
     required = [c for c in table.columns if not c.nullable and not c.primary_key]
     if not required:
         return
@@ -133,7 +136,7 @@ def _check_required(connection: Connection, table, report: ValidationReport) -> 
             report.add(WARNING, f"{table.name}.{column.name}", f"{nulls} row(s) with NULL in a NOT NULL column", nulls)
 
 
-def _check_keys(connection: Connection, table, report: ValidationReport) -> None:
+def _check_keys(connection: Connection, table: Table, report: ValidationReport) -> None:
     keys = list(table.primary_key.columns)
     if len(keys) != 1:
         return
@@ -147,7 +150,7 @@ def _check_keys(connection: Connection, table, report: ValidationReport) -> None
         report.add(ERROR, f"{table.name}.{key.name}", f"{total - nulls - distinct} duplicate identifier(s)")
 
 
-def _check_dates(connection: Connection, table, report: ValidationReport, today: dt.date) -> None:
+def _check_dates(connection: Connection, table: Table, report: ValidationReport, today: dt.date) -> None:
     for name in schema.DATE_COLUMNS[table.name]:
         column = table.c[name]
         future, early = connection.execute(
@@ -230,7 +233,9 @@ def validate(
         return report
 
 
-def _validate(connection, report, today, boundaries, boundaries_key) -> ValidationReport:
+def _validate(
+    connection: Connection, report: ValidationReport, today: dt.date, boundaries: Path | None, boundaries_key: str
+) -> ValidationReport:
     present = _present_columns(connection, report)
     complete = {t.name for t in _complete_tables(present)}
     for table in _complete_tables(present):

@@ -74,17 +74,17 @@ def render() -> None:
         ("handoff_within_30_min_share", "briefing.handoff"),
         ("intake_within_7_days_share", "briefing.intake"),
     ):
-        now, before = pub.ratio(ratio_id, quarter=period), pub.ratio(ratio_id, quarter=earlier)
-        note = f" ({message('ratio.unstable', language)})" if now is not None and now.unstable else ""
+        share_now, share_before = pub.ratio(ratio_id, quarter=period), pub.ratio(ratio_id, quarter=earlier)
+        note = f" ({message('ratio.unstable', language)})" if share_now is not None and share_now.unstable else ""
         st.markdown(
             "- "
             + message(
                 "briefing.share_line",
                 what=message(sentence, language),
-                now=locale.percent(now and now.value),
+                now=locale.percent(share_now.value if share_now is not None else None),
                 period=label,
                 note=note,
-                then=locale.percent(before and before.value),
+                then=locale.percent(share_before.value if share_before is not None else None),
                 earlier=pub.label("quarter", earlier),
             )
         )
@@ -120,6 +120,7 @@ def _small_trend(pub, period: str, language: str) -> None:
     frame = pub.frame("referrals_by_quarter")
     frame = frame[frame["quarter"].isin(quarters)]
     figure = ui.line_chart(frame, "quarter", None, pub, message("kpi.referrals", language))
+    assert figure is not None  # one series: never too many to draw
     figure.update_layout(height=260, showlegend=False)
     title = message(
         "briefing.trend", language, first=pub.label("quarter", quarters[0]), last=pub.label("quarter", quarters[-1])

@@ -83,9 +83,9 @@ def _place(pub, hood: str, language: str) -> None:
             help=message("place.level_help", language, where=where),
         )
         column.caption(_level_sentence(pub, hood, found, language))
-    grain, latest = next(((g, f) for g, f in found_by_grain.items() if f is not None), (None, None))
-    if latest is not None and latest.grouping.level != places.CITY:
-        share = places.share_of_city(pub, latest.grouping, grain, latest.period)
+    latest_grain, latest = next(((g, f) for g, f in found_by_grain.items() if f is not None), (None, None))
+    if latest_grain is not None and latest is not None and latest.grouping.level != places.CITY:
+        share = places.share_of_city(pub, latest.grouping, latest_grain, latest.period)
         if share is not None:
             columns[2].metric(
                 message("place.share", language, where=places.grouping_name(pub, latest.grouping, language)),

@@ -32,10 +32,12 @@ def render() -> None:
         for tables, title in BREAKDOWNS:
             if ui.section(pub, tables[0], language=language):
                 table = pub.least_withheld(*tables, year=year)
+                dimension = pub.breakdown(table)
+                assert dimension is not None  # each of these tables is broken down by one characteristic
                 _breakdown(
                     pub,
                     table,
-                    pub.breakdown(table),
+                    dimension,
                     title,
                     year,
                     total,

@@ -38,6 +38,7 @@ def render() -> None:
     period = None
     if ui.section(pub, REQUESTED, language=language):
         grain = pub.grain(REQUESTED)
+        assert grain is not None  # a published table of services by period
         period = ui.choose(
             message(f"common.{grain}", language),
             pub.periods(REQUESTED),

@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import time
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import String, cast, select
 
@@ -197,7 +198,7 @@ def build_from_database(
         unfinished = set(window.unfinished_periods())
         counts, distributions, structure = without_periods(counts, distributions, structure, unfinished)
         partial = [p for p in partial if p not in unfinished]
-    release = {
+    release: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "first_month": window.first_month,
         "last_month": window.last_month,

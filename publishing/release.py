@@ -17,10 +17,10 @@ from aggregation.history import ClosedCell, ClosedPeriodChanged, ReleaseHistory,
 from aggregation.protection import ClosedFigureConflict
 from aggregation.publication import PublicationReport
 from aggregation.registry import RATIOS, TABLES
+from core import archive
 from core.archive import ArchiveError
 from core.facts import DEFAULT_THRESHOLD
 from data_access.periods import ReleaseWindow
-from publishing import archive
 
 CADENCES = ("monthly", "quarterly")
 
@@ -35,9 +35,15 @@ class ReleaseOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def _publication(stored: archive.StoredRelease) -> dict:
+    """Return a stored release's publication (``archive.read_releases`` reads every one)."""
+    assert stored.publication is not None, f"release {stored.id} was listed but not read"
+    return stored.publication
+
+
 def stored_as_audited(stored: list[archive.StoredRelease]) -> list[ArchiveRelease]:
     """Return the archive's releases (withdrawn ones included: they were public) for the archive audit."""
-    return [ArchiveRelease(s.id, s.publication, revision=s.revision, withdrawn=s.withdrawn) for s in stored]
+    return [ArchiveRelease(s.id, _publication(s), revision=s.revision, withdrawn=s.withdrawn) for s in stored]
 
 
 def history_from(audit: ArchiveAudit, newest: dict) -> ReleaseHistory:
@@ -132,7 +138,7 @@ def make_release(
         check_cadence(entries, as_of, last_month_for(as_of, cadence), revision)
         history = None
         if stored:
-            newest = stored[-1].publication["release"]
+            newest = _publication(stored[-1])["release"]
             if newest.get("threshold") != threshold:
                 raise ArchiveError(
                     f"the archive's threshold is {newest.get('threshold')}, this release's {threshold}: "
@@ -150,7 +156,7 @@ def make_release(
                     f"the archive fails its own audit ({len(before.failures)} cell(s), "
                     f"{len(before.problems)} problem(s)); run `lead-dashboard audit {directory}`"
                 )
-            history = history_from(before, stored[-1].publication)
+            history = history_from(before, _publication(stored[-1]))
         seconds["archive read and audited"] = time.perf_counter() - started
 
         started = time.perf_counter()

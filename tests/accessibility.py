@@ -96,7 +96,8 @@ def tab_stops(page, limit: int = 400) -> list[dict]:
     """Walk the whole Tab order from the top; return each stop's role, accessible name and whether its focus
     shows (an outline or a box shadow)."""
     page.evaluate("() => { window.scrollTo(0, 0); document.activeElement && document.activeElement.blur(); }")
-    stops, seen = [], set()
+    stops: list[dict] = []
+    seen: set[str] = set()
     for _ in range(limit):
         page.keyboard.press("Tab")
         stop = page.evaluate(

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
 
+from tests.environment import DEMO_AS_OF, IN_CI  # noqa: F401  (IN_CI: read by the fixtures' callers)
 from tests.postgres_server import PostgresUnavailable, create_database, postgres_admin_url
-
-DEMO_AS_OF = dt.date(2026, 10, 31)
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="session")

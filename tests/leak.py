@@ -142,7 +142,7 @@ def frame_numbers(frame, language: str = "en") -> list[float]:
 
 def page_numbers(at, language: str = "en") -> dict[str, list[float]]:
     """Return the numbers of a finished AppTest run, by kind of element."""
-    numbers = {"plotly": [], "deck": [], "dataframe": [], "metric": []}
+    numbers: dict[str, list[float]] = {"plotly": [], "deck": [], "dataframe": [], "metric": []}
     for chart in at.get("plotly_chart"):
         numbers["plotly"] += plotly_numbers(chart.proto.spec)
     for deck in at.get("deck_gl_json_chart"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from types import MappingProxyType
 
 import numpy as np
@@ -105,7 +106,7 @@ def grouped_counts(units: pd.DataFrame, key: CountKey, s: Structure) -> pd.DataF
         if dims
         else frame.groupby(["person"]).size().rename("n").reset_index()
     )
-    records = {}
+    records: dict[tuple[Hashable, ...], tuple[int, int, int, int | None]] = {}
     for cell, group in per_person.groupby(dims) if dims else [((), per_person)]:
         cell = cell if isinstance(cell, tuple) else (cell,)
         ranked = sorted(group["n"].tolist(), reverse=True)

@@ -20,7 +20,7 @@ from tests.accessibility import (
     tab_stops,
     tabs_to_first_selector,
 )
-from tests.conftest import IN_CI
+from tests.environment import IN_CI
 from tests.test_browser import PAGES, WAIT_MS, _wait_until_rendered
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from data_access.aggregate import CountRequest, aggregate, build_query, read_reference_data
 from data_access.engine import read_only_engine
@@ -131,7 +131,7 @@ def test_queries_group_and_bind_every_value(sqlite_edge, declaration):
     with sqlite_edge.connect() as connection:
         reference = read_reference_data(connection)
     query = build_query(declaration, WINDOW, reference)
-    compiled = query.compile(dialect=sa.dialects.postgresql.dialect())
+    compiled = query.compile(dialect=postgresql.dialect())
     sql = str(compiled)
     assert "GROUP BY" in sql
     for value in list(declaration.filters.values()) + ["2024-01-01", "arrest_diversion", "unknown"]:

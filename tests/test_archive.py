@@ -8,26 +8,33 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from typing import Any
 
 import pytest
 
 from aggregation.audit import audit_publication
 from aggregation.audit_archive import ArchiveRelease, audit_archive
-from core.archive import ArchiveError
+from core import archive
+from core.archive import ArchiveError, StoredRelease
 from data_access.periods import month_ends
-from publishing import archive
 from publishing.build import build_from_database, truth_for
 from publishing.cli import main
 from publishing.release import make_release, stored_as_audited
 from tests.archive_helpers import ADDED_TABLE, SMALL_RATIOS, SMALL_TABLES, copy_database, snapshot
 
-SMALL = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
+SMALL: dict[str, Any] = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
 JULY, AUGUST = dt.date(2026, 7, 31), dt.date(2026, 8, 31)
 
 
 def release(url, directory, as_of, **kwargs):
     """Add one release of the small registry."""
     return make_release(url, directory, as_of=as_of, source="demo", **{**SMALL, **kwargs})
+
+
+def publication_of(stored: StoredRelease) -> dict:
+    """Return the publication of a release read from the archive (read_releases reads every one)."""
+    assert stored.publication is not None
+    return stored.publication
 
 
 def closed_cells(publication: dict) -> dict:
@@ -70,13 +77,14 @@ def test_two_releases_of_the_same_data_pass_and_closed_periods_are_identical(dem
     stored = archive.read_releases(tmp_path / "archive")
     assert [s.id for s in stored] == ["2026-07-31", "2026-08-31"]
     assert audit_archive(stored_as_audited(stored)).passed and second.archive_audit.passed
-    before, after = (closed_cells(s.publication) for s in stored)
+    before, after = (closed_cells(publication_of(s)) for s in stored)
     assert before and all(after[key] == value for key, value in before.items())  # value, status
-    grains = [{t.get("pooled_from") or t["id"]: t["id"] for t in s.publication["tables"]} for s in stored]
+    grains = [{t.get("pooled_from") or t["id"]: t["id"] for t in publication_of(s)["tables"]} for s in stored]
     assert grains[0] == grains[1]
     assert len(after) > len(before)  # August added cells
     for s in stored:  # whole periods only: no quarter or year "to date"
-        assert "2026-Q3" not in s.publication["domains"]["quarter"] and "2026" not in s.publication["domains"]["year"]
+        domains = publication_of(s)["domains"]
+        assert "2026-Q3" not in domains["quarter"] and "2026" not in domains["year"]
     assert first.entry["revision"] is False and second.entry["revised"] == []
 
 
@@ -95,9 +103,9 @@ def test_twelve_monthly_releases_and_attempts_within_a_month(demo_database, tmp_
     report = audit_archive(stored_as_audited(stored))
     assert report.passed and report.checked_cells > 100
     for older, newer in zip(stored, stored[1:], strict=False):
-        kept = closed_cells(newer.publication)
-        assert all(kept[key] == value for key, value in closed_cells(older.publication).items())
-    assert ADDED_TABLE.id in {t["id"] for t in stored[-1].publication["tables"]}
+        kept = closed_cells(publication_of(newer))
+        assert all(kept[key] == value for key, value in closed_cells(publication_of(older)).items())
+    assert ADDED_TABLE.id in {t["id"] for t in publication_of(stored[-1])["tables"]}
     # A second release for October, mid-November: refused without --revision...
     with pytest.raises(ArchiveError, match="needs --revision"):
         release(demo_database, directory, dt.date(2026, 11, 15), declarations=(*SMALL_TABLES, ADDED_TABLE))
@@ -162,11 +170,11 @@ def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_aud
     assert report.passed and len(report.version_releases) == 2
     month_total = {
         c["month"]: c["value"]
-        for c in next(t for t in stored[1].publication["tables"] if t["id"] == "referrals_by_month")["cells"]
+        for c in next(t for t in publication_of(stored[1])["tables"] if t["id"] == "referrals_by_month")["cells"]
     }
     old_total = {
         c["month"]: c["value"]
-        for c in next(t for t in stored[0].publication["tables"] if t["id"] == "referrals_by_month")["cells"]
+        for c in next(t for t in publication_of(stored[0])["tables"] if t["id"] == "referrals_by_month")["cells"]
     }
     # The March 2025 total changed by 3 (a small count): withheld in the revision, never shown beside the old one.
     assert old_total["2025-03"] is not None and month_total["2025-03"] is None
@@ -256,7 +264,10 @@ def test_two_release_jobs_do_not_both_write(demo_database, tmp_path):
         "declarations=SMALL_TABLES, ratio_declarations=SMALL_RATIOS)"
     )
     jobs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    outcomes = [(job.wait(timeout=300), job.stderr.read()) for job in jobs]
+    outcomes = []
+    for job in jobs:
+        assert job.stderr is not None  # opened with stderr=PIPE
+        outcomes.append((job.wait(timeout=300), job.stderr.read()))
     assert sorted(code for code, _ in outcomes) == [0, 1], outcomes
     assert any("another release job" in err or "already" in err for code, err in outcomes if code), outcomes
     assert [e["id"] for e in archive.read_index(directory)["releases"]] == ["2026-07-31", "2026-08-31"]
@@ -306,7 +317,7 @@ def test_release_withdraw_and_audit_commands(demo_database, tmp_path, capsys, mo
     out = capsys.readouterr().out
     assert "2 release(s) in 1 version(s)" in out and "PASSED" in out
     stored = archive.read_releases(directory)
-    before, after = (closed_cells(s.publication) for s in stored)
+    before, after = (closed_cells(publication_of(s)) for s in stored)
     assert all(after[key] == value for key, value in before.items())
 
 

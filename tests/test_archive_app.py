@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy
 from streamlit.testing.v1 import AppTest
 
-from publishing import archive
+from core import archive
 from publishing.release import make_release
 from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES
 

@@ -36,7 +36,7 @@ def _tiny_release(joint, months, suppress):
     by_month = {(m,): sum(joint[(m, p)] for p in pathways) for m in months}
     by_quarter_pathway = {("2024-Q1", p): sum(joint[(m, p)] for m in months) for p in pathways}
     by_quarter = {("2024-Q1",): sum(by_month.values())}
-    tables = [
+    tables: list[tuple[str, tuple[str, ...], dict]] = [
         ("by_month_pathway", ("month", "pathway"), by_month_pathway),
         ("by_month", ("month",), by_month),
         ("by_quarter_pathway", ("quarter", "pathway"), by_quarter_pathway),
@@ -116,7 +116,7 @@ def test_archive_audit_agrees_with_brute_force_on_tiny_tables(values, first_patt
             result = milp(
                 sign * form,
                 constraints=[LinearConstraint(A, b, b)],
-                integrality=np.ones(len(order)),
+                integrality=np.ones(len(order), dtype=int),
                 bounds=Bounds(0, 1000),
             )
             assert result.status == 0
@@ -211,8 +211,8 @@ def test_random_sequences_of_releases_revisions_and_registry_changes_stay_protec
         assert alone.passed, [(f.table_id, f.cell, f.problem) for f in alone.failures[:5]]
     final = audit_archive(released)
     assert final.passed, (final.problems[:3], [(f.table_id, f.cell, f.problem) for f in final.failures[:5]])
-    for revision in final.revisions:
-        assert abs(revision.new - revision.old) >= 11
+    for revised in final.revisions:
+        assert abs(revised.new - revised.old) >= 11
 
 
 # -- 3. Hand-made archives the audit must refuse -----------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
+from tests.environment import IN_CI
 from tests.leak import Allowed
 
 ROOT = Path(__file__).resolve().parent.parent

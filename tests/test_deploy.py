@@ -55,9 +55,15 @@ def test_cron_line():
     assert assignments["LEAD_DB_URL"].startswith("postgresql://") and assignments["LEAD_RELEASE_CADENCE"] == "monthly"
 
 
+class _CaseKeepingParser(configparser.ConfigParser):
+    """A ConfigParser that keeps option names as written (systemd's are case-sensitive)."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
 def _unit(name: str) -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(strict=True, interpolation=None)
-    parser.optionxform = str
+    parser = _CaseKeepingParser(strict=True, interpolation=None)
     parser.read_string((DEPLOY / "systemd" / name).read_text())
     return parser
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from publishing.release import make_release
 from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES, snapshot
-from tests.conftest import IN_CI
+from tests.environment import IN_CI
 from tests.postgres_server import PostgresUnavailable, create_database, reader_url, throwaway_cluster
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -216,7 +216,7 @@ def smallest_published_window(publication, hood):
         ("precinct", members["precinct"].get(hood), "referrals_by_precinct_12_months"),
         ("city", None, "referrals_by_12_months"),
     ]
-    smaller = []
+    smaller: list[tuple[str, str]] = []
     for level, value, table in levels:
         if level != "city" and value in (None, "unknown"):
             continue
@@ -376,7 +376,9 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
     notes = [c.value for c in at.caption if "values in this chart are withheld" in c.value]
     assert notes, [c.value for c in at.caption]
     for note in notes:
-        n, m = map(int, re.match(r"(\d+) of (\d+) values", note).groups())
+        counted = re.match(r"(\d+) of (\d+) values", note)
+        assert counted is not None, note
+        n, m = map(int, counted.groups())
         assert 0 < n <= m
     # The same release with every outcome of every month withheld: the funnel chart becomes a sentence.
     hidden = json.loads(json.dumps(snapshot))
@@ -432,6 +434,7 @@ def test_a_mostly_withheld_chart_gives_way_to_the_figure_for_all_together(snapsh
     together = tables["theft_referrals_in_business_districts_by_year"]
     at = run_page("retail_theft")
     chosen = at.selectbox[0].value
+    assert chosen is not None
     shown = [c for c in districts["cells"] if c[grain] == chosen]
     withheld = sum(bool(c.get("suppressed")) for c in shown)
     assert 2 * withheld > len(shown), "the demo's business districts are mostly withheld"
@@ -452,10 +455,12 @@ def test_the_largest_group_is_claimed_only_when_no_withheld_figure_can_be_larger
     assert largest_group("2025", ["a", "b", "c"], [30, 5, None], 40) == "In 2025, a was the largest group (30 of 40)."
     # 55 in all, 11 published: a withheld figure may be up to 44, so no claim beyond "largest published"
     sentence = largest_group("2025", ["a", "b", "c"], [11, None, None], 55)
+    assert sentence is not None
     assert "was the largest group" not in sentence and "largest published figure (11)" in sentence
     assert "2 of the 3 figures are withheld" in sentence
     # without a published total nothing bounds a withheld figure
-    assert "largest published figure" in largest_group("2025", ["a", "b"], [30, None], None)
+    sentence = largest_group("2025", ["a", "b"], [30, None], None)
+    assert sentence is not None and "largest published figure" in sentence
     assert largest_group("2025", ["a", "b"], [30, 12], None) == "In 2025, a was the largest group (30)."
 
 
@@ -469,26 +474,31 @@ def test_a_chart_is_drawn_by_coarser_groups_only_when_they_withhold_a_smaller_sh
     pub = Publication(snapshot)
     at = run_page("people")
     year = at.selectbox[0].value
+    assert year is not None
     captions = [c.value for c in at.caption]
     expected_notes = 0
     for tables, _ in BREAKDOWNS:
         shares = []
         for table in tables:
-            cells = [c for c in pub.table(table)["cells"] if c["year"] == year]
+            published = pub.table(table)
+            assert published is not None
+            cells = [c for c in published["cells"] if c["year"] == year]
             shares.append(sum(bool(c.get("suppressed")) for c in cells) / len(cells))
         chosen = tables[shares.index(min(shares))]
         assert pub.least_withheld(*tables, year=year) == chosen
         if chosen != tables[0]:
             expected_notes += 1
-            title = markdown(pub.table(tables[0])["title"])  # the note names the table by codes
+            by_codes = pub.table(tables[0])
+            assert by_codes is not None
+            title = markdown(by_codes["title"])  # the note names the table by codes
             note = next((c for c in captions if "counted together" in c and title in c), None)
             assert note is not None, (title, captions)
             grouping = pub.breakdown(chosen)
+            codes_dimension = pub.breakdown(tables[0])
+            assert grouping is not None and codes_dimension is not None
             members = snapshot["hierarchies"][grouping]["members"]
             for group in set(members.values()):  # and says which codes each group of several holds
-                codes = [
-                    markdown(pub.label(pub.breakdown(tables[0]), c).lower()) for c, g in members.items() if g == group
-                ]
+                codes = [markdown(pub.label(codes_dimension, c).lower()) for c, g in members.items() if g == group]
                 if len(codes) > 1:
                     assert f"{markdown(pub.label(grouping, group))}: {', '.join(codes)}." in note, (group, note)
     assert expected_notes >= 1, "the demo charts at least one breakdown by groups"

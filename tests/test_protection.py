@@ -647,7 +647,7 @@ def test_the_caseload_ratio_is_published_when_fewer_than_k_case_managers_work():
     counts = {key: grouped_counts(units, key, s) for key in keys if key.measure == "referrals"}
     staff = pd.DataFrame({"month": list(MONTHS), "value": [4, 6, 30, 3]})
     counts |= {
-        key: staff.assign(people=pd.NA, top1=pd.NA, top2=pd.NA).astype(
+        key: staff.assign(people=None, top1=None, top2=None).astype(
             {"people": "Int64", "top1": "Int64", "top2": "Int64"}
         )
         for key in keys

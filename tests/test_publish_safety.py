@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -87,5 +88,5 @@ def test_home_is_never_a_publication(tmp_path, monkeypatch):
     (home / ".ssh" / "id_ed25519").write_text("secret")
     monkeypatch.setenv("HOME", str(home))
     with pytest.raises(PublicationError):
-        check_output(os.path.expanduser("~"))
+        check_output(Path(os.path.expanduser("~")))
     assert (home / ".ssh" / "id_ed25519").read_text() == "secret"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from publishing.build import build_from_database, truth_for
 from publishing.release import make_release
 from tests.archive_helpers import SMALL_RATIOS, SMALL_TABLES, copy_database
 
-SMALL = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
+SMALL: dict[str, Any] = {"declarations": SMALL_TABLES, "ratio_declarations": SMALL_RATIOS}
 AS_OF = dt.date(2026, 8, 31)
 DATED = {
     "referrals": "referred_on",
@@ -109,6 +110,7 @@ def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_
             ratio_declarations=SMALL_RATIOS,
         )  # refuses to write unless the archive audit passes
     first, second = (stored.publication for stored in read_releases(archive))
+    assert first is not None and second is not None  # read_releases reads every publication
 
     def cells(publication, table_id):
         table = next(t for t in publication["tables"] if t["id"] == table_id)
