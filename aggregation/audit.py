@@ -235,59 +235,20 @@ def audit_publication(
             tr = truths[tid] = _Truth(truth[tid], dims)
             if tr.missing_columns:
                 mismatches.append(f"{tid}: truth lacks columns {tr.missing_columns}")
-        for cell in raw.get("cells") or []:
-            key = tuple(str(cell.get(d)) for d in dims)
-            cdict = {d: str(cell.get(d)) for d in dims}
-            if cell.get("suppressed") and cell.get("value") is not None:
-                fail(tid, cdict, math.nan, math.nan, None, None, "suppressed cell carries a value in the file")
-            if tr is not None and not tr.missing_columns and is_published(cell):
-                row = tr.get(key)
-                pub = number(cell.get("value"))
-                if row is None or row["value"] is None:
-                    mismatches.append(f"{tid} {cdict}: published {cell.get('value')}, no true value")
-                elif pub is None or not _close(pub, row["value"], cell.get("value")):
-                    mismatches.append(f"{tid} {cdict}: published {cell.get('value')}, true {fmt(row['value'])}")
+        _check_cells(tid, raw, dims, tr, mismatches, fail)
         info = ctx.measure(raw)
         if raw.get("statistic"):
-            for cell in raw.get("cells") or []:
-                if not is_published(cell):
-                    continue
-                cdict = {d: str(cell.get(d)) for d in dims}
-                people = number(cell.get("people"))
-                v = number(cell.get("value"))
-                shown = math.nan if v is None else v
-                if people is None or people < k:
-                    fail(
-                        tid,
-                        cdict,
-                        shown,
-                        shown,
-                        None,
-                        None,
-                        f"statistic published with {fmt(people) if people is not None else 'no'} people (k={k})",
-                    )
-                if tr is not None and not tr.missing_columns:
-                    row = tr.get(tuple(cdict[d] for d in dims))
-                    true_people = row.get("people") if row is not None else None
-                    if true_people is not None and true_people < k:
-                        fail(
-                            tid,
-                            cdict,
-                            shown,
-                            shown,
-                            None,
-                            True,
-                            f"statistic published with {fmt(true_people)} true people (k={k})",
-                        )
+            _check_statistic(raw, dims, tr, k, fail)
             continue
         if not info["people"]:
             continue
+        family_key: tuple[str, ...]
         if info["additive"]:
-            key = ("additive", info["root"])
+            family_key = ("additive", info["root"])
         else:
             grains = [d for d in (*dims, *(raw.get("filters") or {})) if d in TIME]
-            key = ("stock", info["root"], min(grains, key=lambda d: GRAIN_RANK.get(d, 0)) if grains else "")
-        family_entries[key].append((raw, info["where"]))
+            family_key = ("stock", info["root"], min(grains, key=lambda d: GRAIN_RANK.get(d, 0)) if grains else "")
+        family_entries[family_key].append((raw, info["where"]))
 
     # Families, published-cell checks and targets.
     targets: list[_Target] = []
@@ -310,11 +271,87 @@ def audit_publication(
             )
         targets.extend(_family_checks(fam, truths, k, ctx.p, fail))
 
-    # Ratios.
-    for ratio in publication.get("ratios") or []:
+    _check_ratios(publication.get("ratios") or [], by_id, ctx, fail)
+
+    # Attacker intervals: each target is a sum of variables, split over independent components.
+    total = len(targets)
+    if progress is not None:
+        progress(0, total)
+    work, plans = _plan_solves(targets, families)
+    results = solve_all(families, work, plans, progress, total)
+
+    for tg, (parts, free) in zip(targets, plans, strict=False):
+        interval = _verdict(tg, parts, free, results, k)
+        intervals.append(interval)
+        if interval.problem:
+            failures.append(interval)
+    for (fi, _label), (status, value) in sorted(results.items()):
+        if status == "inconsistent":
+            _report_inconsistent(families[fi], value, fail)
+    return AuditReport(intervals, failures, total, time.perf_counter() - started, mismatches)
+
+
+def _check_cells(
+    tid: str, raw: dict, dims: list[str], tr: _Truth | None, mismatches: list[str], fail: FailureRecorder
+) -> None:
+    """Fail a withheld cell that carries a value; with the truth, note every published value that is not true."""
+    for cell in raw.get("cells") or []:
+        key = tuple(str(cell.get(d)) for d in dims)
+        cdict = {d: str(cell.get(d)) for d in dims}
+        if cell.get("suppressed") and cell.get("value") is not None:
+            fail(tid, cdict, math.nan, math.nan, None, None, "suppressed cell carries a value in the file")
+        if tr is not None and not tr.missing_columns and is_published(cell):
+            row = tr.get(key)
+            pub = number(cell.get("value"))
+            if row is None or row["value"] is None:
+                mismatches.append(f"{tid} {cdict}: published {cell.get('value')}, no true value")
+            elif pub is None or not _close(pub, row["value"], cell.get("value")):
+                mismatches.append(f"{tid} {cdict}: published {cell.get('value')}, true {fmt(row['value'])}")
+
+
+def _check_statistic(raw: dict, dims: list[str], tr: _Truth | None, k: int, fail: FailureRecorder) -> None:
+    """Fail every published statistic that stands on fewer than k people (in the file, or in truth)."""
+    for cell in raw.get("cells") or []:
+        if not is_published(cell):
+            continue
+        tid = str(raw.get("id"))
+        cdict = {d: str(cell.get(d)) for d in dims}
+        people = number(cell.get("people"))
+        v = number(cell.get("value"))
+        shown = math.nan if v is None else v
+        if people is None or people < k:
+            fail(
+                tid,
+                cdict,
+                shown,
+                shown,
+                None,
+                None,
+                f"statistic published with {fmt(people) if people is not None else 'no'} people (k={k})",
+            )
+        if tr is not None and not tr.missing_columns:
+            row = tr.get(tuple(cdict[d] for d in dims))
+            true_people = row.get("people") if row is not None else None
+            if true_people is not None and true_people < k:
+                fail(
+                    tid,
+                    cdict,
+                    shown,
+                    shown,
+                    None,
+                    True,
+                    f"statistic published with {fmt(true_people)} true people (k={k})",
+                )
+
+
+def _check_ratios(ratios: list[dict], by_id: dict[str, dict], ctx: Context, fail: FailureRecorder) -> None:
+    """Fail every ratio that does not name two published cells, or whose denominator counts fewer than k
+    people (a staff count, never suppressed, is exempt)."""
+    k = ctx.k
+    for ratio in ratios:
         rid = str(ratio.get("id"))
         for role in ("numerator", "denominator"):
-            ref = ratio.get(role)
+            ref: Any = ratio.get(role)  # malformed references are caught below
             try:
                 tid, sel = str(ref[0]), {str(a): str(b) for a, b in dict(ref[1]).items()}
             except (TypeError, IndexError, KeyError, ValueError):
@@ -347,10 +384,12 @@ def audit_publication(
                     f"ratio {rid}: denominator {fmt(v) if v is not None else '?'} is under k={k}",
                 )
 
-    # Attacker intervals: each target is a sum of variables, split over independent components.
-    total = len(targets)
-    if progress is not None:
-        progress(0, total)
+
+def _plan_solves(
+    targets: list[_Target], families: list[Family]
+) -> tuple[dict[tuple[int, int], list[np.ndarray]], list[Plan]]:
+    """Split each target (a sum of variables) over the independent components it touches; return the parts
+    to solve per component and, per target, its parts and whether it has unconstrained variables."""
     work: dict[tuple[int, int], list[np.ndarray]] = {}  # component -> the parts solved in it
     part_index: dict[tuple[int, int, bytes], int] = {}
     plans: list[Plan] = []  # per target: (parts [(component, part)], free)
@@ -375,55 +414,50 @@ def audit_publication(
     for fi, fam in enumerate(families):  # every component is checked for consistency
         for label in fam.components():
             work.setdefault((fi, label), [])
-    results = solve_all(families, work, plans, progress, total)
+    return work, plans
 
-    for tg, (parts, free) in zip(targets, plans, strict=False):
-        low, high = 0.0, (math.inf if free else 0.0)
-        note: str | None = None
-        for component, pi in parts:
-            status, value = results[component]
-            if status == "inconsistent":
-                note = "inconsistent"
-                break
-            lo, hi, exact = value[pi]
-            if lo is None or hi is None:
-                note = "unverified"
-                break
-            low += lo
-            high += hi
-            if not exact:
-                note = "approximate"
-        cell = dict(tg.cell)
-        if tg.complement is not None:
-            cell["complement_without"] = tg.complement
-        problem = None
-        if note == "inconsistent":
-            problem = "not audited: published figures linked to this cell are inconsistent"
-        elif note == "unverified":
-            problem = "not audited: the solver found no solution within its time limit"
-        elif tg.complement is not None:
-            if low == high:
-                problem = f"sensitive complement (true {tg.value}) exactly determined: [{fmt(low)}, {fmt(high)}]"
-            elif not (low == 0 and high >= k):
-                problem = f"sensitive complement (true {tg.value}) provable in [{fmt(low)}, {fmt(high)}]"
-        elif low == high:
-            problem = f"exactly determined: [{fmt(low)}, {fmt(high)}]"
-        elif tg.sensitive and not (low == 0 and high >= k):
-            problem = f"sensitive cell provable in [{fmt(low)}, {fmt(high)}]"
-        elif low >= 1 and high <= k - 1:
-            problem = f"provable between 1 and {k - 1}: [{fmt(low)}, {fmt(high)}]"
-        if problem and note == "approximate":
-            problem += " (solver time limit: interval conservative)"
-        if note in ("inconsistent", "unverified"):
-            low, high = math.nan, math.nan
-        interval = CellInterval(tg.table.id, cell, float(low), float(high), tg.value, tg.sensitive, problem)
-        intervals.append(interval)
-        if problem:
-            failures.append(interval)
-    for (fi, _label), (status, value) in sorted(results.items()):
+
+def _verdict(tg: _Target, parts: list[PartRef], free: bool, results: dict, k: int) -> CellInterval:
+    """Return a target's attacker interval, summed over its parts, and its problem if the requirement fails."""
+    low, high = 0.0, (math.inf if free else 0.0)
+    note: str | None = None
+    for component, pi in parts:
+        status, value = results[component]
         if status == "inconsistent":
-            _report_inconsistent(families[fi], value, fail)
-    return AuditReport(intervals, failures, total, time.perf_counter() - started, mismatches)
+            note = "inconsistent"
+            break
+        lo, hi, exact = value[pi]
+        if lo is None or hi is None:
+            note = "unverified"
+            break
+        low += lo
+        high += hi
+        if not exact:
+            note = "approximate"
+    cell = dict(tg.cell)
+    if tg.complement is not None:
+        cell["complement_without"] = tg.complement
+    problem = None
+    if note == "inconsistent":
+        problem = "not audited: published figures linked to this cell are inconsistent"
+    elif note == "unverified":
+        problem = "not audited: the solver found no solution within its time limit"
+    elif tg.complement is not None:
+        if low == high:
+            problem = f"sensitive complement (true {tg.value}) exactly determined: [{fmt(low)}, {fmt(high)}]"
+        elif not (low == 0 and high >= k):
+            problem = f"sensitive complement (true {tg.value}) provable in [{fmt(low)}, {fmt(high)}]"
+    elif low == high:
+        problem = f"exactly determined: [{fmt(low)}, {fmt(high)}]"
+    elif tg.sensitive and not (low == 0 and high >= k):
+        problem = f"sensitive cell provable in [{fmt(low)}, {fmt(high)}]"
+    elif low >= 1 and high <= k - 1:
+        problem = f"provable between 1 and {k - 1}: [{fmt(low)}, {fmt(high)}]"
+    if problem and note == "approximate":
+        problem += " (solver time limit: interval conservative)"
+    if note in ("inconsistent", "unverified"):
+        low, high = math.nan, math.nan
+    return CellInterval(tg.table.id, cell, float(low), float(high), tg.value, tg.sensitive, problem)
 
 
 def _report_inconsistent(fam: Family, cells: list[tuple[tuple[int, int | None], float]], fail: FailureRecorder) -> None:

@@ -1,7 +1,7 @@
 """Where a neighborhood's figures come from: the smallest published grouping that contains it.
 
 A neighborhood belongs to a district (when the publication has districts), a precinct and the
-city (DESIGN section 3). A figure for a neighborhood is the figure of the smallest of these whose
+city (docs/database.md). A figure for a neighborhood is the figure of the smallest of these whose
 cell is published; a chart uses one grouping for all its points. Reads a ``Publication`` only:
 never sums, estimates or fills in. Must not import Streamlit or the data layers.
 """

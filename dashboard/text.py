@@ -1,7 +1,7 @@
 """Text from the data, made safe for each place it is shown: labels, Markdown, chart labels, CSV cells.
 
 Names of places come from the program's database: they are data, so the dashboard shows them as
-text, never as markup (DESIGN section 3). One module does the escaping for every component.
+text, never as markup (docs/database.md). One module does the escaping for every component.
 Must not import Streamlit or data layers.
 """
 

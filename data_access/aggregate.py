@@ -98,7 +98,7 @@ class ReferenceData:
 
 
 def has_districts(connection: Connection) -> bool:
-    """Return whether ``neighborhoods`` has the optional ``district`` column (DESIGN section 3)."""
+    """Return whether ``neighborhoods`` has the optional ``district`` column (docs/database.md)."""
     from sqlalchemy import inspect
 
     return any(c["name"] == "district" for c in inspect(connection).get_columns("neighborhoods"))

@@ -1,4 +1,4 @@
-"""Build the seeded demo program database (DESIGN sections 3 and 6).
+"""Build the seeded demo program database (docs/database.md).
 
 Generates a realistic, deterministic LEAD program on the real Seattle MCPP areas
 (weighted by real larceny-theft shares) and loads it into SQLite or PostgreSQL

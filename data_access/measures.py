@@ -1,4 +1,4 @@
-"""What each published measure counts, declared as data (DESIGN section 4).
+"""What each published measure counts, declared as data (docs/formats.md).
 
 Declarations only: the SQL is built in ``data_access.aggregate``. Must not
 connect to a database.

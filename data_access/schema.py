@@ -1,4 +1,4 @@
-"""The program-database contract (DESIGN section 3) as SQLAlchemy Core metadata.
+"""The program-database contract (docs/database.md) as SQLAlchemy Core metadata.
 
 Build it exactly as written there: add freely, rename nothing. This module
 holds declarations only; it must not connect to anything.
@@ -204,7 +204,7 @@ def codes_with_unknown(table: str, column: str) -> tuple[str, ...]:
 
 
 # Coarser groupings of codes, published beside the codes so small categories still get a figure
-# (DESIGN section 4, "Code groupings"): group dimension -> (the dimension it groups, {group: codes}).
+# (docs/formats.md): group dimension -> (the dimension it groups, {group: codes}).
 # A code no group lists (unknown, none) is a group of its own. Changing a grouping changes what
 # earlier releases mean: add new groupings instead.
 CODE_GROUPS: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core.settings import Settings
 from dashboard import components as ui
 from dashboard import locale, text
 from dashboard.catalog import (
@@ -95,9 +96,6 @@ def _archive(pub) -> bytes:
 
 def _releases(served, language: str, k: int) -> None:
     """List every release with its date and link, what changed since the previous one, and the policy."""
-    from dashboard.data import load_release_document
-    from dashboard.releases import changes, previous_entry
-
     st.header(message("about.releases", language), anchor=False)
     st.write(message("about.releases_text", language))
     entry = served.choice.entry
@@ -126,42 +124,50 @@ def _releases(served, language: str, k: int) -> None:
         if not item.get("withdrawn") and item["id"] != entry["id"]:
             # ids are dates checked against YYYY-MM-DD when the index is read: safe in a link
             st.markdown(f"[{message('about.release_link', language, id=item['id'])}](?{RELEASE_QUERY}={item['id']})")
+    _changes_since_previous(served, entry, language)
+    st.subheader(message("about.revision_policy", language), anchor=False)
+    st.write(message("about.revision_policy_text", language, k_minus_1=k - 1))
+
+
+def _changes_since_previous(served, entry: dict, language: str) -> None:
+    """Say which periods are new since the previous release and which published figures were revised."""
+    from dashboard.data import load_release_document
+    from dashboard.releases import changes, previous_entry
+
     previous = previous_entry(served.index, entry)
     if previous is None:
         st.write(message("about.first_release", language))
-    else:
-        st.subheader(message("about.changed", language, previous=previous["id"]), anchor=False)
-        periods, revised = changes(load_release_document(served.archive, previous), served.document)
-        if periods:
-            shown = Publication(served.document)
-            st.write(
-                message(
-                    "about.changed_periods",
-                    language,
-                    periods=", ".join(shown.label(grain, key) for grain, key in periods),
-                )
+        return
+    st.subheader(message("about.changed", language, previous=previous["id"]), anchor=False)
+    periods, revised = changes(load_release_document(served.archive, previous), served.document)
+    if periods:
+        shown = Publication(served.document)
+        st.write(
+            message(
+                "about.changed_periods",
+                language,
+                periods=", ".join(shown.label(grain, key) for grain, key in periods),
             )
-        if revised:
-            st.write(message("about.changed_revised", language))
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            message("column.table"): r.table_title,
-                            message("column.cell"): r.cell,
-                            message("column.before"): r.old,
-                            message("column.now"): r.new,
-                        }
-                        for r in revised
-                    ]
-                ),
-                hide_index=True,
-                key="revised",
-            )
-        else:
-            st.write(message("about.changed_none", language))
-    st.subheader(message("about.revision_policy", language), anchor=False)
-    st.write(message("about.revision_policy_text", language, k_minus_1=k - 1))
+        )
+    if not revised:
+        st.write(message("about.changed_none", language))
+        return
+    st.write(message("about.changed_revised", language))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    message("column.table"): r.table_title,
+                    message("column.cell"): r.cell,
+                    message("column.before"): r.old,
+                    message("column.now"): r.new,
+                }
+                for r in revised
+            ]
+        ),
+        hide_index=True,
+        key="revised",
+    )
 
 
 def _glossary(pub) -> None:
@@ -196,16 +202,25 @@ def render() -> None:
     language = locale.current()
     served = current()
     pub = Publication(served.document)
-    release = pub.release
     st.title(message("about.title", language), anchor=False)
-
     _glossary(pub)
+    _protection_and_coverage(pub, language)
+    if served.index is not None:
+        _releases(served, language, pub.threshold)
+    _definitions(pub, language)
+    _research(language)
+    _downloads(pub, language)
+    _boundaries(pub, configured, language)
+    st.write(message("about.contact", language, contact=configured.contact))
 
+
+def _protection_and_coverage(pub: Publication, language: str) -> None:
+    """Say how small numbers are protected and which months the release covers."""
     st.header(message("about.protection", language), anchor=False)
     k = pub.threshold
     st.write(message("about.protection_text", language, k=k, k_minus_1=k - 1))
     ui.footnotes(pub, language)
-
+    release = pub.release
     st.header(message("about.coverage", language), anchor=False)
     st.write(
         message(
@@ -217,9 +232,9 @@ def render() -> None:
         )
     )
 
-    if served.index is not None:
-        _releases(served, language, k)
 
+def _definitions(pub: Publication, language: str) -> None:
+    """List every table: what it counts, by what, and whether it is pooled to a coarser grain."""
     st.header(message("about.what", language), anchor=False)
     rows = [
         {
@@ -236,6 +251,9 @@ def render() -> None:
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="definitions")
 
+
+def _research(language: str) -> None:
+    """Show other LEAD sites' published figures, with their citations."""
     st.header(message("about.research", language), anchor=False)
     st.caption(message("about.research_note", language))
     try:
@@ -253,6 +271,9 @@ def render() -> None:
     except (OSError, KeyError, ValueError):
         st.caption(message("app.unavailable", language))
 
+
+def _downloads(pub: Publication, language: str) -> None:
+    """Offer the whole publication, the data dictionary and every table as CSV."""
     st.header(message("about.downloads", language), anchor=False)
     st.download_button(
         message("about.download_all", language),
@@ -284,6 +305,9 @@ def render() -> None:
             on_click="ignore",
         )
 
+
+def _boundaries(pub: Publication, configured: Settings, language: str) -> None:
+    """Say whether the map's boundaries file has a polygon for every neighborhood, and no other."""
     st.header(message("about.boundaries", language), anchor=False)
     keys = ui.boundary_keys(configured.boundaries, configured.neighborhood_key)
     hoods = {h for h in pub.document["domains"]["neighborhood"] if h != "unknown"}
@@ -302,5 +326,3 @@ def render() -> None:
         )
     if extra:
         st.write(message("about.no_neighborhood", language, names=", ".join(text.markdown(k) for k in extra)))
-
-    st.write(message("about.contact", language, contact=configured.contact))

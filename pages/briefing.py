@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.facts import period_end
+from core.settings import Settings
 from dashboard import components as ui
 from dashboard import locale, summaries, text
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
-from dashboard.published import Figure, format_number
+from dashboard.published import Figure, Publication, format_number
 
 
 def _year_before(period: str) -> str:
@@ -25,8 +26,24 @@ def render() -> None:
     period = ui.choose(
         message("briefing.period", language), quarters, "quarter", quarters[-1], lambda q: pub.label("quarter", q)
     )
-    label = pub.label("quarter", period)
     configured = settings()
+    _heading(pub, period, configured, language)
+    _headline(pub, period, language)
+    _small_trend(pub, period, language)
+    _comparisons(pub, period, language)
+    _fixable(pub, period, configured, language)
+    ui.footnotes(pub, language, unstable=True)
+    address = configured.public_url or _opened_at()
+    st.markdown(
+        message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact))
+    )
+    with st.container(key="print_tip"):  # hidden when printing (dashboard/style.py)
+        st.caption(message("briefing.print_hint", language))
+
+
+def _heading(pub: Publication, period: str, configured: Settings, language: str) -> None:
+    """Name the briefing's quarter, the program, its city and the release it comes from."""
+    label = pub.label("quarter", period)
     st.title(f"{message('briefing.title', language)}: {label}", anchor=False)
     st.markdown(
         f"**{text.markdown(configured.program_name)}**"
@@ -44,6 +61,9 @@ def render() -> None:
     )
     ui.as_of_line(pub, language)
 
+
+def _headline(pub: Publication, period: str, language: str) -> None:
+    """Show the quarter's headline figures against the same quarter a year earlier."""
     st.header(message("briefing.headline", language), anchor=False)
     earlier = _year_before(period)
     rows = [
@@ -67,9 +87,11 @@ def render() -> None:
     for column, (name, now, before) in zip(columns, rows, strict=False):
         ui.kpi(column, name, now, before, message("kpi.vs_previous", language, period=pub.label("quarter", earlier)))
 
-    _small_trend(pub, period, language)
 
+def _comparisons(pub: Publication, period: str, language: str) -> None:
+    """Compare the quarter's shares with the same quarter a year earlier, in sentences."""
     st.header(message("briefing.comparisons", language), anchor=False)
+    earlier = _year_before(period)
     for ratio_id, sentence in (
         ("handoff_within_30_min_share", "briefing.handoff"),
         ("intake_within_7_days_share", "briefing.intake"),
@@ -82,13 +104,16 @@ def render() -> None:
                 "briefing.share_line",
                 what=message(sentence, language),
                 now=locale.percent(share_now.value if share_now is not None else None),
-                period=label,
+                period=pub.label("quarter", period),
                 note=note,
                 then=locale.percent(share_before.value if share_before is not None else None),
                 earlier=pub.label("quarter", earlier),
             )
         )
 
+
+def _fixable(pub: Publication, period: str, configured: Settings, language: str) -> None:
+    """Name the obstacles money could fix: wait lists, and caseloads above the recommended band."""
     st.header(message("briefing.fixable", language), anchor=False)
     if pub.table("services_waiting_by_quarter_type") is not None:
         _waiting_lists(pub, period)
@@ -99,13 +124,6 @@ def render() -> None:
             "- "
             + summaries.caseload(pub.label("month", last_month), caseload.value, configured.caseload_band, language)
         )
-    ui.footnotes(pub, language, unstable=True)
-    address = configured.public_url or _opened_at()
-    st.markdown(
-        message("briefing.more", language, url=text.markdown(address), contact=text.markdown(configured.contact))
-    )
-    with st.container(key="print_tip"):  # hidden when printing (dashboard/style.py)
-        st.caption(message("briefing.print_hint", language))
 
 
 def _opened_at() -> str:

@@ -42,68 +42,78 @@ def _places(pub, configured, language: str) -> None:
         lambda v: message(f"neighborhoods.by_{v[:-1]}", language),
         horizontal=True,
     )
-    cells = pub.frame(table)
-    cells = cells[cells[grain] == period]
     if view == "districts":
         _districts(pub, configured, language)
     elif view == "neighborhoods":
-        values = {
-            h: (None if s else float(v))
-            for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"], strict=False)
-        }
-        labels = {h: pub.label("neighborhood", h) for h in values}
-        map_column, table_column = st.columns([3, 2])
-        with map_column:
-            ui.neighborhood_map(
-                values,
-                labels,
-                configured.boundaries,
-                configured.neighborhood_key,
-                message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
-                element_key="map",
-                language=language,
-            )
-        ranked = cells.assign(
-            _published=~cells["suppressed"], _name=[pub.label("neighborhood", h) for h in cells["neighborhood"]]
-        ).sort_values(["_published", "value", "_name"], ascending=[False, False, True])
-        ranked = ranked.drop(columns=["_published", "_name"])
-        with table_column:  # the map's text alternative, beside it
-            ui.chart_with_table(
-                message("neighborhoods.ranked", language),
-                None,
-                message(
-                    "summary.latest_only",
-                    language,
-                    what=message("kpi.referrals", language),
-                    last=ui.format_number(
-                        pub.figure(
-                            "referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}
-                        ).value
-                    ),
-                    last_period=pub.label(grain, period),
-                ),
-                ranked,
-                pub,
-                {"neighborhood": message("common.neighborhood"), "value": message("column.referrals")},
-                pub.table_id(table),
-                "ranked",
-            )
+        _neighborhood_map(pub, configured, table, grain, period, language)
     else:
-        precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
-        if not ui.section(pub, precinct_table, language=language):
-            return
-        precincts = pub.frame(precinct_table)
-        precincts = precincts[precincts[grain] == period]
-        ui.chart_with_table(
-            message("neighborhoods.precincts", language),
-            ui.bar_chart(precincts, "precinct", pub, message("kpi.referrals", language)),
-            largest_line(pub, precincts, grain, period, language),
-            precincts,
-            pub,
-            {"precinct": message("common.precinct"), "value": message("column.referrals")},
-            pub.table_id(precinct_table),
-            "precincts",
+        _precincts(pub, grain, period, language)
+
+
+def _neighborhood_map(pub, configured, table: str, grain: str, period: str, language: str) -> None:
+    """Map the neighborhoods' figures for the period, ranked in a table beside the map (its text alternative)."""
+    cells = pub.frame(table)
+    cells = cells[cells[grain] == period]
+    values = {
+        h: (None if s else float(v))
+        for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"], strict=False)
+    }
+    labels = {h: pub.label("neighborhood", h) for h in values}
+    map_column, table_column = st.columns([3, 2])
+    with map_column:
+        ui.neighborhood_map(
+            values,
+            labels,
+            configured.boundaries,
+            configured.neighborhood_key,
+            message("neighborhoods.map_caption", language, period=pub.label(grain, period)),
+            element_key="map",
+            language=language,
         )
+    ranked = cells.assign(
+        _published=~cells["suppressed"], _name=[pub.label("neighborhood", h) for h in cells["neighborhood"]]
+    ).sort_values(["_published", "value", "_name"], ascending=[False, False, True])
+    ranked = ranked.drop(columns=["_published", "_name"])
+    with table_column:
+        ui.chart_with_table(
+            message("neighborhoods.ranked", language),
+            None,
+            message(
+                "summary.latest_only",
+                language,
+                what=message("kpi.referrals", language),
+                last=ui.format_number(
+                    pub.figure(
+                        "referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}
+                    ).value
+                ),
+                last_period=pub.label(grain, period),
+            ),
+            ranked,
+            pub,
+            {"neighborhood": message("common.neighborhood"), "value": message("column.referrals")},
+            pub.table_id(table),
+            "ranked",
+        )
+
+
+def _precincts(pub, grain: str, period: str, language: str) -> None:
+    """Chart the precincts' figures for the period."""
+    precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
+    if not ui.section(pub, precinct_table, language=language):
+        return
+    precincts = pub.frame(precinct_table)
+    precincts = precincts[precincts[grain] == period]
+    ui.chart_with_table(
+        message("neighborhoods.precincts", language),
+        ui.bar_chart(precincts, "precinct", pub, message("kpi.referrals", language)),
+        largest_line(pub, precincts, grain, period, language),
+        precincts,
+        pub,
+        {"precinct": message("common.precinct"), "value": message("column.referrals")},
+        pub.table_id(precinct_table),
+        "precincts",
+    )
 
 
 def _districts(pub, configured, language: str) -> None:

@@ -19,7 +19,7 @@ OBSTACLES, OPEN, WAITING = (
     "obstacles_open_by_month_type",
     "services_waiting_by_quarter_type",
 )
-GROUPED = {  # each table by codes -> the same by coarser groups of the codes (DESIGN section 4, "Code groupings")
+GROUPED = {  # each table by codes -> the same by coarser groups of the codes (docs/formats.md)
     REQUESTED: "services_requested_by_quarter_service_group",
     CONNECTED: "services_connected_by_quarter_service_group",
     MEDIANS: "median_days_to_connection_by_year_service_group",

@@ -1,4 +1,4 @@
-"""Releases over time on the demo database: the archive as a whole stays protected (DESIGN section 7)."""
+"""Releases over time on the demo database: the archive as a whole stays protected (docs/releases.md)."""
 
 from __future__ import annotations
 
