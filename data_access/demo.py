@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Boolean, Date, Table, create_engine
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from tqdm import tqdm
 
 from . import schema
+from .engine import normalise_url
 
 DEMO_NEIGHBORHOOD_KEY = "NAME"
 SEATTLE_DIR = Path(__file__).parent / "seattle"
@@ -319,16 +320,11 @@ def build_demo_database(
 
 
 def _normalise_url(url: str) -> URL:
-    """Check the URL names SQLite or PostgreSQL, with psycopg 3 as the PostgreSQL driver."""
-    target = make_url(url)
-    backend = target.get_backend_name()
-    if backend == "postgresql":
-        return target.set(drivername="postgresql+psycopg")
-    if backend == "sqlite":
-        if target.database in (None, "", ":memory:"):
-            raise ValueError("the demo database needs a file: use sqlite:///path/to/demo.sqlite")
-        return target
-    raise ValueError(f"the demo database can be built in SQLite or PostgreSQL, not {backend!r}")
+    """Check the URL names a supported database (``engine.normalise_url``) and, for SQLite, a file."""
+    target = normalise_url(url)
+    if target.get_backend_name() == "sqlite" and target.database in (None, "", ":memory:"):
+        raise ValueError("the demo database needs a file: use sqlite:///path/to/demo.sqlite")
+    return target
 
 
 # =============================================================================================
