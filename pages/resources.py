@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import locale, summaries
+from dashboard import locale, summaries, views
 from dashboard.catalog import message
 from dashboard.data import current_publication, settings
 from dashboard.published import format_number, month_label
@@ -226,13 +226,7 @@ def _waiting(pub, language: str) -> str | None:
 def _caseload(pub, language: str) -> str | None:
     """Chart people active per case manager against the recommended band; return the bottleneck sentence."""
     band = settings().caseload_band
-    months = pub.periods("case_managers_by_month")[-36:]
-    caseload = pub.frame("case_managers_by_month")
-    caseload = caseload[caseload["month"].isin(months)].rename(columns={"value": "case_managers"})
-    active = pub.frame("active_participants_by_month").set_index("month")["value"]
-    caseload["value"] = [active.get(m, float("nan")) for m in caseload["month"]]
-    ratios = [pub.ratio("participants_per_case_manager", month=m) for m in caseload["month"]]
-    caseload["per_case_manager"] = [r.value if r else float("nan") for r in ratios]
+    caseload, ratios = views.caseload_by_month(pub)
     figure = ui.ratio_chart(
         caseload,
         "month",
