@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import zipfile
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from dashboard.data import current, settings
 from dashboard.published import SUPPRESSED, Publication, month_label
 
 RELEASE_QUERY = "release"
+log = logging.getLogger(__name__)
 RESEARCH = Path(__file__).resolve().parent.parent / "dashboard" / "research" / "lead-published-figures.csv"
 
 
@@ -269,6 +271,7 @@ def _research(language: str) -> None:
         )
         st.dataframe(shown, hide_index=True, key="research")
     except (OSError, KeyError, ValueError):
+        log.exception("the research figures %s cannot be read", RESEARCH)
         st.caption(message("app.unavailable", language))
 
 

@@ -144,7 +144,8 @@ def run_demo_archive(args) -> int:
     wanted = max(args.releases, 1)
     try:
         have = [e["id"] for e in read_index(archive)["releases"]] if archive.is_dir() else []
-    except ArchiveError:
+    except ArchiveError as error:
+        print(f"the demo archive cannot be read ({error}); building its releases again", file=sys.stderr)
         have = []
     if len(have) >= wanted:
         return EXIT_OK
