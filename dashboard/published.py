@@ -8,6 +8,7 @@ Streamlit, SQLAlchemy or ``data_access``.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -73,8 +74,9 @@ class Publication:
     def tables(self) -> list[dict]:
         return list(self._tables.values())
 
-    def frame(self, declared_id: str) -> pd.DataFrame:
-        """Return a table's cells: its dimensions, ``value`` (NaN when suppressed) and ``suppressed``."""
+    def frame(self, declared_id: str, **where: str | Collection[str]) -> pd.DataFrame:
+        """Return a table's cells: its dimensions, ``value`` (NaN when suppressed) and ``suppressed``; with
+        ``where``, only the cells whose dimension has the given value (or one of the given values)."""
         table = self.table(declared_id)
         if table is None:
             return pd.DataFrame(columns=["value", "suppressed"])
@@ -85,6 +87,8 @@ class Publication:
         ]
         frame = pd.DataFrame(records, columns=dims + ["value", "suppressed"])
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+        for dimension, wanted in where.items():
+            frame = frame[frame[dimension].isin([wanted] if isinstance(wanted, str) else list(wanted))]
         return frame
 
     def grain(self, declared_id: str) -> str | None:

@@ -192,10 +192,8 @@ def _pathways(pub, months: list[str], month: str, language: str) -> None:
     grain = pub.grain("referrals_by_month_pathway")
     periods = sorted({time_parent(m, grain) for m in months if m <= month})
     shown = [p for p in periods if p not in pub.partial_periods][-PERIODS_SHOWN[grain] :]
-    totals = pub.frame(f"referrals_by_{grain}")
-    totals = totals[totals[grain].isin(shown)]
-    by_pathway = pub.frame("referrals_by_month_pathway")
-    by_pathway = by_pathway[by_pathway[grain].isin(shown)]
+    totals = pub.frame(f"referrals_by_{grain}", **{grain: shown})
+    by_pathway = pub.frame("referrals_by_month_pathway", **{grain: shown})
     figure = ui.line_chart(by_pathway, grain, "pathway", pub, message("kpi.referrals", language))
     ui.add_total_line(figure, totals, grain, pub, message("common.city_total", language))
     ui.chart_with_table(

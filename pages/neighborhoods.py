@@ -52,8 +52,7 @@ def _places(pub, configured, language: str) -> None:
 
 def _neighborhood_map(pub, configured, table: str, grain: str, period: str, language: str) -> None:
     """Map the neighborhoods' figures for the period, ranked in a table beside the map (its text alternative)."""
-    cells = pub.frame(table)
-    cells = cells[cells[grain] == period]
+    cells = pub.frame(table, **{grain: period})
     values = {
         h: (None if s else float(v))
         for h, v, s in zip(cells["neighborhood"], cells["value"], cells["suppressed"], strict=False)
@@ -102,8 +101,7 @@ def _precincts(pub, grain: str, period: str, language: str) -> None:
     precinct_table = "referrals_by_precinct_year" if grain == "year" else "referrals_by_precinct_quarter"
     if not ui.section(pub, precinct_table, language=language):
         return
-    precincts = pub.frame(precinct_table)
-    precincts = precincts[precincts[grain] == period]
+    precincts = pub.frame(precinct_table, **{grain: period})
     ui.chart_with_table(
         message("neighborhoods.precincts", language),
         ui.bar_chart(precincts, "precinct", pub, message("kpi.referrals", language)),

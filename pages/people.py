@@ -82,8 +82,7 @@ def _contacts(pub, language: str) -> None:
     table = "contacts_by_month_staff_role"
     grain = pub.grain(table)
     periods = pub.periods(table, complete_only=True)[-8:]
-    cells = pub.frame(table)
-    cells = cells[cells[grain].isin(periods)]
+    cells = pub.frame(table, **{grain: periods})
     peers = cells[cells["staff_role"] == "peer_outreach"]
     ui.chart_with_table(
         message("people.contacts", language),

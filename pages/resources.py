@@ -71,8 +71,7 @@ def _services(pub, period: str, language: str) -> None:
     requested_id = pub.least_withheld(REQUESTED, GROUPED[REQUESTED], **{grain: period})
     connected_id = CONNECTED if requested_id == REQUESTED else GROUPED[CONNECTED]
     dimension = pub.breakdown(requested_id)
-    requested = pub.frame(requested_id)
-    requested = requested[requested[grain] == period]
+    requested = pub.frame(requested_id, **{grain: period})
     parts = [requested.assign(kind="requested")]
     connected = pub.frame(connected_id)
     if pub.grain(connected_id) == grain:
@@ -171,8 +170,7 @@ def _open_obstacles(pub, language: str) -> None:
     if table == OPEN and pub.table(GROUPED[OPEN]) is not None and len(codes) > ui.MAX_SERIES:
         table = GROUPED[OPEN]  # more types than a chart can tell apart: their groups
     dimension = pub.breakdown(table)
-    cells = pub.frame(table)
-    cells = cells[cells[grain].isin(recent)]
+    cells = pub.frame(table, **{grain: recent})
     ui.chart_with_table(
         message("resources.obstacles_open", language),
         ui.line_chart(cells, grain, dimension, pub, message("axis.open_obstacles")),
@@ -196,8 +194,7 @@ def _waiting(pub, language: str) -> str | None:
     period = pub.periods(WAITING)[-1]
     table = pub.least_withheld(WAITING, GROUPED[WAITING], **{grain: period})
     dimension = pub.breakdown(table)
-    waiting = pub.frame(table)
-    waiting = waiting[waiting[grain] == period]
+    waiting = pub.frame(table, **{grain: period})
     published = waiting.dropna(subset=["value"])
     sentence = None
     if not published.empty:

@@ -105,8 +105,7 @@ def _districts(pub, chosen: str, language: str) -> None:
     district_table = "theft_referrals_by_business_district_quarter"
     district_grain = pub.grain(district_table)
     period = period_at_grain(chosen, district_grain)
-    districts = pub.frame(district_table)
-    districts = districts[districts[district_grain] == period]
+    districts = pub.frame(district_table, **{district_grain: period})
     ui.chart_with_table(
         message("retail.by_district", language),
         ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language)),
