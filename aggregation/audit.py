@@ -311,10 +311,10 @@ def _check_cells(
 
 def _check_statistic(raw: dict, dims: list[str], tr: _Truth | None, k: int, fail: FailureRecorder) -> None:
     """Fail every published statistic that stands on fewer than k people (in the file, or in truth)."""
+    tid = str(raw.get("id"))
     for cell in raw.get("cells") or []:
         if not is_published(cell):
             continue
-        tid = str(raw.get("id"))
         cdict = {d: str(cell.get(d)) for d in dims}
         people = number(cell.get("people"))
         v = number(cell.get("value"))

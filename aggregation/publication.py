@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.facts import TIME_DIMENSIONS
+from core.facts import PUBLICATION_FORMAT, TIME_DIMENSIONS
 
 from .history import ClosedChange, ClosedPeriodChanged, ReleaseHistory, table_history
 from .protection import Complement, CountTable, ProtectionResult, conditions_of, primary_sensitivity, protect
@@ -31,7 +31,6 @@ from .registry import (
 from .rules import Rule
 from .structure import Structure
 
-FORMAT = "lead-publication/1"
 POOLING_SHARE = 0.5
 UNSTABLE_NUMERATOR = 20
 STATISTIC_QUANTITIES = {"median_days_to_connection": "days_to_connection"}
@@ -364,7 +363,7 @@ def build_publication(
         for (declaration, pooled_from), table in zip(chosen, tables, strict=False)
     ]
     publication = {
-        "format": FORMAT,
+        "format": PUBLICATION_FORMAT,
         "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},
         "hierarchies": _hierarchies(structure),
         "domains": {d: list(v) for d, v in structure.domains.items()},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from types import MappingProxyType
 
 from core.facts import GEOGRAPHY
@@ -94,26 +95,14 @@ def _t(
     supplement: bool = False,
 ) -> TableDeclaration:
     as_tuples = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in (filters or {}).items()}
+    if supplement and fallback is not None:  # a supplement's coarser grain is a supplement too
+        fallback = replace(fallback, supplement=True)
     return TableDeclaration(
         id, title, measure, tuple(dimensions), unit, MappingProxyType(as_tuples), fallback, statistic, supplement
     )
 
 
-def _supplement(
-    id: str,
-    title: str,
-    measure: str,
-    dimensions: Iterable[str],
-    unit: str,
-    filters: Mapping[str, str | Iterable[str]] | None = None,
-    fallback: TableDeclaration | None = None,
-    statistic: str | None = None,
-) -> TableDeclaration:
-    """Declare a supplement (see ``TableDeclaration.supplement``), its fallback a supplement too."""
-    declaration = _t(id, title, measure, dimensions, unit, filters, fallback, statistic, supplement=True)
-    if declaration.pooled_fallback is not None:
-        declaration = replace(declaration, pooled_fallback=replace(declaration.pooled_fallback, supplement=True))
-    return declaration
+_supplement = partial(_t, supplement=True)  # declare a supplement (see ``TableDeclaration.supplement``)
 
 
 THEFT_FILTER = {"offense_category": THEFT}

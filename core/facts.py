@@ -20,6 +20,8 @@ DEFAULT_P_PERCENT = 10  # the p of the p%-rule (dominance by one or two people)
 
 LANGUAGES = {"en": "English", "es": "Español"}  # each language named in itself, for the switch
 
+PUBLICATION_FORMAT = "lead-publication/1"  # the "format" of every publication.json (docs/formats.md)
+
 
 def time_parent(key: str, grain: str) -> str:
     """Return the period at ``grain`` that contains the period ``key`` (month, quarter or year key)."""
@@ -33,13 +35,6 @@ def time_parent(key: str, grain: str) -> str:
     if grain == "month" and len(key) == 7 and "-Q" not in key:
         return key
     raise ValueError(f"{key!r} has no parent at grain {grain!r}")
-
-
-def time_grain(key: str) -> str:
-    """Return the grain of a time key: month (YYYY-MM), quarter (YYYY-Qn) or year (YYYY)."""
-    if "-Q" in key:
-        return "quarter"
-    return "month" if len(key) == 7 else "year"
 
 
 def month_index(key: str) -> int:
@@ -78,12 +73,6 @@ def period_at_grain(period: str, grain: str) -> str:
     if grain == "year":
         return period[:4]
     return period if "-Q" in period else f"{period}-Q4"
-
-
-def window_months(key: str) -> list[str]:
-    """Return the months of a window key ``YYYY-MM/YYYY-MM``, oldest first."""
-    first, last = key.split("/")
-    return [month_key(i) for i in range(month_index(first), month_index(last) + 1)]
 
 
 def in_time(month: str, dimension: str, value: str) -> bool:

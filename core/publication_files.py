@@ -14,7 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-FORMAT = "lead-publication/1"
+from core.facts import PUBLICATION_FORMAT
+
 MARKER = ".lead-publication"  # marks a directory that publish wrote (and may replace)
 OWN_FILES = {"publication.json", "datapackage.json", MARKER}
 
@@ -211,8 +212,8 @@ def read_publication(directory: Path) -> dict:
         raise PublicationError(f"no publication.json in {directory}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PublicationError(f"{path} is not readable JSON: {error}") from None
-    if not isinstance(publication, dict) or publication.get("format") != FORMAT:
-        raise PublicationError(f"{path} is not a {FORMAT} publication")
+    if not isinstance(publication, dict) or publication.get("format") != PUBLICATION_FORMAT:
+        raise PublicationError(f"{path} is not a {PUBLICATION_FORMAT} publication")
     for key in ("release", "tables", "labels", "hierarchies"):
         if key not in publication:
             raise PublicationError(f"{path} has no {key!r}")

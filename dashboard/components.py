@@ -618,8 +618,8 @@ def shown_change(current: Figure, earlier: Figure) -> float | None:
     (the leak tests accept a change only when its two named cells are published and subtract to it)."""
     change = Change(current, earlier)
     if change.value is not None:
-        value, minuend, subtrahend = change.named()
-        st.session_state.setdefault(SHOWN_CHANGES, {})[(minuend, subtrahend)] = value
+        cells = ((current.table_id, current.cell), (earlier.table_id, earlier.cell))
+        st.session_state.setdefault(SHOWN_CHANGES, {})[cells] = change.value
     return change.value
 
 
@@ -658,8 +658,14 @@ def _rounded(geometry: dict) -> dict:
 def boundary_keys(path: Path, key: str) -> set[str] | None:
     """Return the neighborhood ids the boundaries file carries; None, with the reason logged, when it cannot
     be read (so that a page says the file is unreadable rather than that every polygon is missing)."""
+    readable = _readable_boundaries(path, key)
+    return None if readable is None else set(readable[1])
+
+
+def _readable_boundaries(path: Path, key: str) -> tuple[dict, tuple[str, ...]] | None:
+    """Return the boundaries as ``_boundaries`` does; None, with the reason logged, when the file cannot be read."""
     try:
-        return set(_boundaries(str(path), key)[1])
+        return _boundaries(str(path), key)
     except BoundaryFileError as error:
         log.warning("the boundaries file %s cannot be read: %s", path, error)
         return None
@@ -733,12 +739,11 @@ def neighborhood_map(
 ) -> None:
     """Draw area polygons shaded by published values in classes, labelled with their figures; withheld areas
     unfilled, outlined and marked with the symbol, with no value anywhere. The view fits the boundaries."""
-    try:
-        geojson, _ = _boundaries(str(path), key)
-    except BoundaryFileError as error:
-        log.warning("the boundaries file %s cannot be read: %s", path, error)
+    readable = _readable_boundaries(path, key)
+    if readable is None:
         st.info(message("app.unavailable"))
         return
+    geojson, _ = readable
     ranges = value_classes([v for v in values.values() if v is not None])
     features, marks, points = [], [], []
     for feature in geojson["features"]:

@@ -243,10 +243,6 @@ class Change:
             return None
         return self.current.value - self.earlier.value
 
-    def named(self) -> tuple[float | None, tuple[str, tuple], tuple[str, tuple]]:
-        """Return the value and the two cells it subtracts, as (table id, cell) pairs."""
-        return (self.value, (self.current.table_id, self.current.cell), (self.earlier.table_id, self.earlier.cell))
-
 
 def format_number(value: float | None, decimals: int = 0) -> str:
     """Return a figure for display: thousands separators, the suppression symbol when withheld."""

@@ -314,10 +314,11 @@ def _boundaries(pub: Publication, configured: Settings, language: str) -> None:
     st.header(message("about.boundaries", language), anchor=False)
     keys = ui.boundary_keys(configured.boundaries, configured.neighborhood_key)
     hoods = {h for h in pub.document["domains"]["neighborhood"] if h != "unknown"}
-    missing, extra = (sorted(hoods - keys), sorted(keys - hoods)) if keys is not None else ([], [])
     if keys is None:
         st.write(message("about.boundaries_unreadable", language))
-    elif not missing and not extra:
+        return
+    missing, extra = sorted(hoods - keys), sorted(keys - hoods)
+    if not missing and not extra:
         st.write(message("about.boundaries_ok", language))
     if missing:
         st.write(
