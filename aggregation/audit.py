@@ -1,6 +1,6 @@
 """Independent audit of a publication's disclosure control (docs/disclosure.md).
 
-Given the publication dict (as loaded from ``publication.json``) and, optionally, the true
+Given the release (``core.release_model.Release``, as read from ``publication.json``) and, optionally, the true
 cells, works out what an attacker can prove about every suppressed count cell: the smallest and
 largest value consistent with everything published, over non-negative integers, by linear and
 integer programming (HiGHS through ``highspy``; small sub-problems through
@@ -77,6 +77,7 @@ from aggregation.audit_model import (
     number,
 )
 from aggregation.audit_solve import ComponentKey, PartRef, Plan, solve_all
+from core.release_model import DeclaredRatio, Release, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -183,7 +184,7 @@ class _Target:
 
 
 def audit_publication(
-    publication: dict,
+    publication: Release,
     truth: dict[str, pandas.DataFrame] | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
@@ -221,15 +222,14 @@ def audit_publication(
         intervals.append(ci)
         failures.append(ci)
 
-    tables = list(publication.get("tables") or [])
-    by_id: dict[str, dict] = {}
+    by_id: dict[str, Table] = {}
     family_entries: dict[tuple, list] = defaultdict(list)
-    for raw in tables:
-        tid = str(raw.get("id"))
+    for raw in publication.tables:
+        tid = raw.id
         if tid in by_id:
             fail(tid, {}, math.nan, math.nan, None, None, "duplicate table id")
         by_id[tid] = raw
-        dims = [str(d) for d in raw.get("dimensions") or []]
+        dims = list(raw.dimensions)
         tr = None
         if tid in truth and truth[tid] is not None:
             tr = truths[tid] = _Truth(truth[tid], dims)
@@ -237,7 +237,7 @@ def audit_publication(
                 mismatches.append(f"{tid}: truth lacks columns {tr.missing_columns}")
         _check_cells(tid, raw, dims, tr, mismatches, fail)
         info = ctx.measure(raw)
-        if raw.get("statistic"):
+        if raw.statistic:
             _check_statistic(raw, dims, tr, k, fail)
             continue
         if not info["people"]:
@@ -246,7 +246,7 @@ def audit_publication(
         if info["additive"]:
             family_key = ("additive", info["root"])
         else:
-            grains = [d for d in (*dims, *(raw.get("filters") or {})) if d in TIME]
+            grains = [d for d in (*dims, *raw.filters) if d in TIME]
             family_key = ("stock", info["root"], min(grains, key=lambda d: GRAIN_RANK.get(d, 0)) if grains else "")
         family_entries[family_key].append((raw, info["where"]))
 
@@ -258,7 +258,7 @@ def audit_publication(
         fam.position = len(families)
         families.append(fam)
         for t, ci in fam.structural_conflicts:
-            cdict = {d: str(t.cells[ci].get(d)) for d in t.dims}
+            cdict = dict(t.cells[ci].where)
             fail(
                 t.id,
                 cdict,
@@ -271,7 +271,7 @@ def audit_publication(
             )
         targets.extend(_family_checks(fam, truths, k, ctx.p, fail))
 
-    _check_ratios(publication.get("ratios") or [], by_id, ctx, fail)
+    _check_ratios(publication.ratios, by_id, ctx, fail)
 
     # Attacker intervals: each target is a sum of variables, split over independent components.
     total = len(targets)
@@ -292,32 +292,32 @@ def audit_publication(
 
 
 def _check_cells(
-    tid: str, raw: dict, dims: list[str], tr: _Truth | None, mismatches: list[str], fail: FailureRecorder
+    tid: str, raw: Table, dims: list[str], tr: _Truth | None, mismatches: list[str], fail: FailureRecorder
 ) -> None:
     """Fail a withheld cell that carries a value; with the truth, note every published value that is not true."""
-    for cell in raw.get("cells") or []:
-        key = tuple(str(cell.get(d)) for d in dims)
-        cdict = {d: str(cell.get(d)) for d in dims}
-        if cell.get("suppressed") and cell.get("value") is not None:
+    for cell in raw.cells:
+        key = cell.key(dims)
+        cdict = dict(cell.where)
+        if cell.suppressed and cell.value is not None:
             fail(tid, cdict, math.nan, math.nan, None, None, "suppressed cell carries a value in the file")
         if tr is not None and not tr.missing_columns and is_published(cell):
             row = tr.get(key)
-            pub = number(cell.get("value"))
+            pub = number(cell.value)
             if row is None or row["value"] is None:
-                mismatches.append(f"{tid} {cdict}: published {cell.get('value')}, no true value")
-            elif pub is None or not _close(pub, row["value"], cell.get("value")):
-                mismatches.append(f"{tid} {cdict}: published {cell.get('value')}, true {fmt(row['value'])}")
+                mismatches.append(f"{tid} {cdict}: published {cell.value}, no true value")
+            elif pub is None or not _close(pub, row["value"], cell.value):
+                mismatches.append(f"{tid} {cdict}: published {cell.value}, true {fmt(row['value'])}")
 
 
-def _check_statistic(raw: dict, dims: list[str], tr: _Truth | None, k: int, fail: FailureRecorder) -> None:
+def _check_statistic(raw: Table, dims: list[str], tr: _Truth | None, k: int, fail: FailureRecorder) -> None:
     """Fail every published statistic that stands on fewer than k people (in the file, or in truth)."""
-    tid = str(raw.get("id"))
-    for cell in raw.get("cells") or []:
+    tid = raw.id
+    for cell in raw.cells:
         if not is_published(cell):
             continue
-        cdict = {d: str(cell.get(d)) for d in dims}
-        people = number(cell.get("people"))
-        v = number(cell.get("value"))
+        cdict = dict(cell.where)
+        people = number(cell.people)
+        v = number(cell.value)
         shown = math.nan if v is None else v
         if people is None or people < k:
             fail(
@@ -344,24 +344,21 @@ def _check_statistic(raw: dict, dims: list[str], tr: _Truth | None, k: int, fail
                 )
 
 
-def _check_ratios(ratios: list[dict], by_id: dict[str, dict], ctx: Context, fail: FailureRecorder) -> None:
+def _check_ratios(
+    ratios: tuple[DeclaredRatio, ...], by_id: dict[str, Table], ctx: Context, fail: FailureRecorder
+) -> None:
     """Fail every ratio that does not name two published cells, or whose denominator counts fewer than k
     people (a staff count, never suppressed, is exempt)."""
     k = ctx.k
     for ratio in ratios:
-        rid = str(ratio.get("id"))
-        for role in ("numerator", "denominator"):
-            ref: Any = ratio.get(role)  # malformed references are caught below
-            try:
-                tid, sel = str(ref[0]), {str(a): str(b) for a, b in dict(ref[1]).items()}
-            except (TypeError, IndexError, KeyError, ValueError):
-                fail(rid, {}, math.nan, math.nan, None, None, f"ratio {rid}: malformed {role}")
-                continue
+        rid = ratio.id
+        for role, ref in (("numerator", ratio.numerator), ("denominator", ratio.denominator)):
+            tid, sel = ref.table, dict(ref.where)
             raw = by_id.get(tid)
             if raw is None:
                 fail(tid, sel, math.nan, math.nan, None, None, f"ratio {rid}: {role} names a missing table")
                 continue
-            matches = [c for c in raw.get("cells") or [] if all(str(c.get(d)) == v for d, v in sel.items())]
+            matches = [c for c in raw.cells if all(c.where.get(d) == v for d, v in sel.items())]
             if len(matches) != 1:
                 fail(
                     tid, sel, math.nan, math.nan, None, None, f"ratio {rid}: {role} names {len(matches)} cells, not one"
@@ -371,8 +368,8 @@ def _check_ratios(ratios: list[dict], by_id: dict[str, dict], ctx: Context, fail
             if not is_published(cell):
                 fail(tid, sel, math.nan, math.nan, None, None, f"ratio {rid}: {role} names a suppressed cell")
                 continue
-            v = number(cell.get("value"))
-            people_measure = ctx.measure(raw)["people"] and not raw.get("statistic")
+            v = number(cell.value)
+            people_measure = ctx.measure(raw)["people"] and not raw.statistic
             if role == "denominator" and people_measure and (v is None or v < k):
                 fail(
                     tid,
@@ -478,7 +475,7 @@ def _report_inconsistent(fam: Family, cells: list[tuple[tuple[int, int | None], 
                 "values this table lists",
             )
             continue
-        cdict = {d: str(t.cells[ci].get(d)) for d in t.dims}
+        cdict = dict(t.cells[ci].where)
         v = t.published[ci]
         assert v is not None  # a row's source is a published cell
         fail(
@@ -568,7 +565,7 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                 total = 0.0
                 for combo in itertools.product(*contained):
                     for ci in index.get(tuple(combo), ()):
-                        row = tr.get(tuple(str(u.cells[ci].get(d)) for d in u.dims))
+                        row = tr.get(u.cells[ci].key(u.dims))
                         if row is None or row["value"] is None:
                             total = math.nan
                             break
@@ -582,8 +579,8 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
         if tr is not None and tr.missing_columns:
             tr = None
         for ci, cell in enumerate(t.cells):
-            cdict = {d: str(cell.get(d)) for d in t.dims}
-            row = tr.get(tuple(cdict[d] for d in t.dims)) if tr is not None else None
+            cdict = dict(cell.where)
+            row = tr.get(cell.key(t.dims)) if tr is not None else None
             true_value = int_or(row["value"]) if row is not None else None
             sens_truth = _sensitive(row, t.geographic, k, p) if row is not None else None
             v = t.published[ci]

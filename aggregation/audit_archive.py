@@ -19,12 +19,14 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aggregation import registry
 from aggregation.audit import AuditReport, audit_publication
 from aggregation.audit_model import TIME, WINDOW, fmt, is_published, months_between
+from core.facts import DEFAULT_THRESHOLD
+from core.release_model import Cell, Measure, Release, Table
 
 __all__ = ["ArchiveAudit", "ArchiveRelease", "CellRecord", "Revision", "audit_archive", "union_publication"]
 
@@ -34,7 +36,7 @@ class ArchiveRelease:
     """One saved release: its id, its publication, and whether it starts a new version of the data."""
 
     id: str
-    publication: dict
+    publication: Release
     revision: bool = False
     withdrawn: bool = False
 
@@ -106,176 +108,172 @@ def _period_months(value: str, grain: str) -> frozenset[str]:
     return frozenset(f"{year}-{m:02d}" for m in range(1, 13))
 
 
-def _coverage(table: dict, cell: dict, window: frozenset[str]) -> frozenset[str]:
+def _coverage(table: Table, cell: Cell, window: frozenset[str]) -> frozenset[str]:
     """Return the months of ``window`` that a cell counts (its time dimensions and filters)."""
     months = window
-    for d in table.get("dimensions") or []:
+    for d in table.dimensions:
         if d in TIME:
-            months = months & _period_months(str(cell.get(d)), d)
-    for d, v in (table.get("filters") or {}).items():
+            months = months & _period_months(cell.where[d], d)
+    for d in table.filters:
         if d in TIME:
-            values = v if isinstance(v, list) else [v]
-            months = months & frozenset().union(*(_period_months(str(x), d) for x in values))
+            months = months & frozenset().union(*(_period_months(x, d) for x in table.filter_values(d)))
     return months
 
 
-def _signature(table: dict) -> tuple:
+def _signature(table: Table) -> tuple:
     """Return what makes two tables of one id the same quantity: measure, dimensions, filters."""
-    filters = tuple(sorted((str(k), str(v)) for k, v in (table.get("filters") or {}).items()))
-    return (table.get("measure"), tuple(table.get("dimensions") or []), filters, table.get("statistic"))
+    filters = tuple(sorted((k, str(v)) for k, v in table.filters.items()))
+    return (table.measure, table.dimensions, filters, table.statistic)
 
 
-def _window(publication: dict) -> frozenset[str]:
+def _window(publication: Release) -> frozenset[str]:
     """Return the months of a publication's window."""
-    release = publication.get("release") or {}
-    return frozenset(months_between(str(release["first_month"]), str(release["last_month"])))
+    return frozenset(months_between(publication.release.first_month, publication.release.last_month))
 
 
 # --------------------------------------------------------------------------------------------
 # The union of one version's releases.
 
 
-def union_publication(releases: list[tuple[str, dict]]) -> tuple[dict, list[str]]:
+def union_publication(releases: list[tuple[str, Release]]) -> tuple[Release, list[str]]:
     """Return the union publication of ``(id, publication)`` pairs (oldest first) and its problems."""
-    problems: list[str] = []
     newest = releases[-1][1]
-    windows = {rid: _window(pub) for rid, pub in releases}
-    all_months = frozenset().union(*windows.values())
-    thresholds = {(pub["release"].get("threshold"), pub["release"].get("p_percent")) for _, pub in releases}
+    problems = _rule_and_hierarchy_changes(releases)
+    tables, location = _union_tables(releases, problems)
+    domains: dict[str, list[str]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    measures: dict[str, Measure] = {}
+    for _, pub in releases:
+        for d, values in pub.domains.items():
+            known = domains.setdefault(d, [])
+            known.extend(v for v in values if v not in known)
+        for d, names in pub.labels.items():
+            labels.setdefault(d, {}).update(names)
+        measures.update(pub.measures)
+    domains["month"] = sorted(frozenset().union(*(_window(pub) for _, pub in releases)))
+    first = min(pub.release.first_month for _, pub in releases)
+    last = max(pub.release.last_month for _, pub in releases)
+    union = Release(
+        format=newest.format,
+        release=replace(newest.release, first_month=first, last_month=last),
+        hierarchies=newest.hierarchies,
+        domains={d: tuple(values) for d, values in domains.items()},
+        measures=measures,
+        labels=labels,
+        tables=tuple(tables),
+        ratios=tuple(_union_ratios(releases, location)),
+    )
+    return union, problems
+
+
+def _rule_and_hierarchy_changes(releases: list[tuple[str, Release]]) -> list[str]:
+    """Return the problems of releases that change the rule, or a hierarchy, without a revision."""
+    problems = []
+    thresholds = {(pub.release.threshold, pub.release.p_percent) for _, pub in releases}
     if len(thresholds) > 1:
         problems.append(
             f"the releases use different thresholds {sorted(map(str, thresholds))}: an archive keeps one threshold"
         )
     # A hierarchy (the geography, a grouping of codes) may be added, never changed: cells of one release
     # would not mean what the same cells of another mean.
-    definitions: dict[str, set[str]] = defaultdict(set)
+    definitions: dict[str, set[tuple]] = defaultdict(set)
     for _, pub in releases:
-        for key, hierarchy in (pub.get("hierarchies") or {}).items():
-            definitions[str(key)].add(
-                repr(sorted(hierarchy.items())) if isinstance(hierarchy, dict) else repr(hierarchy)
-            )
+        for key, hierarchy in pub.hierarchies.items():
+            definitions[key].add((hierarchy.parent, hierarchy.child, tuple(sorted(hierarchy.members.items()))))
     changed = sorted(key for key, seen in definitions.items() if len(seen) > 1)
     if changed:
         problems.append(
             f"the hierarchies {', '.join(changed)} (the geography, or a grouping of codes) changed "
             "between releases without a revision"
         )
+    return problems
 
-    union_defs: dict[str, dict] = {}  # table id -> the newest definition
-    for _, pub in releases:
-        for table in pub.get("tables") or []:
-            union_defs[str(table["id"])] = table
-    newest_ids = {str(t["id"]) for t in newest.get("tables") or []}
 
-    merged: dict[str, dict[tuple, dict]] = defaultdict(dict)  # table id -> key -> union cell
+def _union_tables(
+    releases: list[tuple[str, Release]], problems: list[str]
+) -> tuple[list[Table], dict[tuple[str, str, tuple], str]]:
+    """Return the union's tables and where each release's cell went: (release, table, key) -> union table id.
+
+    A cell covering the same months in every release joins its table in the newest definition; a cell of a
+    window that has moved on becomes a table of its own, filtered to the months it covered.
+    """
+    windows = {rid: _window(pub) for rid, pub in releases}
+    all_months = frozenset().union(*windows.values())
+    union_defs = {table.id: table for _, pub in releases for table in pub.tables}  # the newest definitions
+    newest_ids = {t.id for t in releases[-1][1].tables}
+    merged: dict[str, dict[tuple, Cell]] = defaultdict(dict)  # table id -> key -> union cell
     seen_in: dict[tuple[str, tuple], list[tuple[str, Any]]] = defaultdict(list)
-    pseudo: dict[tuple[str, str, frozenset], dict] = {}
-    location: dict[tuple[str, str, tuple], str] = {}  # (release, table, key) -> union table id
+    pseudo: dict[tuple[str, str, frozenset], tuple[Table, list[Cell]]] = {}
+    location: dict[tuple[str, str, tuple], str] = {}
     for rid, pub in releases:
-        window = windows[rid]
-        for table in pub.get("tables") or []:
-            tid = str(table["id"])
-            dims = [str(d) for d in table.get("dimensions") or []]
+        for table in pub.tables:
+            tid = table.id
             same = tid in newest_ids and _signature(union_defs[tid]) == _signature(table)
-            for cell in table.get("cells") or []:
-                key = tuple(str(cell.get(d)) for d in dims)
-                covered = _coverage(table, cell, window)
+            for cell in table.cells:
+                key = cell.key(table.dimensions)
+                covered = _coverage(table, cell, windows[rid])
                 if same and covered == _coverage(table, cell, all_months):
-                    _merge(merged[tid], key, dims, cell)
+                    if key not in merged[tid] or is_published(cell):  # published wins; the latest figure stays
+                        merged[tid][key] = cell
                     if is_published(cell):
-                        seen_in[(tid, key)].append((rid, cell.get("value")))
+                        seen_in[(tid, key)].append((rid, cell.value))
                     location[(rid, tid, key)] = tid
                     continue
-                group = pseudo.setdefault(
-                    (tid, rid, covered),
-                    {
-                        **{k: v for k, v in table.items() if k not in ("cells", "id", "filters", "pooled_from")},
-                        "id": f"{tid}@{rid}"
-                        + (
-                            f"#{len([p for p in pseudo if p[:2] == (tid, rid)])}"
-                            if any(p[:2] == (tid, rid) for p in pseudo)
-                            else ""
-                        ),
-                        "filters": {**(table.get("filters") or {}), "month": sorted(covered)},
-                        "cells": [],
-                    },
-                )
-                group["cells"].append(dict(cell))
-                location[(rid, tid, key)] = group["id"]
-
+                if (tid, rid, covered) not in pseudo:
+                    pseudo[(tid, rid, covered)] = (_window_table(table, rid, covered, pseudo), [])
+                group, cells = pseudo[(tid, rid, covered)]
+                cells.append(cell)
+                location[(rid, tid, key)] = group.id
     tables = []
     for tid, table in union_defs.items():
         if tid not in newest_ids:
             continue
-        dims = [str(d) for d in table.get("dimensions") or []]
-        cells = list(merged[tid].values())
-        tables.append({**{k: v for k, v in table.items() if k != "cells"}, "cells": cells})
+        tables.append(replace(table, cells=tuple(merged[tid].values())))
         for key, figures in ((k, v) for (t, k), v in seen_in.items() if t == tid):
             distinct = sorted({float(v) for _, v in figures if v is not None})
             if len(distinct) > 1:
-                where = ", ".join(f"{d} {v}" for d, v in zip(dims, key, strict=False))
+                where = ", ".join(f"{d} {v}" for d, v in zip(table.dimensions, key, strict=False))
                 shown = ", ".join(f"{v} in {r}" for r, v in figures)
                 problems.append(f"{tid} ({where}) was published with different figures without a revision: {shown}")
-    tables.extend(pseudo.values())
+    tables.extend(replace(group, cells=tuple(cells)) for group, cells in pseudo.values())
+    return tables, location
 
-    ratios, seen_ratios = [], set()
+
+def _window_table(table: Table, rid: str, covered: frozenset[str], pseudo: Mapping[tuple, object]) -> Table:
+    """Return an empty table for one release's cells of ``table`` that cover the months ``covered``."""
+    earlier = len([p for p in pseudo if p[:2] == (table.id, rid)])
+    return replace(
+        table,
+        id=f"{table.id}@{rid}" + (f"#{earlier}" if earlier else ""),
+        filters={**table.filters, "month": tuple(sorted(covered))},
+        pooled_from=None,
+        cells=(),
+    )
+
+
+def _union_ratios(releases: list[tuple[str, Release]], location: Mapping[tuple[str, str, tuple], str]) -> list:
+    """Return every release's ratios, each cell reference moved to the union table that holds the cell."""
+    ratios, seen = [], set()
     for rid, pub in releases:
-        tables_of = {str(t["id"]): t for t in pub.get("tables") or []}
-        for ratio in pub.get("ratios") or []:
-            mapped = dict(ratio)
-            for role in ("numerator", "denominator"):
-                ref = ratio.get(role)
-                try:
-                    tid, selection = str(ref[0]), dict(ref[1])
-                except (TypeError, IndexError, KeyError, ValueError):
-                    continue  # the audit reports a malformed ratio
-                key = _selected_key(tables_of.get(tid), selection)
-                mapped[role] = [location.get((rid, tid, key), tid) if key is not None else tid, selection]
-            marker = repr(sorted((k, repr(v)) for k, v in mapped.items()))
-            if marker not in seen_ratios:
-                seen_ratios.add(marker)
+        for ratio in pub.ratios:
+            refs = []
+            for ref in (ratio.numerator, ratio.denominator):
+                key = _selected_key(pub.table(ref.table), ref.where)
+                refs.append(replace(ref, table=location.get((rid, ref.table, key), ref.table) if key else ref.table))
+            mapped = replace(ratio, numerator=refs[0], denominator=refs[1])
+            marker = repr([(r.table, sorted(r.where.items())) for r in refs] + [ratio.id, ratio.per, ratio.unstable])
+            if marker not in seen:
+                seen.add(marker)
                 ratios.append(mapped)
-
-    domains: dict[str, list[str]] = {}
-    labels: dict[str, dict] = {}
-    measures: dict[str, dict] = {}
-    for _, pub in releases:
-        for d, values in (pub.get("domains") or {}).items():
-            known = domains.setdefault(d, [])
-            known.extend(v for v in values if v not in known)
-        for d, names in (pub.get("labels") or {}).items():
-            labels.setdefault(d, {}).update(names)
-        measures.update(pub.get("measures") or {})
-    domains["month"] = sorted(all_months)
-    first = min(str(pub["release"]["first_month"]) for _, pub in releases)
-    last = max(str(pub["release"]["last_month"]) for _, pub in releases)
-    release = {**newest["release"], "first_month": first, "last_month": last}
-    union = {
-        "format": newest.get("format"),
-        "release": release,
-        "hierarchies": newest.get("hierarchies") or {},
-        "domains": domains,
-        "measures": measures,
-        "labels": labels,
-        "tables": tables,
-        "ratios": ratios,
-    }
-    return union, problems
+    return ratios
 
 
-def _merge(cells: dict[tuple, dict], key: tuple, dims: list[str], cell: dict) -> None:
-    """Add one release's cell to a union table: published wins; the latest published figure is kept."""
-    if key not in cells or is_published(cell):
-        cells[key] = {**{d: str(cell.get(d)) for d in dims}, **{k: v for k, v in cell.items() if k not in dims}}
-
-
-def _selected_key(table: dict | None, selection: dict) -> tuple | None:
+def _selected_key(table: Table | None, selection: Mapping[str, str]) -> tuple | None:
     """Return the key of the one cell a ratio's selection names, or None."""
     if table is None:
         return None
-    dims = [str(d) for d in table.get("dimensions") or []]
-    found = [c for c in table.get("cells") or [] if all(str(c.get(d)) == str(v) for d, v in selection.items())]
-    return tuple(str(found[0].get(d)) for d in dims) if len(found) == 1 else None
+    found = [c for c in table.cells if all(c.where.get(d) == v for d, v in selection.items())]
+    return found[0].key(table.dimensions) if len(found) == 1 else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,7 +290,7 @@ def _versions(releases: list[ArchiveRelease]) -> list[list[ArchiveRelease]]:
     return versions
 
 
-def _records(union: dict, report: AuditReport) -> dict[tuple[str, tuple[str, ...]], CellRecord]:
+def _records(union: Release, report: AuditReport) -> dict[tuple[str, tuple[str, ...]], CellRecord]:
     """Return, per count cell of the union's own tables, its published figure or its attacker interval."""
     intervals = {}
     for ci in report.intervals:
@@ -300,23 +298,19 @@ def _records(union: dict, report: AuditReport) -> dict[tuple[str, tuple[str, ...
             continue
         intervals[(ci.table_id, tuple(sorted(ci.cell.items())))] = (ci.low, ci.high)
     records = {}
-    for table in union["tables"]:
-        if "@" in str(table["id"]) or table.get("statistic"):
+    for table in union.tables:
+        if "@" in table.id or table.statistic or table.measure in registry.UNSUPPRESSED_MEASURES:
             continue
-        measure = str(table.get("measure"))
-        if measure in registry.UNSUPPRESSED_MEASURES:
-            continue
-        dims = [str(d) for d in table.get("dimensions") or []]
-        for cell in table["cells"]:
-            key = tuple(str(cell.get(d)) for d in dims)
-            if is_published(cell):
-                v = float(cell["value"])
-                records[(table["id"], key)] = CellRecord(v, v, v)
+        for cell in table.cells:
+            key = cell.key(table.dimensions)
+            if is_published(cell) and cell.value is not None:
+                v = float(cell.value)
+                records[(table.id, key)] = CellRecord(v, v, v)
             else:
-                low, high = intervals.get((table["id"], tuple(sorted(zip(dims, key, strict=False)))), (0.0, math.inf))
+                low, high = intervals.get((table.id, tuple(sorted(cell.where.items()))), (0.0, math.inf))
                 if math.isnan(low) or math.isnan(high):
                     low, high = 0.0, math.inf
-                records[(table["id"], key)] = CellRecord(None, low, high)
+                records[(table.id, key)] = CellRecord(None, low, high)
     return records
 
 
@@ -332,7 +326,7 @@ def _difference_problem(a: CellRecord, b: CellRecord, k: int) -> str | None:
 
 def audit_archive(
     releases: list[ArchiveRelease],
-    truth: Callable[[dict], dict] | None = None,
+    truth: Callable[[Release], dict] | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> ArchiveAudit:
@@ -355,7 +349,7 @@ def audit_archive(
             report.value_mismatches = []
         reports.append(report)
         records.append(_records(union, report))
-    k = int(releases[-1].publication["release"].get("threshold", 11)) if releases else 11
+    k = releases[-1].publication.release.threshold if releases else DEFAULT_THRESHOLD
     for a in range(len(versions)):
         for b in range(a + 1, len(versions)):
             for key, after in records[b].items():
@@ -369,7 +363,7 @@ def audit_archive(
                         f"{table_id} {cell_key} between {versions[a][-1].id} and {versions[b][-1].id}: {problem}"
                     )
                 if b == a + 1 and before.value is not None and after.value is not None and before.value != after.value:
-                    dims = next(t["dimensions"] for t in versions[b][-1].publication["tables"] if t["id"] == table_id)
+                    dims = next(t.dimensions for t in versions[b][-1].publication.tables if t.id == table_id)
                     revisions.append(
                         Revision(
                             table_id,

@@ -19,6 +19,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from aggregation import registry
+from core.release_model import Cell, Release, Table
 
 WINDOW = "twelve_months"  # rolling 12-month windows "YYYY-MM/YYYY-MM": sums of months, overlapping
 TIME = ("month", "quarter", "year", WINDOW)
@@ -110,9 +111,9 @@ def refine(all_mask: int, masks: Iterable[int]) -> list[int]:
     return blocks
 
 
-def is_published(cell: dict) -> bool:
+def is_published(cell: Cell) -> bool:
     """Return whether a cell carries a published value."""
-    return not cell.get("suppressed") and cell.get("value") is not None
+    return cell.published
 
 
 # --------------------------------------------------------------------------------------------
@@ -122,21 +123,21 @@ def is_published(cell: dict) -> bool:
 class Context:
     """The publication's structure: threshold, domains, measures and hierarchies."""
 
-    def __init__(self, publication: dict):
-        release = publication.get("release") or {}
-        self.k = int(release.get("threshold", 11))
-        self.p = float(release.get("p_percent", 10) or 10)
-        self.first_month = release.get("first_month")
-        self.last_month = release.get("last_month")
-        self.domains = {str(d): [str(v) for v in vals] for d, vals in (publication.get("domains") or {}).items()}
-        self.measures = publication.get("measures") or {}
+    def __init__(self, publication: Release):
+        release = publication.release
+        self.k = release.threshold
+        self.p = float(release.p_percent or 10)
+        self.first_month: str | None = release.first_month
+        self.last_month: str | None = release.last_month
+        self.domains = {d: list(vals) for d, vals in publication.domains.items()}
+        self.measures = publication.measures
         # parent dimension -> (child dimension, {parent value: [child values]}, {child: parent})
         self.parent_of: dict[str, tuple[str, dict[str, list[str]], dict[str, str]]] = {}
-        for key, h in (publication.get("hierarchies") or {}).items():
-            child, parent = str(h.get("child", key)), h.get("parent")
+        for key, h in publication.hierarchies.items():
+            child, parent = h.child or key, h.parent
             if not parent or parent == child:
                 continue
-            members = {str(c): str(p) for c, p in (h.get("members") or {}).items()}
+            members = {c: str(p) for c, p in h.members.items()}
             reverse: dict[str, list[str]] = defaultdict(list)
             for c, p in members.items():
                 reverse[p].append(c)
@@ -186,7 +187,10 @@ class Context:
         """The publication's description of a measure, completed from the release plan (which
         measures are not about people, which are subsets of which): what the attacker knows
         from the documentation even when the file leaves it out."""
-        info = dict(self.measures.get(name) or {})
+        given = self.measures.get(name)
+        info: dict[str, Any] = {} if given is None else {"additive": given.additive, "people": given.people}
+        if given is not None and given.subset_of is not None:
+            info["subset_of"], info["where"] = given.subset_of, dict(given.where or {})
         if "people" not in info and name in registry.UNSUPPRESSED_MEASURES:
             info["people"] = False
         if "subset_of" not in info and name in registry.SUBSET_MEASURES:
@@ -194,11 +198,11 @@ class Context:
             info["subset_of"], info["where"] = parent, {d: list(v) for d, v in where.items()}
         return info
 
-    def measure(self, table: dict) -> dict:
+    def measure(self, table: Table) -> dict:
         """additive, people, root measure and the accumulated ``where`` of subset measures."""
-        name = str(table.get("measure"))
+        name = table.measure
         info = self.measure_info(name)
-        additive = info.get("additive", table.get("additive", True))
+        additive = info.get("additive", table.additive)
         people = info.get("people", True)
         where: list[tuple[str, tuple[str, ...]]] = []
         root, seen = name, {name}
@@ -226,7 +230,7 @@ class FTable:
     """One table of a family: its cells as masks over the family's atoms."""
 
     __slots__ = (
-        "raw",
+        "table",
         "id",
         "dims",
         "geographic",
@@ -254,12 +258,12 @@ class FTable:
     coverage: list[tuple[int, ...]]
     _by_masks: dict[tuple[int, ...], list[int]]
 
-    def __init__(self, raw: dict):
-        self.raw = raw
-        self.id = str(raw.get("id"))
-        self.dims = [str(d) for d in raw.get("dimensions") or []]
-        self.cells = list(raw.get("cells") or [])
-        self.geographic = any(d in GEOGRAPHIC for d in (*self.dims, *(raw.get("filters") or {})))
+    def __init__(self, table: Table):
+        self.table = table
+        self.id = table.id
+        self.dims = list(table.dimensions)
+        self.cells = table.cells
+        self.geographic = any(d in GEOGRAPHIC for d in (*self.dims, *table.filters))
 
 
 class Clique:
@@ -284,7 +288,7 @@ class Family:
 
     position: int  # set by the audit: the family's index among the publication's families
 
-    def __init__(self, ctx: Context, key: tuple, entries: list[tuple[dict, list]]):
+    def __init__(self, ctx: Context, key: tuple, entries: list[tuple[Table, list]]):
         self.ctx = ctx
         self.key = key
         self.tables: list[FTable] = []
@@ -292,15 +296,15 @@ class Family:
         used: dict[str, set[str]] = defaultdict(set)  # group -> dimensions used
         seen: dict[str, set[str]] = defaultdict(set)  # dimension -> values seen
         as_dim: set[str] = set()
-        for raw, where in entries:
-            t = FTable(raw)
-            conds = [(str(d), values(v), "filter") for d, v in (raw.get("filters") or {}).items()]
+        for table, where in entries:
+            t = FTable(table)
+            conds = [(d, table.filter_values(d), "filter") for d in table.filters]
             conds += [(d, vals, "where") for d, vals in where]
             for d in t.dims:
                 used[ctx.group_of(d)].add(d)
                 as_dim.add(d)
                 for c in t.cells:
-                    seen[d].add(str(c.get(d)))
+                    seen[d].add(c.where[d])
             for d, vals, _ in conds:
                 used[ctx.group_of(d)].add(d)
                 seen[d].update(vals)
@@ -335,11 +339,11 @@ class Family:
             for c in t.cells:
                 narrowed = list(self.all)
                 for d, g in dim_groups:
-                    narrowed[g] &= self.mask(d, str(c.get(d)))
+                    narrowed[g] &= self.mask(d, c.where[d])
                 dm = tuple(narrowed)
                 t.dmasks.append(dm)
                 t.masks.append(tuple(dm[g] & fmask[g] for g in range(ng)))
-                t.published.append(number(c.get("value")) if is_published(c) else None)
+                t.published.append(number(c.value) if c.published else None)
             scope = {g for _, _, g, m in t.conds if m != self.all[g]}
             scope |= {g for dm in t.dmasks for g in range(ng) if dm[g] != self.all[g]}
             t.scope = frozenset(scope)

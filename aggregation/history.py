@@ -14,6 +14,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from core.release_model import Release
+
 from .family_model import FREE, KEEP_PUBLISHED, KEEP_SUPPRESSED, CellHistory, CountTable
 from .rules import Rule
 
@@ -130,21 +132,20 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def revised_cells(previous: Mapping[str, Mapping[tuple[str, ...], ClosedCell]], publication: dict) -> dict[str, int]:
+def revised_cells(previous: Mapping[str, Mapping[tuple[str, ...], ClosedCell]], publication: Release) -> dict[str, int]:
     """Return, per table, how many cells the archive published whose new published figure differs."""
     counts: dict[str, int] = {}
-    for table in publication["tables"]:
-        closed = previous.get(table["id"], {})
-        dims = table["dimensions"]
-        if not any(d in ("month", "quarter", "year") for d in dims):
+    for table in publication.tables:
+        closed = previous.get(table.id, {})
+        if not any(d in ("month", "quarter", "year") for d in table.dimensions):
             continue  # a table of the current state (focus areas): updated by every release, not revised
         n = 0
-        for cell in table["cells"]:
-            before = closed.get(tuple(str(cell[d]) for d in dims))
-            if before is None or before.published is None or cell.get("value") is None:
+        for cell in table.cells:
+            before = closed.get(cell.key(table.dimensions))
+            if before is None or before.published is None or cell.value is None:
                 continue
-            if float(cell["value"]) != float(before.published):
+            if float(cell.value) != float(before.published):
                 n += 1
         if n:
-            counts[table["id"]] = n
+            counts[table.id] = n
     return counts

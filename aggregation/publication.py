@@ -2,7 +2,7 @@
 
 Pure computation on grouped counts handed in by the caller: no I/O, no
 database. The split between primary and secondary suppressions and the
-information lost go into ``PublicationReport``, never into the public dict.
+information lost go into ``PublicationReport``, never into the public ``Release``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.facts import PUBLICATION_FORMAT, TIME_DIMENSIONS
+from core.facts import TIME_DIMENSIONS
+from core.release_model import Cell, CellRef, DeclaredRatio, Hierarchy, Measure, Release, ReleaseInfo, Table
 
 from .history import ClosedChange, ClosedPeriodChanged, ReleaseHistory, table_history
 from .protection import Complement, CountTable, ProtectionResult, conditions_of, primary_sensitivity, protect
@@ -233,7 +234,7 @@ def _statistic_cells(
     history: ReleaseHistory | None,
     revision: bool,
     report: PublicationReport,
-) -> list[dict]:
+) -> list[Cell]:
     """Return a statistic table's cells: the median where k people stand behind it.
 
     A closed cell the archive withheld stays withheld; one it published may change only in a revision.
@@ -244,7 +245,8 @@ def _statistic_cells(
     quantity = STATISTIC_QUANTITIES[declaration.statistic]
     histogram = distributions[DistributionKey(count_key(declaration), quantity)]
     closed = history.cells.get(declaration.id, {}) if history else {}
-    cells, refused = [], []
+    cells: list[Cell] = []
+    refused: list[ClosedChange] = []
     for record, people in zip(records, table.cells["people"], strict=False):
         people = int(people) if not pd.isna(people) else 0
         before = closed.get(tuple(record[d] for d in dims))
@@ -257,13 +259,13 @@ def _statistic_cells(
                 change = ClosedChange(declaration.id, {d: record[d] for d in dims}, before.published, value)
                 report.revised.append(change)
                 refused.append(change)
-            cells.append({**record, "value": value, "people": people})
+            cells.append(Cell(record, value, people=people))
         else:
             if before is not None and before.published is not None:
                 change = ClosedChange(declaration.id, {d: record[d] for d in dims}, before.published, None)
                 report.revised.append(change)
                 refused.append(change)
-            cells.append({**record, "value": None, "people": None, "suppressed": True})
+            cells.append(Cell(record, None, suppressed=True))
     if refused and not revision:
         raise ClosedPeriodChanged(refused)
     return cells
@@ -336,8 +338,8 @@ def build_publication(
     ratio_declarations: Iterable[RatioDeclaration] = RATIOS,
     history: ReleaseHistory | None = None,
     revision: bool = False,
-) -> tuple[dict, PublicationReport]:
-    """Return the public publication dict and the private report.
+) -> tuple[Release, PublicationReport]:
+    """Return the public release and the private report.
 
     With ``history`` (an archive's earlier releases) closed cells keep their status, figure and
     grain; changed figures raise ``ClosedPeriodChanged`` unless ``revision`` is set.
@@ -362,16 +364,16 @@ def build_publication(
         _public_table(declaration, pooled_from, table, result, distributions, rule, history, revision, report)
         for (declaration, pooled_from), table in zip(chosen, tables, strict=False)
     ]
-    publication = {
-        "format": PUBLICATION_FORMAT,
-        "release": {**release, "threshold": rule.threshold, "p_percent": rule.p_percent},
-        "hierarchies": _hierarchies(structure),
-        "domains": {d: list(v) for d, v in structure.domains.items()},
-        "measures": _measures(declaration for declaration, _ in chosen),
-        "labels": _labels(structure, neighborhood_names, code_labels),
-        "tables": public_tables,
-        "ratios": _ratios(public_tables, ratio_declarations, rule),
-    }
+    info = {**release, "partial_periods": tuple(release.get("partial_periods", ()))}
+    publication = Release(
+        release=ReleaseInfo(**info, threshold=rule.threshold, p_percent=rule.p_percent),
+        hierarchies=_hierarchies(structure),
+        domains={d: tuple(v) for d, v in structure.domains.items()},
+        measures=_measures(declaration for declaration, _ in chosen),
+        labels=_labels(structure, neighborhood_names, code_labels),
+        tables=tuple(public_tables),
+        ratios=tuple(_ratios(public_tables, ratio_declarations, rule)),
+    )
     return publication, report
 
 
@@ -401,31 +403,32 @@ def _public_table(
     history: ReleaseHistory | None,
     revision: bool,
     report: PublicationReport,
-) -> dict[str, Any]:
+) -> Table:
     """Return one table of the publication, its cells published or withheld as the protection decided."""
     dims = list(declaration.dimensions)
-    records: list[dict[str, Any]] = table.cells[dims].astype(str).to_dict("records")  # type: ignore[assignment]  # columns are dimension names: str keys
-    entry: dict[str, Any] = {
-        "id": declaration.id,
-        "title": declaration.title,
-        "measure": declaration.statistic or declaration.measure,
-        "unit": declaration.unit,
-        "additive": declaration.additive,
-        "dimensions": dims,
-        "filters": {k: (v[0] if len(v) == 1 else list(v)) for k, v in declaration.filters.items()},
-    }
-    if pooled_from:
-        entry["pooled_from"] = pooled_from
+    records: list[dict[str, str]] = table.cells[dims].astype(str).to_dict("records")  # type: ignore[assignment]  # columns are dimension names: str keys
+    layout = Table(
+        id=declaration.id,
+        title=declaration.title,
+        measure=declaration.statistic or declaration.measure,
+        unit=declaration.unit,
+        additive=declaration.additive,
+        dimensions=tuple(dims),
+        filters={k: (v[0] if len(v) == 1 else tuple(v)) for k, v in declaration.filters.items()},
+        cells=(),
+        pooled_from=pooled_from,
+        statistic=declaration.statistic,
+        of_measure=declaration.measure if declaration.statistic else None,
+    )
     if declaration.statistic:
-        entry["statistic"] = declaration.statistic
-        entry["of_measure"] = declaration.measure
-        entry["cells"] = _statistic_cells(table, records, distributions, rule, history, revision, report)
-        return entry
-    cells: list[dict[str, Any]] = []
+        return replace(
+            layout, cells=tuple(_statistic_cells(table, records, distributions, rule, history, revision, report))
+        )
+    cells: list[Cell] = []
     suppressed, primary = result.suppressed[declaration.id], result.primary[declaration.id]
     values = table.cells["value"].to_numpy()
     for record, value, hidden, sensitive in zip(records, values, suppressed, primary, strict=False):
-        cells.append({**record, "value": None, "suppressed": True} if hidden else {**record, "value": int(value)})
+        cells.append(Cell(record, None, suppressed=True) if hidden else Cell(record, int(value)))
         report.cells += 1
         report.total_value += int(value) if declaration.suppressed_by_rule else 0
         if hidden:
@@ -434,81 +437,69 @@ def _public_table(
                 report.primary += 1
             else:
                 report.secondary += 1
-    entry["cells"] = cells
-    return entry
+    return replace(layout, cells=tuple(cells))
 
 
 def _ratios(
-    public_tables: list[dict[str, Any]], ratio_declarations: Iterable[RatioDeclaration], rule: Rule
-) -> list[dict[str, Any]]:
+    public_tables: list[Table], ratio_declarations: Iterable[RatioDeclaration], rule: Rule
+) -> list[DeclaredRatio]:
     """Return the declared ratios whose two cells are published, over a denominator of at least k (staff aside)."""
     ratios = []
-    by_id = {t["id"]: t for t in public_tables}
+    by_id = {t.id: t for t in public_tables}
     for ratio in ratio_declarations:
         numerator, denominator = by_id.get(ratio.numerator), by_id.get(ratio.denominator)
         if numerator is None or denominator is None:
             continue
-        denominators = {tuple(c[d] for d in ratio.match): c for c in denominator["cells"]}
-        for cell in numerator["cells"]:
-            key = tuple(cell[d] for d in ratio.match)
-            whole_cell = {d: cell[d] for d in numerator["dimensions"]}  # a share names the part's whole cell
+        denominators = {c.key(ratio.match): c for c in denominator.cells}
+        for cell in numerator.cells:
+            key = cell.key(ratio.match)
             other = denominators.get(key)
-            if other is None or cell["value"] is None or other["value"] is None:
+            if other is None or cell.value is None or other.value is None:
                 continue
-            if denominator["measure"] not in UNSUPPRESSED_MEASURES and other["value"] < rule.threshold:
+            if denominator.measure not in UNSUPPRESSED_MEASURES and other.value < rule.threshold:
                 continue
-            if other["value"] <= 0:
+            if other.value <= 0:
                 continue
-            match = dict(zip(ratio.match, key, strict=False))
             ratios.append(
-                {
-                    "id": ratio.id,
-                    "title": ratio.title,
-                    "per": ratio.per,
-                    "numerator": [ratio.numerator, whole_cell],
-                    "denominator": [ratio.denominator, match],
-                    "unstable": cell["value"] < UNSTABLE_NUMERATOR,
-                }
+                DeclaredRatio(
+                    id=ratio.id,
+                    title=ratio.title,
+                    per=ratio.per,
+                    numerator=CellRef(ratio.numerator, dict(cell.where)),  # a share names the part's whole cell
+                    denominator=CellRef(ratio.denominator, dict(zip(ratio.match, key, strict=True))),
+                    unstable=cell.value < UNSTABLE_NUMERATOR,
+                )
             )
     return ratios
 
 
-def _measures(declarations: Iterable[TableDeclaration]) -> dict[str, dict[str, Any]]:
+def _measures(declarations: Iterable[TableDeclaration]) -> dict[str, Measure]:
     """Return what the publication says of each measure: additive, about people, a subset of which."""
-    measures: dict[str, dict[str, Any]] = {}
+    measures: dict[str, Measure] = {}
     for declaration in declarations:
         name = declaration.measure
-        entry: dict[str, Any] = {"additive": name in ADDITIVE_MEASURES, "people": name not in UNSUPPRESSED_MEASURES}
+        entry = Measure(additive=name in ADDITIVE_MEASURES, people=name not in UNSUPPRESSED_MEASURES)
         if name in SUBSET_MEASURES:
             parent_measure, where = SUBSET_MEASURES[name]
-            entry.update({"subset_of": parent_measure, "where": {k: list(v) for k, v in where.items()}})
-            measures.setdefault(parent_measure, {"additive": parent_measure in ADDITIVE_MEASURES, "people": True})
+            entry = replace(entry, subset_of=parent_measure, where={k: tuple(v) for k, v in where.items()})
+            measures.setdefault(parent_measure, Measure(additive=parent_measure in ADDITIVE_MEASURES, people=True))
         measures[name] = entry
     return measures
 
 
-def _hierarchies(structure: Structure) -> dict[str, dict[str, Any]]:
+def _hierarchies(structure: Structure) -> dict[str, Hierarchy]:
     """Return how places nest (neighborhoods in precincts, districts, business districts) and codes group."""
     hoods = structure.domains["neighborhood"]
-    hierarchies: dict[str, dict[str, Any]] = {
-        "neighborhood": {"parent": "precinct", "members": {h: structure.precinct(h) for h in hoods}},
-        "business_district": {
-            "child": "neighborhood",
-            "parent": "business_district",
-            "members": {h: structure.business(h) for h in hoods},
-        },
+    hierarchies = {
+        "neighborhood": Hierarchy("precinct", {h: structure.precinct(h) for h in hoods}),
+        "business_district": Hierarchy(
+            "business_district", {h: structure.business(h) for h in hoods}, child="neighborhood"
+        ),
     }
     if structure.domains.get("district"):  # a second grouping beside precincts (docs/database.md)
-        hierarchies["district"] = {
-            "child": "neighborhood",
-            "parent": "district",
-            "members": {h: structure.district(h) for h in hoods},
-        }
+        hierarchies["district"] = Hierarchy("district", {h: structure.district(h) for h in hoods}, child="neighborhood")
     for grouping, (base, _) in structure.groupings.items():  # coarser groupings of codes
         if structure.domains.get(grouping):
-            hierarchies[grouping] = {
-                "child": base,
-                "parent": grouping,
-                "members": {c: structure.group_of_code(grouping, c) for c in structure.domains[base]},
-            }
+            members = {c: structure.group_of_code(grouping, c) for c in structure.domains[base]}
+            hierarchies[grouping] = Hierarchy(grouping, members, child=base)
     return hierarchies

@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from core.publication_files import read_publication
+from core.release_model import Release
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PAGES = ("monthly", "neighborhoods", "resources", "retail_theft", "people", "briefing", "about")
@@ -103,22 +106,18 @@ def publish(tree: Path, url: str, as_of: str, out: Path) -> float:
     return time.perf_counter() - started
 
 
-def suppressed_shares(url: str, publication: dict, table_ids: set[str]) -> tuple[int, int]:
+def suppressed_shares(url: str, publication: Release, table_ids: set[str]) -> tuple[int, int]:
     """Return (suppressed value, total value) over ``table_ids``, recounted from the database."""
     from data_access.recount import truth_from_recount
 
     truth = truth_from_recount(url, publication)
     hidden = total = 0
-    for table in publication["tables"]:
-        if (
-            table["id"] not in table_ids
-            or table.get("statistic")
-            or table["measure"] in ("case_managers", "focus_areas")
-        ):
+    for table in publication.tables:
+        if table.id not in table_ids or table.statistic or table.measure in ("case_managers", "focus_areas"):
             continue
-        for cell, value in zip(table["cells"], truth[table["id"]]["value"], strict=False):
+        for cell, value in zip(table.cells, truth[table.id]["value"], strict=False):
             total += int(value)
-            hidden += int(value) if cell.get("suppressed") else 0
+            hidden += int(value) if cell.suppressed else 0
     return hidden, total
 
 
@@ -154,7 +153,7 @@ def main() -> int:
         pubs, seconds = {}, {}
         for name, tree in trees.items():
             seconds[name] = publish(tree, url, args.as_of, work / f"pub-{name}")
-            pubs[name] = json.loads((work / f"pub-{name}" / "publication.json").read_text())
+            pubs[name] = read_publication(work / f"pub-{name}")
             print(f"published {name} in {seconds[name]:.0f} s", flush=True)
         results: dict[str, Any] = {"publish_seconds": seconds, "pages": {}, "neighborhoods": {}}
         for page in PAGES:
@@ -163,7 +162,7 @@ def main() -> int:
                     continue  # a page the baseline did not have
                 found = run_page(tree, work / f"pub-{name}", page, {})
                 results["pages"].setdefault(page, {})[name] = found
-        hoods = [h for h in pubs["after"]["domains"]["neighborhood"] if h != "unknown"]
+        hoods = [h for h in pubs["after"].domains["neighborhood"] if h != "unknown"]
         for name, tree in trees.items():
             answered = 0
             for hood in hoods:
@@ -172,14 +171,14 @@ def main() -> int:
                     run_page(tree, work / f"pub-{name}", "monthly", params), name == "after"
                 )
             results["neighborhoods"][name] = [answered, len(hoods)]
-        old_ids = {t["id"] for t in pubs["before"]["tables"]} & {t["id"] for t in pubs["after"]["tables"]}
-        new_ids = {t["id"] for t in pubs["after"]["tables"]} - old_ids
+        old_ids = {t.id for t in pubs["before"].tables} & {t.id for t in pubs["after"].tables}
+        new_ids = {t.id for t in pubs["after"].tables} - old_ids
         results["suppressed_value"] = {
             "before (shared tables)": suppressed_shares(url, pubs["before"], old_ids),
             "after (shared tables)": suppressed_shares(url, pubs["after"], old_ids),
             "after (new tables)": suppressed_shares(url, pubs["after"], new_ids),
-            "before (all tables)": suppressed_shares(url, pubs["before"], {t["id"] for t in pubs["before"]["tables"]}),
-            "after (all tables)": suppressed_shares(url, pubs["after"], {t["id"] for t in pubs["after"]["tables"]}),
+            "before (all tables)": suppressed_shares(url, pubs["before"], {t.id for t in pubs["before"].tables}),
+            "after (all tables)": suppressed_shares(url, pubs["after"], {t.id for t in pubs["after"].tables}),
         }
         report(results)
         if args.json:

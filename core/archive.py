@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.publication_files import PublicationError, read_publication, write_publication_files
+from core.release_model import Release
 
 ARCHIVE_FORMAT = "lead-archive/1"
 MARKER = ".lead-archive"
@@ -38,7 +39,7 @@ class StoredRelease:
     """One release as the index lists it, with its publication once read."""
 
     entry: dict
-    publication: dict | None = None
+    publication: Release | None = None
 
     @property
     def id(self) -> str:
@@ -221,7 +222,7 @@ def clear_staging(directory: Path) -> None:
 
 
 def add_release(
-    directory: Path, release_id: str, publication: dict, *, revision: bool, revised: dict[str, int]
+    directory: Path, release_id: str, publication: Release, *, revision: bool, revised: dict[str, int]
 ) -> dict:
     """Write one release and list it in the index; return its index entry. Call while ``locked``."""
     directory = Path(directory)
@@ -246,14 +247,14 @@ def add_release(
         raise
     entry = {
         "id": release_id,
-        "as_of": publication["release"]["as_of"],
-        "generated_at": publication["release"].get("generated_at"),
+        "as_of": publication.release.as_of,
+        "generated_at": publication.release.generated_at,
         "sha256": sha256_of(target / "publication.json"),
         "revision": revision,
         "revised": [{"table": table, "cells": cells} for table, cells in sorted(revised.items())],
         "withdrawn": None,
-        "first_month": publication["release"]["first_month"],
-        "last_month": publication["release"]["last_month"],
+        "first_month": publication.release.first_month,
+        "last_month": publication.release.last_month,
     }
     index["releases"].append(entry)
     write_index(directory, index)

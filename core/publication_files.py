@@ -13,15 +13,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
-from core.facts import PUBLICATION_FORMAT
+from core.release_model import PublicationError, Release, Table
+
+__all__ = ["PublicationError", "read_publication", "write_publication", "table_csv", "datapackage"]
 
 MARKER = ".lead-publication"  # marks a directory that publish wrote (and may replace)
 OWN_FILES = {"publication.json", "datapackage.json", MARKER}
-
-
-class PublicationError(ValueError):
-    """A directory does not hold a readable publication."""
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,20 +33,20 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def table_csv(table: dict) -> str:
+def table_csv(table: Table) -> str:
     """Return one table's cells as CSV: dimensions, value (empty when suppressed), suppressed."""
     buffer = io.StringIO()
-    columns = list(table["dimensions"]) + ["value", "suppressed"]
-    if table.get("statistic"):
+    columns = [*table.dimensions, "value", "suppressed"]
+    if table.statistic:
         columns.append("people")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for cell in table["cells"]:
-        row = [csv_cell(cell[d]) for d in table["dimensions"]]
-        row.append("" if cell.get("value") is None else cell["value"])
-        row.append("true" if cell.get("suppressed") else "false")
-        if table.get("statistic"):
-            row.append("" if cell.get("people") is None else cell["people"])
+    for cell in table.cells:
+        row = [csv_cell(cell.where[d]) for d in table.dimensions]
+        row.append("" if cell.value is None else cell.value)
+        row.append("true" if cell.suppressed else "false")
+        if table.statistic:
+            row.append("" if cell.people is None else cell.people)
         writer.writerow(row)
     return buffer.getvalue()
 
@@ -60,12 +59,12 @@ DIMENSION_NOTES = {
 }
 
 
-def _dimension_notes(publication: dict) -> dict[str, str]:
+def _dimension_notes(publication: Release) -> dict[str, str]:
     """Return each dimension's note: the fixed ones, and one per grouping of codes the hierarchies declare."""
     notes = dict(DIMENSION_NOTES)
-    for key, hierarchy in (publication.get("hierarchies") or {}).items():
-        child, parent = hierarchy.get("child", key), hierarchy.get("parent")
-        if parent and parent not in notes and child != "neighborhood":
+    for key, hierarchy in publication.hierarchies.items():
+        child, parent = hierarchy.child or key, hierarchy.parent
+        if parent not in notes and child != "neighborhood":
             notes[parent] = (
                 f"a coarser grouping of the {child} codes; the publication's hierarchy "
                 f"{key!r} lists the group of each code"
@@ -73,20 +72,19 @@ def _dimension_notes(publication: dict) -> dict[str, str]:
     return notes
 
 
-def datapackage(publication: dict) -> dict:
+def datapackage(publication: Release) -> dict:
     """Return a Frictionless data package describing every table's CSV."""
-    resources = []
+    resources: list[dict[str, Any]] = []
     notes = _dimension_notes(publication)
-    for table in publication["tables"]:
+    for table in publication.tables:
         fields = [
-            {"name": d, "type": "string", **({"description": notes[d]} if d in notes else {})}
-            for d in table["dimensions"]
+            {"name": d, "type": "string", **({"description": notes[d]} if d in notes else {})} for d in table.dimensions
         ]
         fields.append(
             {
                 "name": "value",
-                "type": "number" if table.get("statistic") else "integer",
-                "description": f"{table['unit']}; empty when suppressed",
+                "type": "number" if table.statistic else "integer",
+                "description": f"{table.unit}; empty when suppressed",
             }
         )
         fields.append(
@@ -96,48 +94,50 @@ def datapackage(publication: dict) -> dict:
                 "description": "true when the value is withheld to protect small counts",
             }
         )
-        if table.get("statistic"):
+        if table.statistic:
             fields.append({"name": "people", "type": "integer"})
         resources.append(
             {
-                "name": table["id"].replace("_", "-"),
-                "path": f"tables/{table['id']}.csv",
+                "name": table.id.replace("_", "-"),
+                "path": f"tables/{table.id}.csv",
                 "profile": "tabular-data-resource",
-                "title": table["title"],
+                "title": table.title,
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
-                "schema": {"fields": fields, "missingValues": [""], "primaryKey": list(table["dimensions"]) or None},
+                "schema": {"fields": fields, "missingValues": [""], "primaryKey": list(table.dimensions) or None},
             }
         )
     for resource in resources:
         if resource["schema"]["primaryKey"] is None:
             del resource["schema"]["primaryKey"]
-    release = publication["release"]
+    release = publication.release
     return {
         "profile": "tabular-data-package",
         "name": "lead-dashboard-publication",
         "title": "LEAD program: protected public figures",
         "description": (
-            f"Aggregated figures from {release['first_month']} to {release['last_month']}, "
-            f"data as of {release['as_of']}. Counts from 1 to {release['threshold'] - 1}, and any cell that "
+            f"Aggregated figures from {release.first_month} to {release.last_month}, "
+            f"data as of {release.as_of}. Counts from 1 to {release.threshold - 1}, and any cell that "
             "would let one be worked out, are suppressed."
         ),
-        "version": release.get("generated_at", ""),
+        "version": release.generated_at or "",
         "resources": resources,
     }
 
 
-def write_publication_files(publication: dict, directory: Path) -> None:
+def write_publication_files(publication: Release, directory: Path) -> None:
     """Write publication.json, tables/<id>.csv and datapackage.json into an existing empty directory.
 
     Files are 0644 and directories 0755, so a server running as another user can read them.
     """
     directory = Path(directory)
     (directory / "tables").mkdir()
-    (directory / "publication.json").write_text(json.dumps(publication, indent=1, ensure_ascii=False), encoding="utf-8")
-    for table in publication["tables"]:
-        (directory / "tables" / f"{table['id']}.csv").write_text(table_csv(table), encoding="utf-8")
+    (directory / "publication.json").write_text(
+        json.dumps(publication.to_json(), indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    for table in publication.tables:
+        (directory / "tables" / f"{table.id}.csv").write_text(table_csv(table), encoding="utf-8")
     (directory / "datapackage.json").write_text(json.dumps(datapackage(publication), indent=1), encoding="utf-8")
     for path in directory.rglob("*"):
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
@@ -179,7 +179,7 @@ def check_output(out: Path) -> None:
         )
 
 
-def write_publication(publication: dict, out: Path) -> None:
+def write_publication(publication: Release, out: Path) -> None:
     """Write the publication directory atomically (replacing only a publication publish wrote at ``out``)."""
     out = Path(out)
     check_output(out)
@@ -203,18 +203,16 @@ def write_publication(publication: dict, out: Path) -> None:
         raise
 
 
-def read_publication(directory: Path) -> dict:
+def read_publication(directory: Path) -> Release:
     """Read ``directory/publication.json``; raise PublicationError with a clear reason."""
     path = Path(directory) / "publication.json"
     try:
-        publication = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PublicationError(f"no publication.json in {directory}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PublicationError(f"{path} is not readable JSON: {error}") from None
-    if not isinstance(publication, dict) or publication.get("format") != PUBLICATION_FORMAT:
-        raise PublicationError(f"{path} is not a {PUBLICATION_FORMAT} publication")
-    for key in ("release", "tables", "labels", "hierarchies"):
-        if key not in publication:
-            raise PublicationError(f"{path} has no {key!r}")
-    return publication
+    try:
+        return Release.from_json(document)
+    except PublicationError as error:
+        raise PublicationError(f"{path}: {error}") from None

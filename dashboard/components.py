@@ -204,9 +204,9 @@ def as_of_line(publication: Publication, language: str = "en") -> None:
         message(
             "app.as_of",
             language,
-            as_of=release["as_of"],
-            first=month_label(release["first_month"]),
-            last=month_label(release["last_month"]),
+            as_of=release.as_of,
+            first=month_label(release.first_month),
+            last=month_label(release.last_month),
         )
     )
 
@@ -309,7 +309,7 @@ def for_the_image(figure: go.Figure, title: str, publication: Publication) -> No
     """Put the title and, under it, the source and release date into the figure, so that a downloaded image
     says what it is and where it is from; on the page the heading above says it (dashboard/style.py hides
     this title there)."""
-    source = message("chart.image_source", source=message("app.title"), as_of=publication.release["as_of"])
+    source = message("chart.image_source", source=message("app.title"), as_of=publication.release.as_of)
     # Both lines escaped text; the line break and the smaller size are the only markup.
     figure.update_layout(
         title=dict(
@@ -334,10 +334,11 @@ def grouped_note(publication: Publication, codes_table: str, shown_table: str) -
         return ""
     codes, grouping = publication.breakdown(codes_table), publication.breakdown(shown_table)
     assert codes is not None and grouping is not None  # both tables are published, each broken down by a code
-    members = (publication.document.get("hierarchies") or {}).get(grouping, {}).get("members", {})
+    hierarchy = publication.model.hierarchies.get(grouping)
     held: dict[str, list[str]] = {}
-    for code, group in members.items():
-        held.setdefault(group, []).append(code)
+    for code, group in (hierarchy.members if hierarchy else {}).items():
+        if group is not None:
+            held.setdefault(group, []).append(code)
     parts = [
         message(
             "coarser.group_members",
@@ -347,7 +348,7 @@ def grouped_note(publication: Publication, codes_table: str, shown_table: str) -
         for group in held
         if len(held[group]) > 1
     ]
-    return " ".join([message("coarser.groups", table=text.markdown(table_title(table["id"], table["title"]))), *parts])
+    return " ".join([message("coarser.groups", table=text.markdown(table_title(table.id, table.title))), *parts])
 
 
 def coarser_figure(publication: Publication, table_id: str, what: str, grain: str, period: str) -> str:

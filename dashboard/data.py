@@ -15,6 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core.release_model import Release
 from core.settings import Settings, SettingsError, load_settings
 from dashboard import releases
 from dashboard.published import Publication, month_label
@@ -32,26 +33,26 @@ class PublicationUnavailable(RuntimeError):
 class Served:
     """What the app shows: the publication, and the archive it comes from (None in snapshot mode)."""
 
-    document: dict
+    publication: Release
     index: dict | None = None
     choice: releases.Choice | None = None
     archive: Path | None = None
 
 
-# Documents are shared, read-only objects (st.cache_resource): one copy per release in memory, at most
-# four releases, never a copy per page view. Nothing in dashboard/ or pages/ changes a document.
+# Releases are shared, frozen objects (st.cache_resource): one copy per release in memory, at most
+# four releases, never a copy per page view.
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _index(archive: str, stamp: tuple[int, int]) -> dict:
     return releases.load_index(Path(archive))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _release(archive: str, entry_id: str, sha256: str | None, _entry: dict) -> dict:
+def _release(archive: str, entry_id: str, sha256: str | None, _entry: dict) -> Release:
     return releases.load_release(Path(archive), _entry)  # keyed by id and checksum: a withdrawal reloads nothing
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _snapshot(directory: str, stamp: int) -> dict:
+def _snapshot(directory: str, stamp: int) -> Release:
     from core.publication_files import read_publication
 
     return read_publication(Path(directory))
@@ -94,10 +95,10 @@ def _served(configured: Settings) -> Served:
     choice = releases.choose(index, st.query_params.get(RELEASE_PARAM))
     if choice is None:
         raise PublicationUnavailable(f"{archive} offers no release")
-    return Served(load_release_document(Path(archive), choice.entry), index, choice, Path(archive))
+    return Served(load_release(Path(archive), choice.entry), index, choice, Path(archive))
 
 
-def load_release_document(archive: Path, entry: dict) -> dict:
+def load_release(archive: Path, entry: dict) -> Release:
     """Return another release's publication from the same archive (cached)."""
     return _release(str(archive), entry["id"], entry.get("sha256"), entry)
 
@@ -142,7 +143,7 @@ def current() -> Served:
         st.query_params[RELEASE_PARAM] = served.choice.entry["id"]
     if served.index is not None:
         newest = releases.offered(served.index)[-1]
-        cadence = served.document["release"].get("cadence", configured.release_cadence)
+        cadence = served.publication.release.cadence or configured.release_cadence
         due = releases.stale(newest, cadence, dt.date.today(), configured.stale_grace_days)
         if due is not None:
             _log_late(newest["id"], due)
@@ -152,4 +153,4 @@ def current() -> Served:
 
 def current_publication() -> Publication:
     """Return the publication to show, or stop the page with one calm sentence."""
-    return Publication(current().document)
+    return Publication(current().publication)

@@ -1,7 +1,7 @@
 """Read-only views of a publication for the pages: published cells, labels, ratios, differences.
 
-Everything here comes from the publication dict; nothing is summed, estimated
-or filled in. A suppressed cell is ``None`` (never zero). Must not import
+Everything here comes from the release (``core.release_model.Release``); nothing is
+summed, estimated or filled in. A suppressed cell is ``None`` (never zero). Must not import
 Streamlit, SQLAlchemy or ``data_access``.
 """
 
@@ -15,6 +15,7 @@ from functools import cached_property
 import pandas as pd
 
 from core.facts import TIME_DIMENSIONS
+from core.release_model import Release, Table
 from dashboard import locale
 from dashboard.catalog import code_label, message
 from dashboard.text import clean
@@ -51,12 +52,12 @@ class Ratio:
 class Publication:
     """A publication, as the pages read it."""
 
-    def __init__(self, document: dict):
-        self.document = document
-        self.release = document["release"]
-        self.labels = document.get("labels", {})
-        self._tables = {t["id"]: t for t in document["tables"]}
-        self._pooled = {t["pooled_from"]: t["id"] for t in document["tables"] if t.get("pooled_from")}
+    def __init__(self, model: Release):
+        self.model = model
+        self.release = model.release
+        self.labels = model.labels
+        self._tables = model.by_id
+        self._pooled = {t.pooled_from: t.id for t in model.tables if t.pooled_from}
 
     # -- tables ---------------------------------------------------------------
 
@@ -66,13 +67,17 @@ class Publication:
             return declared_id
         return self._pooled.get(declared_id)
 
-    def table(self, declared_id: str) -> dict | None:
+    def table(self, declared_id: str) -> Table | None:
         published = self.table_id(declared_id)
         return self._tables.get(published) if published else None
 
     @property
-    def tables(self) -> list[dict]:
+    def tables(self) -> list[Table]:
         return list(self._tables.values())
+
+    def domain(self, dimension: str) -> list[str]:
+        """Return the values a dimension takes in this release, "unknown" left out."""
+        return [v for v in self.model.domains.get(dimension, ()) if v != "unknown"]
 
     def frame(self, declared_id: str, **where: str | Collection[str]) -> pd.DataFrame:
         """Return a table's cells: its dimensions, ``value`` (NaN when suppressed) and ``suppressed``; with
@@ -80,11 +85,8 @@ class Publication:
         table = self.table(declared_id)
         if table is None:
             return pd.DataFrame(columns=["value", "suppressed"])
-        dims = list(table["dimensions"])
-        records = [
-            {**{d: c[d] for d in dims}, "value": c["value"], "suppressed": bool(c.get("suppressed"))}
-            for c in table["cells"]
-        ]
+        dims = list(table.dimensions)
+        records = [{**c.where, "value": c.value, "suppressed": c.suppressed} for c in table.cells]
         frame = pd.DataFrame(records, columns=dims + ["value", "suppressed"])
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
         for dimension, wanted in where.items():
@@ -96,12 +98,12 @@ class Publication:
         table = self.table(declared_id)
         if table is None:
             return None
-        return next((d for d in table["dimensions"] if d in TIME_DIMENSIONS), None)
+        return next((d for d in table.dimensions if d in TIME_DIMENSIONS), None)
 
     def breakdown(self, declared_id: str) -> str | None:
         """Return the first dimension of a table that is not time (what its chart is broken down by)."""
         table = self.table(declared_id)
-        return next((d for d in table["dimensions"] if d not in TIME_DIMENSIONS), None) if table else None
+        return next((d for d in table.dimensions if d not in TIME_DIMENSIONS), None) if table else None
 
     def least_withheld(self, *declared_ids: str, **where: str | list[str]) -> str:
         """Return, of tables listed finest first (codes, then their coarser groups), the first with the smallest
@@ -123,30 +125,23 @@ class Publication:
         table = self.table(declared_id)
         if table is None:
             return Figure(None, declared_id, tuple(cell.values()))
-        dims = list(table["dimensions"])
-        wanted = tuple(str(cell[d]) for d in dims)
-        for c in table["cells"]:
-            if tuple(c[d] for d in dims) == wanted:
-                value = c["value"]
-                return Figure(None if value is None else float(value), table["id"], wanted)
-        return Figure(None, table["id"], wanted)
+        wanted = tuple(str(cell[d]) for d in table.dimensions)
+        found = table.by_key.get(wanted)
+        value = None if found is None or found.suppressed else found.value
+        return Figure(None if value is None else float(value), table.id, wanted)
 
     def ratio(self, ratio_id: str, **match: str) -> Ratio | None:
         """Return a declared ratio for ``match`` when both of its cells are published."""
-        for entry in self.document.get("ratios", []):
-            if entry["id"] != ratio_id or entry["numerator"][1] != match:
+        for entry in self.model.ratios:
+            if entry.id != ratio_id or entry.numerator.where != match:
                 continue
-            numerator = self.figure(entry["numerator"][0], **entry["numerator"][1])
-            denominator = self.figure(entry["denominator"][0], **entry["denominator"][1])
+            numerator = self.figure(entry.numerator.table, **entry.numerator.where)
+            denominator = self.figure(entry.denominator.table, **entry.denominator.where)
             if numerator.suppressed or denominator.suppressed or not denominator.value:
                 return None
             assert numerator.value is not None  # not suppressed
             return Ratio(
-                numerator.value / denominator.value * entry.get("per", 100),
-                numerator,
-                denominator,
-                bool(entry.get("unstable")),
-                entry.get("per", 100),
+                numerator.value / denominator.value * entry.per, numerator, denominator, entry.unstable, entry.per
             )
         return None
 
@@ -172,7 +167,7 @@ class Publication:
 
     @cached_property
     def partial_periods(self) -> set[str]:
-        return set(self.release.get("partial_periods", []))
+        return set(self.release.partial_periods)
 
     def periods(self, declared_id: str, complete_only: bool = False) -> list[str]:
         """Return the periods a table was published for, oldest first."""
@@ -180,33 +175,33 @@ class Publication:
         grain = self.grain(declared_id)
         if table is None or grain is None:
             return []
-        found = list(dict.fromkeys(c[grain] for c in table["cells"]))
+        found = list(dict.fromkeys(c.where[grain] for c in table.cells))
         if complete_only:
             found = [p for p in found if p not in self.partial_periods]
         return sorted(found)
 
     def group_of(self, neighborhood: str, grouping: str) -> str | None:
         """Return the precinct or district (``grouping``) a neighborhood belongs to, or None when unknown."""
-        for key, hierarchy in (self.document.get("hierarchies") or {}).items():
-            if hierarchy.get("parent") == grouping and hierarchy.get("child", key) == "neighborhood":
-                found = (hierarchy.get("members") or {}).get(neighborhood)
+        for key, hierarchy in self.model.hierarchies.items():
+            if hierarchy.parent == grouping and (hierarchy.child or key) == "neighborhood":
+                found = hierarchy.members.get(neighborhood)
                 return None if found in (None, "unknown") else str(found)
         return None
 
     @property
     def last_month(self) -> str:
-        return self.release["last_month"]
+        return self.release.last_month
 
     @property
     def threshold(self) -> int:
-        return int(self.release["threshold"])
+        return self.release.threshold
 
     # -- audit helpers --------------------------------------------------------------
 
     @cached_property
     def published_numbers(self) -> set[float]:
         """Every published cell value (the leak test checks the browser sees nothing else)."""
-        return {float(c["value"]) for t in self.tables for c in t["cells"] if c.get("value") is not None}
+        return {float(c.value) for t in self.tables for c in t.cells if c.value is not None}
 
 
 def month_label(key: str) -> str:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.archive import ArchiveError, read_index, read_release, release_directory, sha256_of
+from core.facts import TIME_GRAINS
+from core.release_model import Release
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def load_index(archive: Path) -> dict:
     return read_index(archive)
 
 
-def load_release(archive: Path, entry: dict) -> dict:
+def load_release(archive: Path, entry: dict) -> Release:
     """Return one release's publication, checked against the sha256 the index gives it."""
     path = release_directory(archive, entry["id"]) / "publication.json"
     if entry.get("sha256") and sha256_of(path) != entry["sha256"]:
@@ -101,35 +103,24 @@ class Revised:
     new: float
 
 
-def changes(previous: dict, current: dict, limit: int = 50) -> tuple[list[tuple[str, str]], list[Revised]]:
+def changes(previous: Release, current: Release, limit: int = 50) -> tuple[list[tuple[str, str]], list[Revised]]:
     """Return the periods ``current`` adds to ``previous`` (grain, key) and the figures it revised."""
 
-    def periods(publication: dict) -> set[tuple[str, str]]:
-        found = set()
-        for grain in ("month", "quarter", "year"):
-            found |= {(grain, v) for v in publication.get("domains", {}).get(grain, [])}
-        return found
+    def periods(publication: Release) -> set[tuple[str, str]]:
+        return {(grain, v) for grain in TIME_GRAINS for v in publication.domains.get(grain, ())}
 
-    new_periods = sorted(
-        periods(current) - periods(previous), key=lambda p: (("month", "quarter", "year").index(p[0]), p[1])
-    )
-    before = {t["id"]: t for t in previous["tables"]}
+    new_periods = sorted(periods(current) - periods(previous), key=lambda p: (TIME_GRAINS.index(p[0]), p[1]))
     revised: list[Revised] = []
-    for table in current["tables"]:
-        old_table = before.get(table["id"])
-        if old_table is None:
-            continue
-        dims = table["dimensions"]
-        if not any(d in ("month", "quarter", "year") for d in dims):
-            continue  # a table of the current state (focus areas) is updated by every release
-        old_cells = {tuple(c[d] for d in dims): c for c in old_table["cells"]}
-        for cell in table["cells"]:
-            old = old_cells.get(tuple(cell[d] for d in dims))
-            if old is None or old.get("value") is None or cell.get("value") is None:
+    for table in current.tables:
+        old_table = previous.table(table.id)
+        if old_table is None or not any(d in TIME_GRAINS for d in table.dimensions):
+            continue  # new, or a table of the current state (focus areas), updated by every release
+        for cell in table.cells:
+            old = old_table.by_key.get(cell.key(table.dimensions))
+            if old is None or old.value is None or cell.value is None:
                 continue
-            if old["value"] != cell["value"]:
-                where = ", ".join(str(cell[d]) for d in dims)
-                revised.append(Revised(table["title"], where, old["value"], cell["value"]))
+            if old.value != cell.value:
+                revised.append(Revised(table.title, ", ".join(cell.where.values()), old.value, cell.value))
                 if len(revised) >= limit:
                     return new_periods, revised
     return new_periods, revised

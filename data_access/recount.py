@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from core.release_model import Release, Table
 from data_access import schema
 from data_access.engine import read_only_engine
 from data_access.periods import ReleaseWindow
@@ -274,10 +275,9 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _window_of(publication: Mapping[str, Any], filters: Mapping[str, Any]) -> ReleaseWindow:
+def _window_of(publication: Release, filters: Mapping[str, Any]) -> ReleaseWindow:
     """Return the release window, narrowed to a table's month filter (a period "to date")."""
-    release = publication["release"]
-    first, last = release["first_month"], release["last_month"]
+    first, last = publication.release.first_month, publication.release.last_month
     months = filters.get("month")
     if months:
         months = [months] if isinstance(months, str) else list(months)
@@ -286,16 +286,16 @@ def _window_of(publication: Mapping[str, Any], filters: Mapping[str, Any]) -> Re
 
 
 def _medians(
-    rows: ContractRows, table: Mapping[str, Any], window: ReleaseWindow, filters: Mapping[str, Any]
+    rows: ContractRows, table: Table, window: ReleaseWindow, filters: Mapping[str, Any]
 ) -> dict[tuple[Any, ...], float]:
     """Return {cell: median days from request to connection} for a statistic table."""
     days: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for cell, row in placed_rows(rows, "services_connected", list(table["dimensions"]), filters, window):
+    for cell, row in placed_rows(rows, "services_connected", list(table.dimensions), filters, window):
         days[cell].append((row["connected_on"] - row["requested_on"]).days)
     return {cell: float(statistics.median(values)) for cell, values in days.items()}
 
 
-def truth_from_recount(url: str, publication: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+def truth_from_recount(url: str, publication: Release) -> dict[str, pd.DataFrame]:
     """Return the recounted true cells of every table of ``publication`` (the audit's truth)."""
     engine = read_only_engine(url)
     try:
@@ -304,19 +304,20 @@ def truth_from_recount(url: str, publication: Mapping[str, Any]) -> dict[str, pd
     finally:
         engine.dispose()
     truth = {}
-    for table in publication["tables"]:
-        filters = {k: v for k, v in (table.get("filters") or {}).items() if k not in ("month", "quarter", "year")}
-        window = _window_of(publication, table.get("filters") or {})
-        measure = table.get("of_measure") if table.get("statistic") else table["measure"]
-        dims = list(table["dimensions"])
+    for table in publication.tables:
+        given = {k: (v if isinstance(v, str) else list(v)) for k, v in table.filters.items()}
+        filters = {k: v for k, v in given.items() if k not in ("month", "quarter", "year")}
+        window = _window_of(publication, given)
+        measure = (table.of_measure or table.measure) if table.statistic else table.measure
+        dims = list(table.dimensions)
         found = recount(rows, measure, dims, filters, window)
-        medians = _medians(rows, table, window, filters) if table.get("statistic") else {}
+        medians = _medians(rows, table, window, filters) if table.statistic else {}
         records = []
-        for cell in table["cells"]:
-            key = tuple(str(cell[d]) for d in dims)
+        for cell in table.cells:
+            key = cell.key(dims)
             value: float | None
             value, people, top1, top2 = found.get(key, (0, 0, None, None))
-            if table.get("statistic"):
+            if table.statistic:
                 value = medians.get(key)
             records.append(
                 {**dict(zip(dims, key, strict=False)), "value": value, "people": people, "top1": top1, "top2": top2}
@@ -324,5 +325,5 @@ def truth_from_recount(url: str, publication: Mapping[str, Any]) -> dict[str, pd
         frame = pd.DataFrame(records, columns=dims + ["value", "people", "top1", "top2"])
         for column in ("people", "top1", "top2"):
             frame[column] = frame[column].astype("Int64")
-        truth[table["id"]] = frame
+        truth[table.id] = frame
     return truth

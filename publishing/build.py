@@ -19,6 +19,7 @@ from aggregation.registry import RATIOS, TABLES
 from aggregation.rules import Rule
 from aggregation.structure import Structure
 from core.facts import DEFAULT_THRESHOLD
+from core.release_model import Release
 from data_access import schema
 from data_access.aggregate import (
     CountRequest,
@@ -226,7 +227,7 @@ def build_from_database(
     return publication, report, time.perf_counter() - started
 
 
-def truth_for(url: str, publication: dict):
+def truth_for(url: str, publication: Release) -> dict:
     """Return the true cells of every table of a publication, for the audit: an independent recount.
 
     Not the aggregate queries that built the figures, so that the audit catches their mistakes.

@@ -278,7 +278,7 @@ def run_publish(args) -> int:
             print(f"  MISMATCH {mismatch}")
         return _fail("the publication failed its own audit: nothing was written")
     write_publication(publication, args.out)
-    print(f"wrote {args.out} ({len(publication['tables'])} tables)")
+    print(f"wrote {args.out} ({len(publication.tables)} tables)")
     print(
         "note: a one-off publication, not part of an archive: two of them together are not protected; "
         "publish regularly with `lead-dashboard release --archive DIR`"

@@ -20,6 +20,7 @@ from aggregation.registry import RATIOS, TABLES
 from core import archive
 from core.archive import ArchiveError
 from core.facts import DEFAULT_THRESHOLD
+from core.release_model import Release
 from data_access.periods import ReleaseWindow
 
 CADENCES = ("monthly", "quarterly")
@@ -35,7 +36,7 @@ class ReleaseOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _publication(stored: archive.StoredRelease) -> dict:
+def _publication(stored: archive.StoredRelease) -> Release:
     """Return a stored release's publication (``archive.read_releases`` reads every one)."""
     assert stored.publication is not None, f"release {stored.id} was listed but not read"
     return stored.publication
@@ -46,9 +47,9 @@ def stored_as_audited(stored: list[archive.StoredRelease]) -> list[ArchiveReleas
     return [ArchiveRelease(s.id, _publication(s), revision=s.revision, withdrawn=s.withdrawn) for s in stored]
 
 
-def history_from(audit: ArchiveAudit, newest: dict) -> ReleaseHistory:
+def history_from(audit: ArchiveAudit, newest: Release) -> ReleaseHistory:
     """Return what the archive fixes for the next release: grains, and per closed cell its record."""
-    grains = {table.get("pooled_from") or table["id"]: table["id"] for table in newest["tables"]}
+    grains = {table.pooled_from or table.id: table.id for table in newest.tables}
     latest = audit.records[-1]
     cells: dict[str, dict[tuple[str, ...], ClosedCell]] = {}
     for (table_id, key), record in latest.items():
@@ -63,14 +64,10 @@ def history_from(audit: ArchiveAudit, newest: dict) -> ReleaseHistory:
                 intervals.append((seen.low, seen.high))
         cells.setdefault(table_id, {})[key] = ClosedCell(record.value, tuple(dict.fromkeys(values)), tuple(intervals))
     # Statistics (medians) and staff counts: their published figures and withheld cells, from the newest release.
-    for table in newest["tables"]:
-        if table["id"] in cells:
+    for table in newest.tables:
+        if table.id in cells:
             continue
-        dims = table["dimensions"]
-        cells[table["id"]] = {
-            tuple(str(c[d]) for d in dims): ClosedCell(None if c.get("suppressed") else c.get("value"))
-            for c in table["cells"]
-        }
+        cells[table.id] = {c.key(table.dimensions): ClosedCell(None if c.suppressed else c.value) for c in table.cells}
     return ReleaseHistory(grains, cells)
 
 
@@ -138,18 +135,18 @@ def make_release(
         check_cadence(entries, as_of, last_month_for(as_of, cadence), revision)
         history = None
         if stored:
-            newest = _publication(stored[-1])["release"]
-            if newest.get("threshold") != threshold:
+            newest = _publication(stored[-1]).release
+            if newest.threshold != threshold:
                 raise ArchiveError(
-                    f"the archive's threshold is {newest.get('threshold')}, this release's {threshold}: "
+                    f"the archive's threshold is {newest.threshold}, this release's {threshold}: "
                     "an archive keeps one threshold (start a new archive to change it)"
                 )
-            if first_month is not None and newest.get("first_month") != first_month:
+            if first_month is not None and newest.first_month != first_month:
                 raise ArchiveError(
-                    f"the archive starts in {newest.get('first_month')}, the setting says "
+                    f"the archive starts in {newest.first_month}, the setting says "
                     f"{first_month}: an archive keeps its first month"
                 )
-            first_month = newest.get("first_month")
+            first_month = newest.first_month
             before = audit_archive(stored_as_audited(stored))
             if not before.passed:
                 raise ArchiveError(
