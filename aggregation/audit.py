@@ -490,32 +490,41 @@ def _report_inconsistent(fam: Family, cells: list[tuple[tuple[int, int | None], 
         )
 
 
-def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fail: FailureRecorder) -> list[_Target]:
-    """Published-cell checks of one family; returns the suppressed cells and complements to solve."""
-    targets: list[_Target] = []
-    # Published zeros, to exempt zeros that a published zero containing them already implies.
-    zeros: dict[int, dict[tuple[int, ...], bool]] = {}
-    for t in fam.tables:
-        z = {t.masks[ci]: True for ci, v in enumerate(t.published) if v is not None and v == 0}
-        if z:
-            zeros[t.index] = z
-    distinct: dict[tuple[int, int], list[int]] = {}
-    containing: dict[tuple[int, int, int], list[int]] = {}
+class _PublishedIndex:
+    """What one family's published cells and the truth let the audit look up: the published zeros that contain
+    a cell, and the true value of a complement's parent."""
 
-    def implied_zero(masks: tuple[int, ...]) -> bool:
+    def __init__(self, fam: Family, truths: dict[str, _Truth]):
+        self.fam = fam
+        self.truths = truths
+        self.zeros: dict[int, dict[tuple[int, ...], bool]] = {}  # table index -> masks of its published zeros
+        for t in fam.tables:
+            z = {t.masks[ci]: True for ci, v in enumerate(t.published) if v is not None and v == 0}
+            if z:
+                self.zeros[t.index] = z
+        self.distinct: dict[tuple[int, int], list[int]] = {}
+        self.containing: dict[tuple[int, int, int], list[int]] = {}
+        self.truth_tables = [t for t in fam.tables if t.id in truths and not truths[t.id].missing_columns]
+        self.resolve_cache: dict[tuple[int, int, int], tuple[bool, list[int]]] = {}
+
+    def _options(self, t: FTable, g: int) -> list[int]:
+        """Return the distinct masks a table's cells take in group ``g``."""
+        opts = self.distinct.get((t.index, g))
+        if opts is None:
+            opts = self.distinct[(t.index, g)] = sorted({mm[g] for mm in t.masks})
+        return opts
+
+    def implied_zero(self, masks: tuple[int, ...]) -> bool:
         """Return whether a published zero containing the cell implies it."""
         if any(m == 0 for m in masks):
             return True  # no unit can fall in this cell at all
-        for ti, z in zeros.items():
-            t = fam.tables[ti]
+        for ti, z in self.zeros.items():
+            t = self.fam.tables[ti]
             zero_masks: list[int] = []
             for g, m in enumerate(masks):
-                hit = containing.get((ti, g, m))
+                hit = self.containing.get((ti, g, m))
                 if hit is None:
-                    opts = distinct.get((ti, g))
-                    if opts is None:
-                        opts = distinct[(ti, g)] = sorted({mm[g] for mm in t.masks})
-                    hit = containing[(ti, g, m)] = [o for o in opts if o & m == m]
+                    hit = self.containing[(ti, g, m)] = [o for o in self._options(t, g) if o & m == m]
                 if len(hit) != 1:
                     break
                 zero_masks.append(hit[0])
@@ -525,32 +534,31 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     return True
         return False
 
-    truth_tables = [t for t in fam.tables if t.id in truths and not truths[t.id].missing_columns]
-    resolve_cache: dict[tuple[int, int, int], tuple[bool, list[int]]] = {}
+    def _resolve(self, u: FTable, g: int, m: int) -> tuple[bool, list[int]]:
+        """Return whether group ``g``'s mask ``m`` is a union of ``u``'s masks, and those masks."""
+        ck = (u.index, g, m)
+        res = self.resolve_cache.get(ck)
+        if res is None:
+            union = 0
+            ok = True
+            inside: list[int] = []
+            for o in self._options(u, g):
+                union |= o
+                x = o & m
+                if x == o:
+                    inside.append(o)
+                elif x:
+                    ok = False
+                    break
+            res = self.resolve_cache[ck] = (ok and union & m == m, inside)
+        return res
 
-    def true_parent(masks: tuple[int, ...]) -> float | None:
+    def true_parent(self, masks: tuple[int, ...]) -> float | None:
         """Return the true value of a complement's parent, when the truth holds it."""
-        for u in truth_tables:
+        for u in self.truth_tables:
             contained: list[list[int]] = []
             for g, m in enumerate(masks):
-                ck = (u.index, g, m)
-                res = resolve_cache.get(ck)
-                if res is None:
-                    opts = distinct.get((u.index, g))
-                    if opts is None:
-                        opts = distinct[(u.index, g)] = sorted({mm[g] for mm in u.masks})
-                    union = 0
-                    ok = True
-                    inside: list[int] = []
-                    for o in opts:
-                        union |= o
-                        x = o & m
-                        if x == o:
-                            inside.append(o)
-                        elif x:
-                            ok = False
-                            break
-                    res = resolve_cache[ck] = (ok and union & m == m, inside)
+                res = self._resolve(u, g, m)
                 if not res[0]:
                     break
                 contained.append(res[1])
@@ -561,7 +569,7 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     for ci, mm in enumerate(u.masks):
                         index.setdefault(mm, []).append(ci)
                     u._by_masks = index
-                tr = truths[u.id]
+                tr = self.truths[u.id]
                 total = 0.0
                 for combo in itertools.product(*contained):
                     for ci in index.get(tuple(combo), ()):
@@ -574,6 +582,11 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
                     return total
         return None
 
+
+def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fail: FailureRecorder) -> list[_Target]:
+    """Published-cell checks of one family; returns the suppressed cells and complements to solve."""
+    targets: list[_Target] = []
+    published = _PublishedIndex(fam, truths)
     for t in fam.tables:
         tr = truths.get(t.id)
         if tr is not None and tr.missing_columns:
@@ -584,60 +597,54 @@ def _family_checks(fam: Family, truths: dict[str, _Truth], k: int, p: float, fai
             true_value = int_or(row["value"]) if row is not None else None
             sens_truth = _sensitive(row, t.geographic, k, p) if row is not None else None
             v = t.published[ci]
-            if v is not None:
-                if v < 0 or abs(v - round(v)) > TOL:
-                    fail(
-                        t.id,
-                        cdict,
-                        v,
-                        v,
-                        true_value,
-                        sens_truth,
-                        f"published count {fmt(v)} is not a non-negative integer",
-                    )
-                    continue
-                public_sens = (1 <= v <= k - 1) or (v == 0 and t.geographic)
-                sens = bool(sens_truth) or public_sens
-                zero = v == 0 and (true_value is None or true_value == 0)
-                if sens and not (zero and implied_zero(t.masks[ci])):
-                    why = (
-                        f"value {fmt(v)} under k={k}"
-                        if 1 <= v <= k - 1
-                        else "a zero in a geographic table that no published zero implies"
-                        if v == 0
-                        else "primary-sensitive in the truth (people or dominance rule)"
-                    )
-                    fail(
-                        t.id,
-                        cdict,
-                        v,
-                        v,
-                        true_value,
-                        sens_truth if sens_truth is not None else True,
-                        f"sensitive cell published: {why}",
-                    )
-            else:
+            if v is None:
                 targets.append(_Target(fam, t, cdict, fam.cell_vars(t, ci), true_value, sens_truth))
-            # Complements of filtered cells (truth only).
-            if row is None or row["value"] is None or not t.conds:
+            elif v < 0 or abs(v - round(v)) > TOL:
+                problem = f"published count {fmt(v)} is not a non-negative integer"
+                fail(t.id, cdict, v, v, true_value, sens_truth, problem)
                 continue
-            positions = range(len(t.conds))
-            parents_seen: set[tuple[int, ...]] = set()
-            for r in range(1, len(t.conds) + 1):
-                for dropped_positions in itertools.combinations(positions, r):
-                    dropped = frozenset(dropped_positions)
-                    pm = fam.parent_masks(t, ci, dropped)
-                    if pm == t.masks[ci] or pm in parents_seen:
-                        continue
-                    parents_seen.add(pm)
-                    parent_true = true_parent(pm)
-                    if parent_true is None:
-                        continue
-                    comp_true = parent_true - row["value"]
-                    if not (1 <= comp_true <= k - 1):
-                        continue
-                    parent_idx = fam.select(t.clique, pm)
-                    idx = np.setdiff1d(parent_idx, fam.cell_vars(t, ci), assume_unique=True)
-                    label = ",".join(sorted({t.conds[i][0] for i in dropped}))
-                    targets.append(_Target(fam, t, cdict, idx, int_or(comp_true), True, label))
+            else:
+                why = _why_sensitive(v, t.geographic, sens_truth, k)
+                zero = v == 0 and (true_value is None or true_value == 0)
+                if why and not (zero and published.implied_zero(t.masks[ci])):
+                    sensitive = sens_truth if sens_truth is not None else True
+                    fail(t.id, cdict, v, v, true_value, sensitive, f"sensitive cell published: {why}")
+            if row is not None and row["value"] is not None and t.conds:  # complements of filtered cells
+                targets.extend(_complement_targets(fam, t, ci, cdict, row["value"], k, published))
+    return targets
+
+
+def _why_sensitive(v: float, geographic: bool, sens_truth: bool | None, k: int) -> str | None:
+    """Return why publishing the count ``v`` is sensitive, or None when it is not."""
+    if 1 <= v <= k - 1:
+        return f"value {fmt(v)} under k={k}"
+    if v == 0 and (geographic or sens_truth):
+        return "a zero in a geographic table that no published zero implies"
+    return "primary-sensitive in the truth (people or dominance rule)" if sens_truth else None
+
+
+def _complement_targets(
+    fam: Family, t: FTable, ci: int, cdict: dict[str, str], true_value: float, k: int, published: _PublishedIndex
+) -> list[_Target]:
+    """Return the sensitive complements of a filtered cell: each parent without one or more of its conditions,
+    minus the cell, whose true value is 1 to k-1."""
+    targets = []
+    parents_seen: set[tuple[int, ...]] = set()
+    for r in range(1, len(t.conds) + 1):
+        for dropped_positions in itertools.combinations(range(len(t.conds)), r):
+            dropped = frozenset(dropped_positions)
+            pm = fam.parent_masks(t, ci, dropped)
+            if pm == t.masks[ci] or pm in parents_seen:
+                continue
+            parents_seen.add(pm)
+            parent_true = published.true_parent(pm)
+            if parent_true is None:
+                continue
+            comp_true = parent_true - true_value
+            if not (1 <= comp_true <= k - 1):
+                continue
+            parent_idx = fam.select(t.clique, pm)
+            idx = np.setdiff1d(parent_idx, fam.cell_vars(t, ci), assume_unique=True)
+            label = ",".join(sorted({t.conds[i][0] for i in dropped}))
+            targets.append(_Target(fam, t, cdict, idx, int_or(comp_true), True, label))
     return targets

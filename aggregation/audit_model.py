@@ -321,53 +321,58 @@ class Family:
         self.all = [(1 << len(a)) - 1 for a in self._atoms]
         self._mask_cache: dict[tuple[str, str], int] = {}
 
-        # Cells as masks over the atoms of each group.
-        ng = len(self.groups)
         for ti, (t, conds) in enumerate(zip(self.tables, raw_conds, strict=False)):
-            t.index = ti
-            t.conds = []
-            for d, vals, kind in conds:
-                m = 0
-                for v in vals:
-                    m |= self.mask(d, v)
-                t.conds.append((d, kind, self.gindex[self.ctx.group_of(d)], m))
-            fmask = list(self.all)
-            for _, _, g, m in t.conds:
-                fmask[g] &= m
-            t.dmasks, t.masks, t.published = [], [], []
-            dim_groups = [(d, self.gindex[self.ctx.group_of(d)]) for d in t.dims]
-            for c in t.cells:
-                narrowed = list(self.all)
-                for d, g in dim_groups:
-                    narrowed[g] &= self.mask(d, c.where[d])
-                dm = tuple(narrowed)
-                t.dmasks.append(dm)
-                t.masks.append(tuple(dm[g] & fmask[g] for g in range(ng)))
-                t.published.append(number(c.value) if c.published else None)
-            scope = {g for _, _, g, m in t.conds if m != self.all[g]}
-            scope |= {g for dm in t.dmasks for g in range(ng) if dm[g] != self.all[g]}
-            t.scope = frozenset(scope)
-            # Every unit passing the filters falls in one listed cell: the values a table does not
-            # list (under its filters) hold no unit. Kept as zero rows ("coverage").
-            t.coverage = []
-            listed = list(fmask)  # a time dimension covers the periods its domain lists (a release of whole
-            for d in t.dims:  # periods leaves out the quarter and year still running): none beyond
-                if d in TIME and d in ctx.domains:
-                    inside = 0
-                    for v in ctx.domains[d]:
-                        inside |= self.mask(d, v)
-                    listed[self.gindex[ctx.group_of(d)]] &= inside
-            for g in sorted({g for _, g in dim_groups}):
-                covered = 0
-                for dm in t.dmasks:
-                    covered |= dm[g]
-                uncovered = listed[g] & ~covered
-                if uncovered:
-                    region = list(listed)
-                    region[g] = uncovered
-                    t.coverage.append(tuple(region))
+            self._place_table(t, ti, conds)
         self._build_tree()
         self._build_rows()
+
+    def _place_table(self, t: FTable, ti: int, conds: list[tuple[str, tuple[str, ...], str]]) -> None:
+        """Set one table's conditions, its cells as masks over the atoms of each group, its published values,
+        the groups it narrows and the regions it leaves empty."""
+        ctx = self.ctx
+        ng = len(self.groups)
+        t.index = ti
+        t.conds = []
+        for d, vals, kind in conds:
+            m = 0
+            for v in vals:
+                m |= self.mask(d, v)
+            t.conds.append((d, kind, self.gindex[self.ctx.group_of(d)], m))
+        fmask = list(self.all)
+        for _, _, g, m in t.conds:
+            fmask[g] &= m
+        t.dmasks, t.masks, t.published = [], [], []
+        dim_groups = [(d, self.gindex[self.ctx.group_of(d)]) for d in t.dims]
+        for c in t.cells:
+            narrowed = list(self.all)
+            for d, g in dim_groups:
+                narrowed[g] &= self.mask(d, c.where[d])
+            dm = tuple(narrowed)
+            t.dmasks.append(dm)
+            t.masks.append(tuple(dm[g] & fmask[g] for g in range(ng)))
+            t.published.append(number(c.value) if c.published else None)
+        scope = {g for _, _, g, m in t.conds if m != self.all[g]}
+        scope |= {g for dm in t.dmasks for g in range(ng) if dm[g] != self.all[g]}
+        t.scope = frozenset(scope)
+        # Every unit passing the filters falls in one listed cell: the values a table does not
+        # list (under its filters) hold no unit. Kept as zero rows ("coverage").
+        t.coverage = []
+        listed = list(fmask)  # a time dimension covers the periods its domain lists (a release of whole
+        for d in t.dims:  # periods leaves out the quarter and year still running): none beyond
+            if d in TIME and d in ctx.domains:
+                inside = 0
+                for v in ctx.domains[d]:
+                    inside |= self.mask(d, v)
+                listed[self.gindex[ctx.group_of(d)]] &= inside
+        for g in sorted({g for _, g in dim_groups}):
+            covered = 0
+            for dm in t.dmasks:
+                covered |= dm[g]
+            uncovered = listed[g] & ~covered
+            if uncovered:
+                region = list(listed)
+                region[g] = uncovered
+                t.coverage.append(tuple(region))
 
     # -- atoms -----------------------------------------------------------------------------
 

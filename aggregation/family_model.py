@@ -222,88 +222,30 @@ class FamilyModel:
         self.milp_solves = 0
         self.seconds: defaultdict[str, float] = defaultdict(float)
         tables = family.tables
-        dims = family.base_dims
-        cell_sets: dict[str, list[dict[str, frozenset[int]]]] = {}
-        for t in tables:
-            records = t.cells[list(t.declaration.dimensions)].to_dict("records")
-            cell_sets[t.declaration.id] = [family.cell_sets(t.declaration, r) for r in records]
-        complement_sets = []
-        for c in complements:
-            table = next(t for t in tables if t.declaration.id == c.table_id)
-            record = table.cells.iloc[c.row][list(table.declaration.dimensions)].to_dict()
-            parent = family.cell_sets(table.declaration, record, drop=c.dropped)
-            complement_sets.append((c, parent, cell_sets[c.table_id][c.row]))
-
-        edges = set()
-        table_dims = {}
-        for t in tables:
-            used = sorted({family.base(d) for d in (*t.declaration.dimensions, *conditions_of(t.declaration))})
-            table_dims[t.declaration.id] = frozenset(used)
-            edges |= {frozenset(p) for p in itertools.combinations(used, 2)}
-        clique_dims = maximal_cliques(dims, edges) or [frozenset()]
-
-        def estimated(clique: frozenset[str]) -> int:
-            return math.prod(len(family.domain[d]) for d in clique)
-
-        assignment: dict[str, int] = {}
-        for t in tables:
-            fits = [i for i, c in enumerate(clique_dims) if table_dims[t.declaration.id] <= c]
-            assignment[t.declaration.id] = min(fits, key=lambda i: estimated(clique_dims[i]))
-        # Partition each clique's dimensions by what its tables (and complements) tell apart.
-        sets_in_clique: dict[tuple[int, str], list[frozenset[int]]] = defaultdict(list)
-        for t in tables:
-            i = assignment[t.declaration.id]
-            for sets in cell_sets[t.declaration.id]:
-                for d, s in sets.items():
-                    sets_in_clique[(i, d)].append(s)
-        for c, parent, _ in complement_sets:
-            i = assignment[c.table_id]
-            for d, s in parent.items():
-                sets_in_clique[(i, d)].append(s)
-        global_blocks = {
-            d: refine(len(family.domain[d]), [s for (i, dd), ss in sets_in_clique.items() if dd == d for s in ss])
-            for d in dims
-        }
-        blocks = {
-            (i, d): refine(len(family.domain[d]), sets_in_clique[(i, d)]) for i, c in enumerate(clique_dims) for d in c
-        }
-
-        def resolution(i: int, j: int) -> tuple:
-            # Prefer joining cliques that share a dimension at a fine resolution (months with months).
-            shared = clique_dims[i] & clique_dims[j]
-            return (sum(max(meet(blocks[(i, d)], blocks[(j, d)])) + 1 for d in shared),)
-
-        tree = junction_tree(clique_dims, resolution)
-        holders = {d: [i for i, c in enumerate(clique_dims) if d in c] for d in dims}
-        paths = {(a, b): tree_path(tree, a, b) for d in dims for a, b in itertools.combinations(holders[d], 2)}
-        changed = True
-        while changed:
-            changed = False
-            # Neighbours must partition a shared dimension in nested ways...
-            for i, j in tree:
-                for d in clique_dims[i] & clique_dims[j]:
-                    blocks_i, blocks_j = blocks[(i, d)], blocks[(j, d)]
-                    if not (nested(blocks_i, blocks_j) or nested(blocks_j, blocks_i)):
-                        blocks[(i, d)] = blocks[(j, d)] = global_blocks[d]
-                        changed = True
-            # ...and every clique on the path between two cliques must carry what they share
-            # (month totals in one clique and months by pathway in another stay linked by month,
-            # not only by quarter through a quarterly clique between them).
-            for d in dims:
-                for a, b in itertools.combinations(holders[d], 2):
-                    target = meet(blocks[(a, d)], blocks[(b, d)])
-                    for between in paths[(a, b)][1:-1]:
-                        if not nested(blocks[(between, d)], target):
-                            blocks[(between, d)] = common_refinement(blocks[(between, d)], target)
-                            changed = True
+        cell_sets, complement_sets = _cell_sets(family, tables, complements)
+        clique_dims, assignment = _assign_cliques(family, tables)
+        blocks, tree = _refined_blocks(family, clique_dims, assignment, cell_sets, complement_sets)
         self.cliques = [Clique(sorted(c), {d: blocks[(i, d)] for d in c}) for i, c in enumerate(clique_dims)]
         offset = 0
         for clique in self.cliques:
             clique.offset = offset
             offset += clique.size
         self.num_variables = offset
+        self._collect_rows(tables, assignment, cell_sets, complement_sets, sensitivity)
+        self._group_identical_rows()
+        separators = self._separator_rows(tree)
+        self._build(separators)
 
-        # Rows: every count cell, then complements, then separators.
+    def _collect_rows(
+        self,
+        tables: list[CountTable],
+        assignment: dict[str, int],
+        cell_sets: dict[str, list[dict[str, frozenset[int]]]],
+        complement_sets: list[tuple[Complement, dict[str, frozenset[int]], dict[str, frozenset[int]]]],
+        sensitivity: dict[str, list[str | None]],
+    ) -> None:
+        """Add the rows: every count cell, then every complement (separators come later)."""
+        rule = self.rule
         self.rows: list[Row] = []
         self.table_rows: dict[str, list[int]] = {}
         for t in tables:
@@ -344,9 +286,6 @@ class FamilyModel:
                     complement=c,
                 )
             )
-        self._group_identical_rows()
-        separators = self._separator_rows(tree)
-        self._build(separators)
 
     def _group_identical_rows(self) -> None:
         """Give rows of identical cells one group; a group holding a row kept published is locked."""
@@ -747,3 +686,105 @@ class InconsistentFigures(ValueError):
 
 class ClosedFigureConflict(ValueError):
     """A figure an earlier release published would have to be withheld now (its data changed)."""
+
+
+def _cell_sets(
+    family: Family, tables: list[CountTable], complements: list[Complement]
+) -> tuple[
+    dict[str, list[dict[str, frozenset[int]]]],
+    list[tuple[Complement, dict[str, frozenset[int]], dict[str, frozenset[int]]]],
+]:
+    """Return each cell's values per base dimension, and each complement with its parent's and its cell's."""
+    cell_sets: dict[str, list[dict[str, frozenset[int]]]] = {}
+    for t in tables:
+        records = t.cells[list(t.declaration.dimensions)].to_dict("records")
+        cell_sets[t.declaration.id] = [family.cell_sets(t.declaration, r) for r in records]
+    complement_sets = []
+    for c in complements:
+        table = next(t for t in tables if t.declaration.id == c.table_id)
+        record = table.cells.iloc[c.row][list(table.declaration.dimensions)].to_dict()
+        parent = family.cell_sets(table.declaration, record, drop=c.dropped)
+        complement_sets.append((c, parent, cell_sets[c.table_id][c.row]))
+
+    return cell_sets, complement_sets
+
+
+def _assign_cliques(family: Family, tables: list[CountTable]) -> tuple[list[frozenset[str]], dict[str, int]]:
+    """Return the cliques of base dimensions the tables use together, and the smallest clique holding each table."""
+    dims = family.base_dims
+    edges = set()
+    table_dims = {}
+    for t in tables:
+        used = sorted({family.base(d) for d in (*t.declaration.dimensions, *conditions_of(t.declaration))})
+        table_dims[t.declaration.id] = frozenset(used)
+        edges |= {frozenset(p) for p in itertools.combinations(used, 2)}
+    clique_dims = maximal_cliques(dims, edges) or [frozenset()]
+
+    def estimated(clique: frozenset[str]) -> int:
+        return math.prod(len(family.domain[d]) for d in clique)
+
+    assignment: dict[str, int] = {}
+    for t in tables:
+        fits = [i for i, c in enumerate(clique_dims) if table_dims[t.declaration.id] <= c]
+        assignment[t.declaration.id] = min(fits, key=lambda i: estimated(clique_dims[i]))
+    return clique_dims, assignment
+
+
+def _refined_blocks(
+    family: Family,
+    clique_dims: list[frozenset[str]],
+    assignment: dict[str, int],
+    cell_sets: dict[str, list[dict[str, frozenset[int]]]],
+    complement_sets: list[tuple[Complement, dict[str, frozenset[int]], dict[str, frozenset[int]]]],
+) -> tuple[dict[tuple[int, str], list[int]], list[tuple[int, int]]]:
+    """Return the blocks each clique splits its dimensions into, consistent along the junction tree, and the tree."""
+    dims = family.base_dims
+    tables = family.tables
+    # Partition each clique's dimensions by what its tables (and complements) tell apart.
+    sets_in_clique: dict[tuple[int, str], list[frozenset[int]]] = defaultdict(list)
+    for t in tables:
+        i = assignment[t.declaration.id]
+        for sets in cell_sets[t.declaration.id]:
+            for d, s in sets.items():
+                sets_in_clique[(i, d)].append(s)
+    for c, parent, _ in complement_sets:
+        i = assignment[c.table_id]
+        for d, s in parent.items():
+            sets_in_clique[(i, d)].append(s)
+    global_blocks = {
+        d: refine(len(family.domain[d]), [s for (i, dd), ss in sets_in_clique.items() if dd == d for s in ss])
+        for d in dims
+    }
+    blocks = {
+        (i, d): refine(len(family.domain[d]), sets_in_clique[(i, d)]) for i, c in enumerate(clique_dims) for d in c
+    }
+
+    def resolution(i: int, j: int) -> tuple:
+        # Prefer joining cliques that share a dimension at a fine resolution (months with months).
+        shared = clique_dims[i] & clique_dims[j]
+        return (sum(max(meet(blocks[(i, d)], blocks[(j, d)])) + 1 for d in shared),)
+
+    tree = junction_tree(clique_dims, resolution)
+    holders = {d: [i for i, c in enumerate(clique_dims) if d in c] for d in dims}
+    paths = {(a, b): tree_path(tree, a, b) for d in dims for a, b in itertools.combinations(holders[d], 2)}
+    changed = True
+    while changed:
+        changed = False
+        # Neighbours must partition a shared dimension in nested ways...
+        for i, j in tree:
+            for d in clique_dims[i] & clique_dims[j]:
+                blocks_i, blocks_j = blocks[(i, d)], blocks[(j, d)]
+                if not (nested(blocks_i, blocks_j) or nested(blocks_j, blocks_i)):
+                    blocks[(i, d)] = blocks[(j, d)] = global_blocks[d]
+                    changed = True
+        # ...and every clique on the path between two cliques must carry what they share
+        # (month totals in one clique and months by pathway in another stay linked by month,
+        # not only by quarter through a quarterly clique between them).
+        for d in dims:
+            for a, b in itertools.combinations(holders[d], 2):
+                target = meet(blocks[(a, d)], blocks[(b, d)])
+                for between in paths[(a, b)][1:-1]:
+                    if not nested(blocks[(between, d)], target):
+                        blocks[(between, d)] = common_refinement(blocks[(between, d)], target)
+                        changed = True
+    return blocks, tree

@@ -12,8 +12,11 @@ import base64
 import json
 import math
 import re
+from collections.abc import Mapping
 
 import numpy as np
+
+from core.release_model import Release, Table
 
 NUMBER = re.compile(r"^[+\-−]?\d[\d,]*(\.\d+)?%?$")
 DIMENSION_COLUMNS = {
@@ -162,19 +165,17 @@ class Allowed:
     """What a page may show: published values, declared ratios (as displayed), and the changes a run declared
     whose two named cells are published and subtract to them."""
 
-    def __init__(self, publication: dict):
-        self.values = {
-            float(c["value"]) for t in publication["tables"] for c in t["cells"] if c.get("value") is not None
-        }
+    def __init__(self, publication: Release):
+        self.values = {float(c.value) for _, c in publication.cells() if c.published and c.value is not None}
         self.values |= _research_figures()
-        self.tables = {t["id"]: t for t in publication["tables"]}
+        self.tables = publication.by_id
         self.ratios = set()
-        for ratio in publication.get("ratios", []):
-            n = _cell(self.tables[ratio["numerator"][0]], ratio["numerator"][1])
-            d = _cell(self.tables[ratio["denominator"][0]], ratio["denominator"][1])
+        for ratio in publication.ratios:
+            n = _cell(self.tables[ratio.numerator.table], ratio.numerator.where)
+            d = _cell(self.tables[ratio.denominator.table], ratio.denominator.where)
             if n is None or not d:
                 continue
-            value = n / d * ratio.get("per", 100)
+            value = n / d * ratio.per
             self.ratios |= {float(round(value)), round(value, 1), value}
 
     def allows(self, number: float, changes: frozenset[float] = frozenset()) -> bool:
@@ -199,7 +200,7 @@ class Allowed:
         table = self.tables.get(table_id)
         if table is None:
             return None
-        return _cell(table, dict(zip(table["dimensions"], cell, strict=False)))
+        return _cell(table, dict(zip(table.dimensions, cell, strict=False)))
 
 
 def _research_figures() -> set[float]:
@@ -212,10 +213,10 @@ def _research_figures() -> set[float]:
         return {float(row["value"]) for row in csv.DictReader(handle) if _number(row["value"]) is not None}
 
 
-def _cell(table: dict, match: dict) -> float | None:
-    for cell in table["cells"]:
-        if all(cell[k] == v for k, v in match.items()):
-            return None if cell.get("value") is None else float(cell["value"])
+def _cell(table: Table, match: Mapping[str, str]) -> float | None:
+    for cell in table.cells:
+        if all(cell.where[k] == v for k, v in match.items()):
+            return float(cell.value) if cell.published and cell.value is not None else None
     return None
 
 

@@ -9,11 +9,12 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from aggregation.publication import CountKey, build_publication, plan
+from aggregation.publication import CountKey, PublicationReport, build_publication, plan
 from aggregation.registry import TableDeclaration
 from aggregation.rules import Rule
 from aggregation.structure import Structure
 from core.facts import time_parent
+from core.release_model import Release
 
 
 def declaration(id, dimensions, filters=None, measure="referrals", fallback=None, supplement=False):
@@ -144,7 +145,9 @@ def make_units(rng: np.random.Generator, n: int, s: Structure, people: int | Non
     return units
 
 
-def publish_units(units: pd.DataFrame, declarations, s: Structure, rule: Rule | None = None):
+def publish_units(
+    units: pd.DataFrame, declarations, s: Structure, rule: Rule | None = None
+) -> tuple[Release, PublicationReport, dict[CountKey, pd.DataFrame]]:
     """Return (publication, report, counts) for ``units`` under ``declarations``."""
     keys, _ = plan(tuple(declarations))
     counts = {key: grouped_counts(units, key, s) for key in keys}
@@ -162,17 +165,16 @@ def publish_units(units: pd.DataFrame, declarations, s: Structure, rule: Rule | 
     return publication, report, counts
 
 
-def truth_of(publication: dict, units: pd.DataFrame, s: Structure) -> dict[str, pd.DataFrame]:
+def truth_of(publication: Release, units: pd.DataFrame, s: Structure) -> dict[str, pd.DataFrame]:
     """Return the true cells of every table of a publication, for the audit."""
     truth = {}
-    for table in publication["tables"]:
-        filters = tuple(sorted((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in table["filters"].items()))
-        frame = grouped_counts(units, CountKey(table["measure"], tuple(table["dimensions"]), filters), s)
-        keys = {tuple(c[d] for d in table["dimensions"]) for c in table["cells"]}
-        if table["dimensions"]:
-            mask = np.asarray(
-                [tuple(r) in keys for r in frame[table["dimensions"]].itertuples(index=False)], dtype=bool
-            )
+    for table in publication.tables:
+        filters = tuple(sorted((d, table.filter_values(d)) for d in table.filters))
+        dims = list(table.dimensions)
+        frame = grouped_counts(units, CountKey(table.measure, table.dimensions, filters), s)
+        keys = {cell.key(dims) for cell in table.cells}
+        if dims:
+            mask = np.asarray([tuple(r) in keys for r in frame[dims].itertuples(index=False)], dtype=bool)
             frame = frame[mask] if len(frame) else frame
-        truth[table["id"]] = frame.reset_index(drop=True)
+        truth[table.id] = frame.reset_index(drop=True)
     return truth

@@ -17,6 +17,7 @@ from aggregation.audit_archive import ArchiveRelease, audit_archive
 from aggregation.history import ClosedPeriodChanged
 from aggregation.publication import build_publication, plan, without_periods
 from aggregation.rules import Rule
+from core.release_model import Cell, Release
 from data_access.periods import ReleaseWindow
 from publishing.release import history_from
 from tests.synthetic import declaration, grouped_counts, make_units, structure, truth_of
@@ -29,8 +30,8 @@ MONTHS = tuple(f"2024-{m:02d}" for m in range(1, 10))
 # -- 1. On tiny tables, the archive audit agrees with brute-force integer programming ------------
 
 
-def _tiny_release(joint, months, suppress):
-    """A publication of months x pathway (a, b) with month totals and quarter figures "to date"."""
+def _tiny_document(joint, months, suppress) -> dict:
+    """A publication document of months x pathway (a, b) with month totals and quarter figures "to date"."""
     pathways = ("a", "b")
     by_month_pathway = {(m, p): joint[(m, p)] for m in months for p in pathways}
     by_month = {(m,): sum(joint[(m, p)] for p in pathways) for m in months}
@@ -58,15 +59,20 @@ def _tiny_release(joint, months, suppress):
     }
 
 
-def _cell_form(table, cell, months, order):
+def _tiny_release(joint, months, suppress) -> Release:
+    """The model of ``_tiny_document``."""
+    return Release.from_json(_tiny_document(joint, months, suppress))
+
+
+def _cell_form(cell: Cell, months, order):
     """The cell as a 0/1 vector over the joint (month, pathway), restricted to the months it covered."""
     form = np.zeros(len(order))
     for i, (m, p) in enumerate(order):
         if m not in months:
             continue
-        if "month" in cell and cell["month"] != m:
+        if "month" in cell.where and cell.where["month"] != m:
             continue
-        if "pathway" in cell and cell["pathway"] != p:
+        if "pathway" in cell.where and cell.where["pathway"] != p:
             continue
         form[i] = 1
     return form
@@ -88,17 +94,17 @@ def test_archive_audit_agrees_with_brute_force_on_tiny_tables(values, first_patt
     report = audit_archive([ArchiveRelease(rid, pub) for rid, pub in releases])
     constraints, targets, published = [], [], set()
     for rid, pub in releases:
-        months = set(pub["domains"]["month"])
-        for table in pub["tables"]:
-            partial = rid == "r1" and "quarter" in table["dimensions"]  # Q1 "to date": a quantity of its own
-            union_id = f"{table['id']}@{rid}" if partial else table["id"]
-            for cell in table["cells"]:
-                form = _cell_form(table, cell, months, order)
-                key = (union_id, tuple(sorted((d, str(cell[d])) for d in table["dimensions"])))
-                if cell.get("suppressed"):
+        months = set(pub.domains["month"])
+        for table in pub.tables:
+            partial = rid == "r1" and "quarter" in table.dimensions  # Q1 "to date": a quantity of its own
+            union_id = f"{table.id}@{rid}" if partial else table.id
+            for cell in table.cells:
+                form = _cell_form(cell, months, order)
+                key = (union_id, tuple(sorted((d, str(cell.where[d])) for d in table.dimensions)))
+                if cell.suppressed:
                     targets.append((form, key))
                 else:
-                    constraints.append((form, cell["value"]))
+                    constraints.append((form, cell.value))
                     published.add(key)
     A = np.array([f for f, _ in constraints])
     b = np.array([v for _, v in constraints], dtype=float)
@@ -218,8 +224,8 @@ def test_random_sequences_of_releases_revisions_and_registry_changes_stay_protec
 # -- 3. Hand-made archives the audit must refuse -----------------------------------------------
 
 
-def _month_pathway(values: dict, suppressed=()):
-    pub = _tiny_release({(m, p): 0 for m in MONTHS[:3] for p in ("a", "b")}, MONTHS[:3], [False])
+def _month_pathway(values: dict, suppressed=()) -> Release:
+    pub = _tiny_document({(m, p): 0 for m in MONTHS[:3] for p in ("a", "b")}, MONTHS[:3], [False])
     table = next(t for t in pub["tables"] if t["id"] == "by_month_pathway")
     for cell in table["cells"]:
         key = (cell["month"], cell["pathway"])
@@ -228,7 +234,7 @@ def _month_pathway(values: dict, suppressed=()):
         if key in suppressed:
             cell["suppressed"] = True
     pub["tables"] = [table]
-    return pub
+    return Release.from_json(pub)
 
 
 def test_a_small_revision_published_in_both_versions_is_refused():

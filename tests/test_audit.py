@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from aggregation.audit import AuditReport, CellInterval, audit_publication
+from core.release_model import Release
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 11
@@ -48,23 +49,27 @@ def table(table_id, dims, values, suppressed=(), *, measure="referrals", filters
     }
 
 
-def publication(tables, domains, *, k=K, hierarchies=None, measures=None, ratios=None):
-    return {
-        "format": "lead-publication/1",
-        "release": {
-            "as_of": "2026-10-31",
-            "first_month": "2026-01",
-            "last_month": "2026-06",
-            "threshold": k,
-            "p_percent": 10,
-        },
-        "hierarchies": hierarchies or {},
-        "domains": domains,
-        "measures": measures or {"referrals": {"additive": True, "people": True}},
-        "labels": {},
-        "tables": tables,
-        "ratios": ratios or [],
-    }
+def publication(tables, domains, *, k=K, hierarchies=None, measures=None, ratios=None) -> Release:
+    """The model of a hand-built publication document of ``tables`` (the cells' "true" values left out)."""
+    tables = [{**t, "cells": [{key: v for key, v in c.items() if key != "true"} for c in t["cells"]]} for t in tables]
+    return Release.from_json(
+        {
+            "format": "lead-publication/1",
+            "release": {
+                "as_of": "2026-10-31",
+                "first_month": "2026-01",
+                "last_month": "2026-06",
+                "threshold": k,
+                "p_percent": 10,
+            },
+            "hierarchies": hierarchies or {},
+            "domains": domains,
+            "measures": measures or {"referrals": {"additive": True, "people": True}},
+            "labels": {},
+            "tables": tables,
+            "ratios": ratios or [],
+        }
+    )
 
 
 def grid(arr, suppressed=(), prefix="t", rows="age_band", cols="gender"):
@@ -610,14 +615,27 @@ def test_public_file_rules_for_published_cells_statistics_and_ratios():
     ratios = [
         {
             "id": "share",
+            "title": "share",
+            "per": 100,
             "numerator": ["by_pathway", {"pathway": "arrest_diversion"}],
             "denominator": ["by_pathway", {"pathway": "arrest_diversion"}],
+            "unstable": False,
         },
-        {"id": "missing", "numerator": ["by_pathway", {"pathway": "social_contact"}], "denominator": ["nowhere", {}]},
+        {
+            "id": "missing",
+            "title": "missing",
+            "per": 100,
+            "numerator": ["by_pathway", {"pathway": "social_contact"}],
+            "denominator": ["nowhere", {}],
+            "unstable": False,
+        },
         {
             "id": "per_case_manager",
+            "title": "per case manager",
+            "per": 1,
             "numerator": ["by_pathway", {"pathway": "social_contact"}],
             "denominator": ["case_managers_by_month", {"month": "2026-01"}],
+            "unstable": False,
         },
     ]
     measures = {

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 import shutil
 import socket
@@ -234,7 +233,7 @@ def test_printed_pages_fit_the_paper_and_the_handout_names_the_program(server, b
     body = tab.inner_text("body")
     for words in (
         "Law Enforcement Assisted Diversion (LEAD)",
-        f"Release as of {publication['release']['as_of']}",
+        f"Release as of {publication.release.as_of}",
         "All figures, definitions and downloads: http",
         "Questions: data",
         "Referrals by quarter",
@@ -279,9 +278,10 @@ HOSTILE = [
 def hostile_server(demo_publication, tmp_path_factory):
     """The demo publication with hostile names for every neighborhood and precinct (and one extra area)."""
     from core.publication_files import write_publication
+    from core.release_model import Release
 
     _, publication, _ = demo_publication
-    hostile = json.loads(json.dumps(publication))
+    hostile = publication.to_json()
     hoods = [h for h in hostile["domains"]["neighborhood"] if h != "unknown"]
     names = {h: HOSTILE[i % len(HOSTILE)] for i, h in enumerate(sorted(hoods, key=lambda h: h != "BELLTOWN"))}
     hostile["labels"]["neighborhood"].update(names)
@@ -290,7 +290,7 @@ def hostile_server(demo_publication, tmp_path_factory):
     hostile["domains"]["neighborhood"].append(extra)
     hostile["labels"]["neighborhood"][extra] = extra
     directory = tmp_path_factory.mktemp("hostile") / "release"
-    write_publication(hostile, directory)
+    write_publication(Release.from_json(hostile), directory)
     with _serving(directory) as base:
         yield base
 

@@ -9,6 +9,7 @@ import string
 
 import pytest
 
+from core.release_model import Release, ReleaseInfo
 from dashboard import locale
 from dashboard.catalog import CATALOGS, CODE_LABELS, DIMENSION_NAMES, RESEARCH_METRICS, TABLE_TITLES, code_label
 from tests import leak
@@ -54,7 +55,7 @@ def test_every_code_table_and_dimension_of_the_release_has_a_spanish_name(snapsh
     names_from_data = {"neighborhood", "precinct", "district"}  # places: names, not codes
     missing = [
         (dimension, code)
-        for dimension, codes in snapshot["labels"].items()
+        for dimension, codes in snapshot.labels.items()
         if dimension not in names_from_data
         for code in codes
         if code_label(dimension, code, "es") is None
@@ -62,18 +63,18 @@ def test_every_code_table_and_dimension_of_the_release_has_a_spanish_name(snapsh
     assert not missing, missing
     same = [
         (d, c)
-        for d, codes in snapshot["labels"].items()
+        for d, codes in snapshot.labels.items()
         if d not in names_from_data
         for c, english in codes.items()
         if code_label(d, c, "es") == english and not english.isdigit()
     ]
     assert not same, same
-    titles = [t["id"] for t in snapshot["tables"] if t["id"] not in TABLE_TITLES["es"]]
+    titles = [t.id for t in snapshot.tables if t.id not in TABLE_TITLES["es"]]
     assert not titles, titles
-    dimensions = {d for t in snapshot["tables"] for d in t["dimensions"]}
+    dimensions = {d for t in snapshot.tables for d in t.dimensions}
     assert dimensions <= set(DIMENSION_NAMES["es"]) and dimensions <= set(DIMENSION_NAMES["en"])
     assert set(RESEARCH_METRICS["es"]) == set(RESEARCH_METRICS["en"])
-    assert set(CODE_LABELS["es"]) >= {d for d in snapshot["labels"] if d not in names_from_data}
+    assert set(CODE_LABELS["es"]) >= {d for d in snapshot.labels if d not in names_from_data}
 
 
 def test_precincts_named_by_a_direction_are_spelled_out_in_both_languages():
@@ -105,7 +106,7 @@ def english_words() -> set[str]:
     return {w for w in english - spanish - SHARED if len(w) > 2}
 
 
-def names_from_data(publication: dict) -> set[str]:
+def names_from_data(publication: Release) -> set[str]:
     """Words of the names that come from the program's data (neighborhoods, precincts, districts) and its
     settings (the program's name, city, contact and address)."""
     from core.settings import load_settings
@@ -117,7 +118,7 @@ def names_from_data(publication: dict) -> set[str]:
         for w in WORD.findall(str(value or ""))
     }
     for dimension in ("neighborhood", "precinct", "district"):
-        for name in publication["labels"].get(dimension, {}).values():
+        for name in publication.labels.get(dimension, {}).values():
             words |= {w.lower() for w in WORD.findall(name)}
     return words
 
@@ -176,8 +177,8 @@ def test_an_unknown_value_in_the_url_falls_back_with_a_visible_note(snapshot):
     assert ENGLISH["url.unknown_language"] in notes
     assert notes.count("does not have") == 2  # the month and the place
     assert at.title[0].value == ENGLISH["monthly.title"]
-    assert at.query_params["month"] in (snapshot["release"]["last_month"], [snapshot["release"]["last_month"]])
-    at = run_page("monthly", month=snapshot["release"]["last_month"])
+    assert at.query_params["month"] in (snapshot.release.last_month, [snapshot.release.last_month])
+    at = run_page("monthly", month=snapshot.release.last_month)
     assert not at.info  # a good link: no note
 
 
@@ -189,7 +190,7 @@ def test_about_has_a_glossary_with_the_precincts_spelled_out(snapshot, language)
     assert any(h.value == catalog["about.glossary"] for h in at.header)
     for word in ("pathway", "social_contact", "community_referral", "intake", "precinct", "median", "to_date"):
         assert catalog[f"glossary.{word}"].split(":")[0] in text, word
-    for code in snapshot["domains"]["precinct"]:
+    for code in snapshot.domains["precinct"]:
         spelled = code_label("precinct", code, language)
         if spelled:  # a precinct named by a direction: its name and its code
             assert f"{spelled} \\({code}\\)" in text, (code, spelled)
@@ -203,23 +204,15 @@ def test_the_data_dictionary_explains_tables_and_codes_in_both_languages(snapsho
     tables, codes = dictionary.split("\r\n\r\n") if "\r\n\r\n" in dictionary else dictionary.split("\n\n")
     assert TABLE_TITLES["es"]["referrals_by_month"] in tables
     assert codes.startswith("dimension,code,name,name_es")
-    assert f"pathway,social_contact,{snapshot['labels']['pathway']['social_contact']}," in codes
+    assert f"pathway,social_contact,{snapshot.labels['pathway']['social_contact']}," in codes
     assert CODE_LABELS["es"]["pathway"]["social_contact"] in codes
 
 
 def test_a_precinct_named_in_the_data_keeps_its_name_and_a_bare_code_is_spelled_out():
     from dashboard.published import Publication
 
-    pub = Publication(
-        {
-            "labels": {
-                "precinct": {"DT": "Downtown", "SW": "Sw", "N": "N"},
-                "district": {"3": "District 3", "7": "Magnolia"},
-            },
-            "tables": [],
-            "release": {},
-        }
-    )
+    labels = {"precinct": {"DT": "Downtown", "SW": "Sw", "N": "N"}, "district": {"3": "District 3", "7": "Magnolia"}}
+    pub = Publication(Release(ReleaseInfo("2026-10-31", "2026-01", "2026-10", threshold=11), (), labels=labels))
     assert pub.label("precinct", "DT") == "Downtown" and pub.label("precinct", "SW") == "Southwest"
     assert pub.label("precinct", "N") == "North" and pub.label("district", "7") == "Magnolia"
     locale.use("es")

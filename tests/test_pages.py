@@ -8,6 +8,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.release_model import Cell, Release, ReleaseInfo, Table
 from dashboard.catalog import code_label
 from tests import leak
 
@@ -56,10 +57,10 @@ def run_page(page: str, **params) -> AppTest:
 
 
 def published(publication, table_id, **cell):
-    table = next(t for t in publication["tables"] if t["id"] == table_id or t.get("pooled_from") == table_id)
-    for c in table["cells"]:
-        if all(c[k] == v for k, v in cell.items()):
-            return c["value"]
+    table = next(t for t in publication.tables if table_id in (t.id, t.pooled_from))
+    for c in table.cells:
+        if all(c.where[k] == v for k, v in cell.items()):
+            return c.value
     raise KeyError(cell)
 
 
@@ -81,7 +82,7 @@ def test_page_renders_without_errors_and_leaks_nothing(snapshot, page):
 
 
 def test_monthly_shows_the_published_headline_figures(snapshot):
-    month = snapshot["release"]["last_month"]
+    month = snapshot.release.last_month
     at = run_page("monthly")
     referrals = next(m for m in at.metric if m.label == "Referrals")
     assert referrals.value == f"{published(snapshot, 'referrals_by_month', month=month):,}"
@@ -121,7 +122,7 @@ def test_invalid_url_parameters_fall_back_to_defaults(snapshot, params):
         for selectbox in at.selectbox:
             assert selectbox.value in selectbox.options or selectbox.format_func(selectbox.value) in selectbox.options
     at = run_page("monthly", **params)
-    assert at.selectbox(key="choice_month").value == snapshot["release"]["last_month"]
+    assert at.selectbox(key="choice_month").value == snapshot.release.last_month
 
 
 def test_neighborhood_map_carries_no_value_for_withheld_areas(snapshot):
@@ -168,8 +169,8 @@ def test_districts_are_a_map_layer_of_their_own(snapshot):
 def test_about_offers_every_table_and_the_whole_publication(snapshot):
     at = run_page("about")
     downloads = at.get("download_button")
-    assert len(downloads) == len(snapshot["tables"]) + 2
-    threshold = snapshot["release"]["threshold"]
+    assert len(downloads) == len(snapshot.tables) + 2
+    threshold = snapshot.release.threshold
     assert any(re.search(rf"(?<![\d,.]){threshold}(?![\d,.]\d)", m.value) for m in at.markdown)  # k in plain language
     import io
     import json
@@ -177,8 +178,8 @@ def test_about_offers_every_table_and_the_whole_publication(snapshot):
 
     archive = next(d for d in leak.CAPTURED_DOWNLOADS if isinstance(d, bytes) and d.startswith(b"PK"))
     with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
-        assert json.loads(bundle.read("publication.json")) == snapshot
-        assert len([n for n in bundle.namelist() if n.startswith("tables/")]) == len(snapshot["tables"])
+        assert json.loads(bundle.read("publication.json")) == snapshot.to_json()
+        assert len([n for n in bundle.namelist() if n.startswith("tables/")]) == len(snapshot.tables)
 
 
 @pytest.mark.slow
@@ -193,10 +194,10 @@ def test_about_offers_every_table_and_the_whole_publication(snapshot):
     ],
 )
 def test_every_period_leaks_nothing(snapshot, page, param, table):
-    publication_table = next(t for t in snapshot["tables"] if t["id"] == table or t.get("pooled_from") == table)
-    grain = next(d for d in publication_table["dimensions"] if d in ("month", "quarter", "year"))
+    publication_table = next(t for t in snapshot.tables if table in (t.id, t.pooled_from))
+    grain = next(d for d in publication_table.dimensions if d in ("month", "quarter", "year"))
     param = param or grain
-    periods = sorted({c[grain] for c in publication_table["cells"]})
+    periods = sorted({c.where[grain] for c in publication_table.cells})
     allowed = leak.Allowed(snapshot)
     for period in periods:
         at = run_page(page, **{param: period})
@@ -207,10 +208,10 @@ def test_every_period_leaks_nothing(snapshot, page, param, table):
 def smallest_published_window(publication, hood):
     """Return (level, value, figure) of the smallest grouping holding ``hood`` whose latest 12-month figure
     is published, worked out from the publication file alone, and the figures of the smaller levels."""
-    tables = {t["id"]: t for t in publication["tables"]}
+    tables = publication.by_id
     city = tables["referrals_by_12_months"]
-    window = max(c["twelve_months"] for c in city["cells"])
-    members = {h["parent"]: h["members"] for h in publication["hierarchies"].values() if h.get("parent")}
+    window = max(c.where["twelve_months"] for c in city.cells)
+    members = {h.parent: h.members for h in publication.hierarchies.values()}
     levels = [
         ("district", members.get("district", {}).get(hood), "referrals_by_district_12_months"),
         ("precinct", members["precinct"].get(hood), "referrals_by_precinct_12_months"),
@@ -221,10 +222,12 @@ def smallest_published_window(publication, hood):
         if level != "city" and value in (None, "unknown"):
             continue
         cell = next(
-            c for c in tables[table]["cells"] if c["twelve_months"] == window and (level == "city" or c[level] == value)
+            c
+            for c in tables[table].cells
+            if c.where["twelve_months"] == window and (level == "city" or c.where[level] == value)
         )
-        if cell.get("value") is not None:
-            return level, value, cell["value"], smaller
+        if cell.published:
+            return level, value, cell.value, smaller
         smaller.append((level, value))
     raise AssertionError("not even the city's figure is published")
 
@@ -233,9 +236,9 @@ def smallest_published_window(publication, hood):
 def test_every_neighborhood_gets_a_number_names_its_level_and_leaks_nothing(snapshot):
     """Every neighborhood on the home page: a number for the latest 12 months from the smallest published
     grouping holding it, the grouping named, no figure from a level that is not published, no leak."""
-    hoods = [h for h in snapshot["domains"]["neighborhood"] if h != "unknown"]
+    hoods = [h for h in snapshot.domains["neighborhood"] if h != "unknown"]
     allowed = leak.Allowed(snapshot)
-    names = snapshot["labels"]
+    names = snapshot.labels
     levels = set()
     for hood in hoods:
         at = run_page("monthly", place=hood)
@@ -303,17 +306,17 @@ st.metric("Leaked", f"{month['value'].sum() * 1000 + 0.25:,}")
     assert {kind for kind, _ in bad} == {"plotly", "metric"}
 
 
-def undeclared_difference(publication) -> tuple[float, str, dict, dict]:
+def undeclared_difference(publication) -> tuple[float, str, Cell, Cell]:
     """Return a whole number that is the difference of two published cells of one series but is itself neither
     a published cell nor a declared ratio (what the old leak test let through), with the two cells."""
     allowed = leak.Allowed(publication)
-    for table in publication["tables"]:
-        cells = [c for c in table["cells"] if c.get("value") is not None]
+    for table in publication.tables:
+        cells = [c for c in table.cells if c.published and c.value is not None]
         for a in cells:
             for b in cells:
-                difference = float(a["value"] - b["value"])
+                difference = float(a.value - b.value)
                 if difference > 0 and not allowed.allows(difference):
-                    return difference, table["id"], a, b
+                    return difference, table.id, a, b
     raise AssertionError("every difference of the demo's cells is published: pick another publication")
 
 
@@ -322,13 +325,13 @@ def test_the_leak_test_catches_an_unpublished_whole_number(snapshot, declared):
     """A whole number that is only a difference of two published cells is caught, on a chart and as a headline
     change, unless the run declares that change (then it is a declared derived figure wherever it stands)."""
     difference, table_id, a, b = undeclared_difference(snapshot)
-    table = next(t for t in snapshot["tables"] if t["id"] == table_id)
-    cells = [tuple(c[d] for d in table["dimensions"]) for c in (a, b)]
+    table = snapshot.by_id[table_id]
+    cells = [c.key(table.dimensions) for c in (a, b)]
     declare = (
         (
             f"from dashboard.published import Figure\n"
-            f"ui.shown_change(Figure({a['value']}, {table_id!r}, {cells[0]!r}), "
-            f"Figure({b['value']}, {table_id!r}, {cells[1]!r}))\n"
+            f"ui.shown_change(Figure({a.value}, {table_id!r}, {cells[0]!r}), "
+            f"Figure({b.value}, {table_id!r}, {cells[1]!r}))\n"
         )
         if declared
         else ""
@@ -339,7 +342,7 @@ import streamlit as st
 from dashboard import components as ui
 {declare}
 st.plotly_chart(go.Figure(go.Bar(x=["leak"], y=[{int(difference)}])))
-st.metric("Referrals", "{int(a["value"]):,}", "+{int(difference):,} vs before")
+st.metric("Referrals", "{int(a.value or 0):,}", "+{int(difference):,} vs before")
 """
     at = AppTest.from_string(script, default_timeout=60)
     at.run()
@@ -350,13 +353,13 @@ st.metric("Referrals", "{int(a["value"]):,}", "+{int(difference):,} vs before")
 
 def test_a_change_declared_for_cells_that_do_not_give_it_is_refused(snapshot):
     difference, table_id, a, b = undeclared_difference(snapshot)
-    table = next(t for t in snapshot["tables"] if t["id"] == table_id)
-    cell = tuple(a[d] for d in table["dimensions"])
+    table = snapshot.by_id[table_id]
+    cell = a.key(table.dimensions)
     script = f"""
 import streamlit as st
 from dashboard import components as ui
 from dashboard.published import Figure
-ui.shown_change(Figure({a["value"] + 1}, {table_id!r}, {cell!r}), Figure(1.0, {table_id!r}, {cell!r}))
+ui.shown_change(Figure({(a.value or 0) + 1}, {table_id!r}, {cell!r}), Figure(1.0, {table_id!r}, {cell!r}))
 """
     at = AppTest.from_string(script, default_timeout=60)
     at.run()
@@ -367,7 +370,6 @@ ui.shown_change(Figure({a["value"] + 1}, {table_id!r}, {cell!r}), Figure(1.0, {t
 def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becomes_a_sentence(
     snapshot, tmp_path, monkeypatch
 ):
-    import json
     import re
 
     from core.publication_files import write_publication
@@ -381,13 +383,13 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
         n, m = map(int, counted.groups())
         assert 0 < n <= m
     # The same release with every outcome of every month withheld: the funnel chart becomes a sentence.
-    hidden = json.loads(json.dumps(snapshot))
+    hidden = snapshot.to_json()
     table = next(
         t for t in hidden["tables"] if t["id"] in ("referrals_by_month_outcome", "referrals_by_quarter_outcome")
     )
     for cell in table["cells"]:
         cell["value"], cell["suppressed"] = None, True
-    write_publication(hidden, tmp_path / "hidden")
+    write_publication(Release.from_json(hidden), tmp_path / "hidden")
     monkeypatch.setenv("LEAD_PUBLICATION", str(tmp_path / "hidden"))
     at = run_page("monthly")
     sentence = next(
@@ -396,15 +398,9 @@ def test_charts_say_how_many_values_are_withheld_and_an_all_withheld_chart_becom
     assert "chart_funnel" not in [c.key for c in at.get("plotly_chart")]
     # ... and points to the coarser figure: the published total of the same period
     grain = next(d for d in table["dimensions"] if d in ("month", "quarter", "year"))
-    month = max(c["month"] for c in next(t for t in snapshot["tables"] if t["id"] == "referrals_by_month")["cells"])
+    month = max(c.where["month"] for c in snapshot.by_id["referrals_by_month"].cells)
     period = {"month": month, "quarter": f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}", "year": month[:4]}[grain]
-    total = next(
-        c["value"]
-        for t in snapshot["tables"]
-        if t["id"] == f"referrals_by_{grain}"
-        for c in t["cells"]
-        if c[grain] == period
-    )
+    total = next(c.value for c in snapshot.by_id[f"referrals_by_{grain}"].cells if c.where[grain] == period)
     assert total is not None and f"is published: {total:,} referrals in " in sentence, sentence
 
 
@@ -417,7 +413,7 @@ def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot
         "Referrals", ["2026-Q2", "2026-Q3", "2026-Q4"], [40, 50, 5], lambda q: q.replace("-", " "), partial={"2026-Q4"}
     )
     assert "Q4" not in sentence and "50 in 2026 Q3" in sentence and "fewest" not in sentence
-    assert snapshot["release"]["partial_periods"], "the demo snapshot ends mid-quarter"
+    assert snapshot.release.partial_periods, "the demo snapshot ends mid-quarter"
     at = run_page("retail_theft")
     assert not [m.value for m in at.markdown if "to date" in m.value and " went from " in m.value]
     for chart in at.get("plotly_chart"):
@@ -428,17 +424,17 @@ def test_trend_sentences_never_compare_a_partial_period_with_whole_ones(snapshot
 def test_a_mostly_withheld_chart_gives_way_to_the_figure_for_all_together(snapshot):
     """Retail theft: single business districts are mostly withheld, so their chart becomes a sentence with
     the published figure for the business districts together; that figure's own trend is charted."""
-    tables = {t.get("pooled_from") or t["id"]: t for t in snapshot["tables"]}
+    tables = {t.pooled_from or t.id: t for t in snapshot.tables}
     districts = tables["theft_referrals_by_business_district_quarter"]
-    grain = next(d for d in districts["dimensions"] if d in ("quarter", "year"))
+    grain = next(d for d in districts.dimensions if d in ("quarter", "year"))
     together = tables["theft_referrals_in_business_districts_by_year"]
     at = run_page("retail_theft")
     chosen = at.selectbox[0].value
     assert chosen is not None
-    shown = [c for c in districts["cells"] if c[grain] == chosen]
-    withheld = sum(bool(c.get("suppressed")) for c in shown)
+    shown = [c for c in districts.cells if c.where[grain] == chosen]
+    withheld = sum(c.suppressed for c in shown)
     assert 2 * withheld > len(shown), "the demo's business districts are mostly withheld"
-    figure = next(c["value"] for c in together["cells"] if c["year"] == chosen[:4])
+    figure = next(c.value for c in together.cells if c.where["year"] == chosen[:4])
     sentence = next(m.value for m in at.markdown if "too many for a chart" in m.value)
     assert sentence.startswith(f"{withheld} of {len(shown)} values are withheld")
     assert f"is published: {figure:,} shoplifting and other theft referrals in {chosen[:4]}" in sentence
@@ -482,21 +478,21 @@ def test_a_chart_is_drawn_by_coarser_groups_only_when_they_withhold_a_smaller_sh
         for table in tables:
             published = pub.table(table)
             assert published is not None
-            cells = [c for c in published["cells"] if c["year"] == year]
-            shares.append(sum(bool(c.get("suppressed")) for c in cells) / len(cells))
+            cells = [c for c in published.cells if c.where["year"] == year]
+            shares.append(sum(c.suppressed for c in cells) / len(cells))
         chosen = tables[shares.index(min(shares))]
         assert pub.least_withheld(*tables, year=year) == chosen
         if chosen != tables[0]:
             expected_notes += 1
             by_codes = pub.table(tables[0])
             assert by_codes is not None
-            title = markdown(by_codes["title"])  # the note names the table by codes
+            title = markdown(by_codes.title)  # the note names the table by codes
             note = next((c for c in captions if "counted together" in c and title in c), None)
             assert note is not None, (title, captions)
             grouping = pub.breakdown(chosen)
             codes_dimension = pub.breakdown(tables[0])
             assert grouping is not None and codes_dimension is not None
-            members = snapshot["hierarchies"][grouping]["members"]
+            members = snapshot.hierarchies[grouping].members
             for group in set(members.values()):  # and says which codes each group of several holds
                 codes = [markdown(pub.label(codes_dimension, c).lower()) for c, g in members.items() if g == group]
                 if len(codes) > 1:
@@ -510,25 +506,12 @@ def test_the_least_withheld_table_is_the_finest_on_a_tie():
     from dashboard.published import Publication
 
     def table(id, dimension, values):
-        return {
-            "id": id,
-            "title": id,
-            "dimensions": ["year", dimension],
-            "filters": {},
-            "measure": "enrollments",
-            "cells": [
-                {"year": "2025", dimension: f"v{i}", "value": v, **({"suppressed": True} if v is None else {})}
-                for i, v in enumerate(values)
-            ],
-        }
+        cells = [Cell({"year": "2025", dimension: f"v{i}"}, v, suppressed=v is None) for i, v in enumerate(values)]
+        return Table(id, id, "enrollments", "people", True, ("year", dimension), {}, tuple(cells))
 
     def pub(codes, groups):
-        return Publication(
-            {
-                "release": {"threshold": 11},
-                "tables": [table("codes", "gender", codes), table("groups", "gender_group", groups)],
-            }
-        )
+        tables = (table("codes", "gender", codes), table("groups", "gender_group", groups))
+        return Publication(Release(ReleaseInfo("2025-12-31", "2025-01", "2025-12", threshold=11), tables))
 
     assert pub([20, None, None, 30], [20, 30, 15]).least_withheld("codes", "groups", year="2025") == "groups"
     assert pub([20, None, 15, 30], [20, None, 45]).least_withheld("codes", "groups", year="2025") == "codes"

@@ -65,14 +65,14 @@ def test_the_estimate_never_exceeds_what_protection_withholds_when_period_totals
     units = units_from_table({cell: n for cell, n in table.items() if n})
     by_month_pathway = declaration("by_month_pathway", ["month", "pathway"])
     publication, _, _ = publish_units(units, [by_month_pathway, declaration("by_month", ["month"])], s)
-    published = {t["id"]: t for t in publication["tables"]}
-    assert not any(c.get("suppressed") for c in published["by_month"]["cells"])
-    cells = pd.DataFrame(published["by_month_pathway"]["cells"])
+    published = publication.by_id
+    assert not any(c.suppressed for c in published["by_month"].cells)
+    cells = pd.DataFrame([{**c.where, "value": c.value} for c in published["by_month_pathway"].cells])
     cells["value"] = [table[(m, p)] for m, p in zip(cells["month"], cells["pathway"], strict=False)]
     cells["people"] = cells["value"]
     cells["top1"] = np.minimum(cells["value"], 1)
     cells["top2"] = np.minimum(cells["value"], 2) - cells["top1"]
     sensitive = [r is not None for r in primary_sensitivity(CountTable(by_month_pathway, cells), Rule(11))]
-    withheld = sum(bool(c.get("suppressed")) for c in published["by_month_pathway"]["cells"])
+    withheld = sum(c.suppressed for c in published["by_month_pathway"].cells)
     estimate = would_be_suppressed(cells, sensitive, by_month_pathway.dimensions)
     assert sum(sensitive) <= estimate <= withheld, (table, sensitive, withheld)

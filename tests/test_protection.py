@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from aggregation.audit import audit_publication
+from core.release_model import Cell, Release, Table
 from tests.synthetic import declaration, make_units, publish_units, structure, truth_of
 
 MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04")
@@ -35,32 +37,40 @@ def units_from_table(table: dict[tuple[str, str], int], dims=("month", "pathway"
     return units
 
 
-def published(publication, table_id):
-    table = next(t for t in publication["tables"] if t["id"] == table_id)
-    return {tuple(c[d] for d in table["dimensions"]): c["value"] for c in table["cells"]}
+def published(publication: Release, table_id):
+    table = publication.table(table_id)
+    assert table is not None, table_id
+    return {c.key(table.dimensions): c.value for c in table.cells}
 
 
-def assert_primary_rule_holds(publication, truth, k=11):
-    for table in publication["tables"]:
-        true = truth[table["id"]]
+def with_cells(publication: Release, table_id: str, change: Callable[[Cell], Cell]) -> Release:
+    """Return a tampered copy of ``publication``: ``change`` applied to every cell of one table."""
+    tables = tuple(
+        dataclasses.replace(t, cells=tuple(change(c) for c in t.cells)) if t.id == table_id else t
+        for t in publication.tables
+    )
+    return dataclasses.replace(publication, tables=tables)
+
+
+def assert_primary_rule_holds(publication: Release, truth, k=11):
+    for table in publication.tables:
+        true = truth[table.id]
         geographic = any(
             d in ("neighborhood", "precinct", "district", "business_district")
-            for d in list(table["dimensions"]) + list(table["filters"])
+            for d in list(table.dimensions) + list(table.filters)
         )
-        for cell, row in zip(table["cells"], true.to_dict("records"), strict=False):
-            if cell.get("suppressed"):
+        for cell, row in zip(table.cells, true.to_dict("records"), strict=False):
+            if cell.suppressed:
                 continue
-            assert cell["value"] == row["value"], (
-                f"{table['id']} {cell}: published {cell['value']} != true {row['value']}"
-            )
-            assert not (1 <= row["value"] <= k - 1), f"{table['id']} {cell}: small count published"
+            assert cell.value == row["value"], f"{table.id} {cell}: published {cell.value} != true {row['value']}"
+            assert not (1 <= row["value"] <= k - 1), f"{table.id} {cell}: small count published"
             if row["value"] > 0:
-                assert row["people"] >= k, f"{table['id']} {cell}: fewer than k people"
+                assert row["people"] >= k, f"{table.id} {cell}: fewer than k people"
             elif geographic:  # a geographic zero stands only where a published zero holding it implies it
-                assert implied_by_a_published_zero(publication, table, cell), f"{table['id']} {cell}: zero published"
+                assert implied_by_a_published_zero(publication, table, cell), f"{table.id} {cell}: zero published"
 
 
-def coarser_value(publication, dimension, value, target):
+def coarser_value(publication: Release, dimension, value, target):
     """Return the value of ``target`` that every unit with ``value`` of ``dimension`` has (None: not one)."""
     from core.facts import time_parent
 
@@ -70,29 +80,33 @@ def coarser_value(publication, dimension, value, target):
         return time_parent(value, target)
     if dimension == "quarter" and target == "year":
         return value[:4]
-    for name, hierarchy in publication["hierarchies"].items():
-        child, parent = hierarchy.get("child", name), hierarchy.get("parent")
+    for name, hierarchy in publication.hierarchies.items():
+        child = name if hierarchy.child is None else hierarchy.child
+        parent = hierarchy.parent
         if (child, parent) == (dimension, target):  # up: a neighborhood's precinct, a code's group
-            return hierarchy["members"].get(value)
+            return hierarchy.members.get(value)
         if (child, parent) == (target, dimension):  # down: a group of one code is that code
-            members = [c for c, group in hierarchy["members"].items() if group == value]
+            members = [c for c, group in hierarchy.members.items() if group == value]
             return members[0] if len(members) == 1 else None
     return None
 
 
-def implied_by_a_published_zero(publication, table, cell) -> bool:
+def implied_by_a_published_zero(publication: Release, table: Table, cell: Cell) -> bool:
     """Return whether another table publishes a zero for a group of units holding every unit of ``cell``."""
-    narrow = table["filters"]
-    for other in publication["tables"]:
-        wider = all(f in narrow and set(as_tuple(narrow[f])) <= set(as_tuple(v)) for f, v in other["filters"].items())
+    narrow = table.filters
+    for other in publication.tables:
+        wider = all(f in narrow and set(as_tuple(narrow[f])) <= set(as_tuple(v)) for f, v in other.filters.items())
         if other is table or not wider:
             continue
-        for candidate in other["cells"]:
-            if candidate.get("value") != 0:
+        for candidate in other.cells:
+            if candidate.value != 0:
                 continue
             if all(
-                any(coarser_value(publication, d, cell[d], target) == candidate[target] for d in table["dimensions"])
-                for target in other["dimensions"]
+                any(
+                    coarser_value(publication, d, cell.where[d], target) == candidate.where[target]
+                    for d in table.dimensions
+                )
+                for target in other.dimensions
             ):
                 return True
     return False
@@ -152,12 +166,12 @@ def test_only_sensitive_cells_suppressed_is_caught_by_the_audit():
     s = structure(MONTHS)
     units = units_from_table(TRAP)
     publication, _, _ = publish_units(units, MARGINS, s)
-    table = next(t for t in publication["tables"] if t["id"] == "by_month_pathway")
-    for cell in table["cells"]:  # publish every secondary suppression back: primary only
-        true = TRAP[(cell["month"], cell["pathway"])]
-        if cell.get("suppressed") and true >= 11:
-            cell.pop("suppressed")
-            cell["value"] = true
+
+    def primary_only(cell: Cell) -> Cell:  # publish every secondary suppression back: primary only
+        true = TRAP[(cell.where["month"], cell.where["pathway"])]
+        return dataclasses.replace(cell, value=true, suppressed=False) if cell.suppressed and true >= 11 else cell
+
+    publication = with_cells(publication, "by_month_pathway", primary_only)
     report = audit_publication(publication, truth_of(publication, units, s))
     assert not report.passed
     exposed = {(f.cell.get("month"), f.cell.get("pathway")) for f in report.failures}
@@ -200,13 +214,13 @@ def test_engine_protects_the_bridged_trap_and_no_withheld_cell_is_pinned():
         if ci.sensitive:
             assert ci.low == 0 and ci.high >= 11, f"{ci.table_id} {ci.cell}: [{ci.low}, {ci.high}]"
     # The unprotected version (exactly the sensitive cells withheld) is caught by the audit.
-    naive = next(t for t in publication["tables"] if t["id"] == "by_month_pathway")
-    for cell in naive["cells"]:
-        true = BRIDGED[(cell["month"], cell["pathway"])]
-        if true >= 11:
-            cell.pop("suppressed", None)
-            cell["value"] = true
-    assert not audit_publication(publication, truth_of(publication, units, s)).passed
+
+    def sensitive_only(cell: Cell) -> Cell:
+        true = BRIDGED[(cell.where["month"], cell.where["pathway"])]
+        return dataclasses.replace(cell, value=true, suppressed=False) if true >= 11 else cell
+
+    naive = with_cells(publication, "by_month_pathway", sensitive_only)
+    assert not audit_publication(naive, truth_of(naive, units, s)).passed
 
 
 # Month totals and months by neighborhood land in different cliques of the attacker's model (the
@@ -511,7 +525,7 @@ def test_coarser_groups_of_codes_pass_the_audit(seed, n, chosen):
     units = make_units(np.random.default_rng(seed), n, s, people=max(5, n // 2))
     declarations = [declaration(name, *GROUPING_POOL[name], supplement=_by_groups(name)) for name in chosen]
     publication, report, _ = publish_units(units, declarations, s)
-    assert publication["hierarchies"]["pathway_group"]["members"] == {
+    assert dict(publication.hierarchies["pathway_group"].members) == {
         "a": "ab",
         "b": "ab",
         "c": "c",
@@ -571,15 +585,18 @@ def test_a_group_minus_its_published_codes_is_protected():
     assert codes[("2024-01", "a")] is None or groups[("2024-01", "ab")] is None, "a and ab together give b = 3"
     audit_with_truth(publication, units, s)
     # The audit reads the grouping from the hierarchies: publish a and ab, and it must object.
-    tampered = copy.deepcopy(publication)
+    tampered = publication
     for table, cell_key, value in (
         ("by_month_pathway", ("2024-01", "a"), 30),
         ("by_month_group", ("2024-01", "ab"), 33),
     ):
-        found = next(t for t in tampered["tables"] if t["id"] == table)
-        for cell in found["cells"]:
-            if tuple(cell[d] for d in found["dimensions"]) == cell_key:
-                cell.update(value=value, suppressed=False)
+        found = tampered.table(table)
+        assert found is not None
+
+        def publish(cell: Cell, dims=found.dimensions, cell_key=cell_key, value=value) -> Cell:
+            return dataclasses.replace(cell, value=value, suppressed=False) if cell.key(dims) == cell_key else cell
+
+        tampered = with_cells(tampered, table, publish)
     report = audit_publication(tampered, truth_of(tampered, units, s))
     assert not report.passed
     assert any(f.table_id == "by_month_pathway" and f.cell.get("pathway") == "b" for f in report.failures)
@@ -664,7 +681,7 @@ def test_the_caseload_ratio_is_published_when_fewer_than_k_case_managers_work():
         counts, {}, s, Rule(11), release, declarations=declarations, ratio_declarations=(ratio,)
     )
     assert published(publication, "staff_by_month") == {(m,): v for m, v in zip(MONTHS, [4, 6, 30, 3], strict=False)}
-    assert sorted(r["denominator"][1]["month"] for r in publication["ratios"]) == list(MONTHS)
+    assert sorted(r.denominator.where["month"] for r in publication.ratios) == list(MONTHS)
 
 
 def test_a_quiet_solver_leaves_the_process_standard_output_alone():
@@ -691,29 +708,39 @@ def test_the_zero_check_refuses_a_published_zero_nothing_implies():
     """The check above is not vacuous: a neighborhood's zero beside a month total of 40 is implied by nothing,
     and the same zero beside a published zero total is."""
 
-    def publication(month_total):
+    def table(table_id, dimensions, cell):
         return {
+            "id": table_id,
+            "title": table_id,
+            "measure": "referrals",
+            "unit": "referrals",
+            "additive": True,
+            "dimensions": dimensions,
+            "filters": {},
+            "cells": [cell],
+        }
+
+    def document(month_total):
+        return {
+            "format": "lead-publication/1",
+            "release": {"as_of": "2024-01-31", "first_month": "2024-01", "last_month": "2024-01", "threshold": 11},
             "hierarchies": {"neighborhood": {"parent": "precinct", "members": {"N1": "P1"}}},
+            "labels": {},
             "tables": [
-                {
-                    "id": "by_month",
-                    "dimensions": ["month"],
-                    "filters": {},
-                    "cells": [{"month": "2024-01", "value": month_total}],
-                },
-                {
-                    "id": "by_month_neighborhood",
-                    "dimensions": ["month", "neighborhood"],
-                    "filters": {},
-                    "cells": [{"month": "2024-01", "neighborhood": "N1", "value": 0}],
-                },
+                table("by_month", ["month"], {"month": "2024-01", "value": month_total}),
+                table(
+                    "by_month_neighborhood",
+                    ["month", "neighborhood"],
+                    {"month": "2024-01", "neighborhood": "N1", "value": 0},
+                ),
             ],
         }
 
     for total, implied in ((40, False), (0, True)):
-        p = publication(total)
-        table = p["tables"][1]
-        assert implied_by_a_published_zero(p, table, table["cells"][0]) is implied
-    theft_only = publication(0)
-    theft_only["tables"][0]["filters"] = {"offense_category": ["theft"]}  # a zero of thefts implies no zero of all
-    assert not implied_by_a_published_zero(theft_only, theft_only["tables"][1], theft_only["tables"][1]["cells"][0])
+        p = Release.from_json(document(total))
+        zero = p.tables[1]
+        assert implied_by_a_published_zero(p, zero, zero.cells[0]) is implied
+    theft_doc = document(0)
+    theft_doc["tables"][0]["filters"] = {"offense_category": ["theft"]}  # a zero of thefts implies no zero of all
+    theft_only = Release.from_json(theft_doc)
+    assert not implied_by_a_published_zero(theft_only, theft_only.tables[1], theft_only.tables[1].cells[0])
