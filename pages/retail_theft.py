@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.facts import period_at_grain
 from dashboard import components as ui
 from dashboard import locale
 from dashboard.catalog import message
 from dashboard.data import current_publication
-from dashboard.summaries import largest_group, trend
-
-BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"  # declared by year only
+from dashboard.sections import retail_theft
+from dashboard.sections.retail_theft import BUSINESS_DISTRICTS_TOGETHER
 
 
 def render() -> None:
@@ -19,162 +17,16 @@ def render() -> None:
     pub = current_publication()
     st.title(message("retail.title", language), anchor=False)
     st.write(message("retail.intro", language))
-    period = _choose_period(pub, language)  # one choice, at the top, drives the districts and the outcomes
+    period = retail_theft.choose_period(pub, language)  # one choice, at the top, drives the districts and outcomes
     ui.as_of_line(pub, language)
     if ui.section(pub, "theft_referrals_by_month", language=language):
-        _trend(pub, language)
+        retail_theft.theft_trend(pub, language)
     if ui.section(pub, BUSINESS_DISTRICTS_TOGETHER, language=language):
-        _business_districts_trend(pub, language)
+        retail_theft.business_districts_trend(pub, language)
     if period and ui.section(pub, "theft_referrals_by_business_district_quarter", language=language):
-        _districts(pub, period, language)
+        retail_theft.by_district(pub, period, language)
     if period and ui.section(pub, "theft_referrals_by_quarter_outcome", language=language):
-        _outcomes(pub, period, language)
+        retail_theft.by_outcome(pub, period, language)
     if ui.section(pub, "focus_areas_by_neighborhood", language=language):
-        _business_focus(pub, language)
+        retail_theft.business_focus(pub, language)
     ui.footnotes(pub, language)
-
-
-def _trend(pub, language: str) -> None:
-    """Chart theft referrals over time."""
-    table = "theft_referrals_by_month"
-    grain = pub.grain(table)
-    cells = pub.frame(table)
-    ui.chart_with_table(
-        message("retail.by_period", language),
-        ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language)),
-        trend(
-            message("retail.by_period", language),
-            list(cells[grain]),
-            ui.series(cells, grain)[1],
-            lambda p: pub.label(grain, p),
-            language,
-            partial=pub.partial_periods,
-        ),
-        cells,
-        pub,
-        {grain: message(f"common.{grain}", language), "value": message("column.referrals")},
-        pub.table_id(table),
-        "theft",
-    )
-
-
-def _business_districts_trend(pub, language: str) -> None:
-    """Chart theft referrals in the business districts together, year by year: single districts are too small."""
-    grain = pub.grain(BUSINESS_DISTRICTS_TOGETHER)
-    cells = pub.frame(BUSINESS_DISTRICTS_TOGETHER)
-    cells = cells[~cells[grain].isin(pub.partial_periods)]
-    ui.chart_with_table(
-        message("retail.districts_together", language),
-        ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language), kind="bar"),
-        trend(
-            message("retail.districts_together_what", language),
-            list(cells[grain]),
-            ui.series(cells, grain)[1],
-            lambda p: pub.label(grain, p),
-            language,
-            partial=pub.partial_periods,
-        ),
-        cells,
-        pub,
-        {grain: message(f"common.{grain}", language), "value": message("column.referrals")},
-        pub.table_id(BUSINESS_DISTRICTS_TOGETHER),
-        "theft_business_districts",
-    )
-
-
-def _choose_period(pub, language: str) -> str | None:
-    """Return the period chosen once for the page: a whole period of the coarser of its tables' grains."""
-    tables = [
-        t
-        for t in ("theft_referrals_by_business_district_quarter", "theft_referrals_by_quarter_outcome")
-        if pub.table(t) is not None
-    ]
-    if not tables:
-        return None
-    grain = "year" if any(pub.grain(t) == "year" for t in tables) else "quarter"
-    periods = sorted(
-        {p if grain == pub.grain(t) else p[:4] for t in tables for p in pub.periods(t, complete_only=True)}
-    )
-    if not periods:
-        return None
-    return ui.choose(message(f"common.{grain}", language), periods, grain, periods[-1], lambda p: pub.label(grain, p))
-
-
-def _districts(pub, chosen: str, language: str) -> None:
-    """Chart theft referrals by business district for the chosen period."""
-    district_table = "theft_referrals_by_business_district_quarter"
-    district_grain = pub.grain(district_table)
-    period = period_at_grain(chosen, district_grain)
-    districts = pub.frame(district_table, **{district_grain: period})
-    ui.chart_with_table(
-        message("retail.by_district", language),
-        ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language)),
-        largest_group(
-            pub.label(district_grain, period),
-            [pub.label("neighborhood", h) for h in districts["neighborhood"]],
-            ui.series(districts, "neighborhood")[1],
-            _together_figure(pub, period),
-            language,
-        )
-        or message("summary.no_data", language, what=message("retail.by_district", language)),
-        districts,
-        pub,
-        {"neighborhood": message("column.business_district"), "value": message("column.referrals")},
-        pub.table_id(district_table),
-        "districts",
-        coarser=ui.coarser_figure(
-            pub, BUSINESS_DISTRICTS_TOGETHER, message("common.theft_referrals", language), "year", period[:4]
-        ),
-    )
-
-
-def _together_figure(pub, period: str) -> float | None:
-    """Return the published figure for the business districts together in ``period``, if it is a whole year."""
-    return None if "-Q" in period else pub.figure(BUSINESS_DISTRICTS_TOGETHER, year=period).value
-
-
-def _outcomes(pub, chosen: str, language: str) -> None:
-    """Chart what became of theft referrals in the chosen period."""
-    outcome_table = "theft_referrals_by_quarter_outcome"
-    outcome_grain = pub.grain(outcome_table)
-    period = period_at_grain(chosen, outcome_grain)
-    outcomes = pub.frame(outcome_table)
-    latest = outcomes[outcomes[outcome_grain] == period]
-    ui.chart_with_table(
-        message("retail.outcomes", language),
-        ui.bar_chart(latest, "outcome", pub, message("kpi.referrals", language)),
-        largest_group(
-            pub.label(outcome_grain, period),
-            [pub.label("outcome", o) for o in latest["outcome"]],
-            ui.series(latest, "outcome")[1],
-            None,
-            language,
-        )
-        or "",
-        latest,
-        pub,
-        {"outcome": message("column.outcome"), "value": message("column.referrals")},
-        pub.table_id(outcome_table),
-        "theft_outcomes",
-    )
-
-
-def _business_focus(pub, language: str) -> None:
-    """List the focus areas businesses suggested."""
-    focus = pub.frame("focus_areas_by_neighborhood")
-    focus = focus[(focus["suggested_by"] == "business") & (focus["value"] > 0)]
-    st.header(message("retail.focus", language), anchor=False)
-    st.dataframe(
-        ui.display_table(
-            focus,
-            pub,
-            {
-                "neighborhood": message("common.neighborhood"),
-                "topic": message("column.topic"),
-                "status": message("column.status"),
-                "value": message("column.focus_areas"),
-            },
-        ),
-        hide_index=True,
-        key="business_focus",
-    )

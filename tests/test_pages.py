@@ -464,8 +464,8 @@ def test_a_chart_is_drawn_by_coarser_groups_only_when_they_withhold_a_smaller_sh
     """People: each breakdown is charted from the table by codes or by groups of codes, whichever withholds
     the smaller share of the chosen year's values (the codes on a tie); a chart by groups says so."""
     from dashboard.published import Publication
+    from dashboard.sections.people import BREAKDOWNS
     from dashboard.text import markdown
-    from pages.people import BREAKDOWNS
 
     pub = Publication(snapshot)
     at = run_page("people")
