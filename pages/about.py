@@ -15,7 +15,7 @@ def render() -> None:
     configured = settings()
     language = locale.current()
     served = current()
-    pub = Publication(served.document)
+    pub = Publication(served.publication)
     st.title(message("about.title", language), anchor=False)
     about.glossary(pub)
     about.protection_and_coverage(pub, language)

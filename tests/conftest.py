@@ -41,7 +41,7 @@ def demo_database(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_publication(demo_database, tmp_path_factory):
-    """The demo database's publication, built and written once per session: (directory, dict, report)."""
+    """The demo database's publication, built and written once per session: (directory, Release, report)."""
     from core.publication_files import read_publication, write_publication
     from publishing.build import build_from_database
 

@@ -16,6 +16,7 @@ from aggregation.audit import audit_publication
 from aggregation.audit_archive import ArchiveRelease, audit_archive
 from core import archive
 from core.archive import ArchiveError, StoredRelease
+from core.release_model import Release
 from data_access.periods import month_ends
 from publishing.build import build_from_database, truth_for
 from publishing.cli import main
@@ -31,20 +32,17 @@ def release(url, directory, as_of, **kwargs):
     return make_release(url, directory, as_of=as_of, source="demo", **{**SMALL, **kwargs})
 
 
-def publication_of(stored: StoredRelease) -> dict:
+def publication_of(stored: StoredRelease) -> Release:
     """Return the publication of a release read from the archive (read_releases reads every one)."""
     assert stored.publication is not None
     return stored.publication
 
 
-def closed_cells(publication: dict) -> dict:
+def closed_cells(publication: Release) -> dict:
     """Return {(table, key): (value, suppressed)} for every cell."""
-    found = {}
-    for table in publication["tables"]:
-        dims = table["dimensions"]
-        for cell in table["cells"]:
-            found[(table["id"], tuple(cell[d] for d in dims))] = (cell.get("value"), bool(cell.get("suppressed")))
-    return found
+    return {
+        (table.id, cell.key(table.dimensions)): (cell.value, cell.suppressed) for table, cell in publication.cells()
+    }
 
 
 # -- the two mechanisms ----------------------------------------------------------------------
@@ -79,11 +77,11 @@ def test_two_releases_of_the_same_data_pass_and_closed_periods_are_identical(dem
     assert audit_archive(stored_as_audited(stored)).passed and second.archive_audit.passed
     before, after = (closed_cells(publication_of(s)) for s in stored)
     assert before and all(after[key] == value for key, value in before.items())  # value, status
-    grains = [{t.get("pooled_from") or t["id"]: t["id"] for t in publication_of(s)["tables"]} for s in stored]
+    grains = [{t.pooled_from or t.id: t.id for t in publication_of(s).tables} for s in stored]
     assert grains[0] == grains[1]
     assert len(after) > len(before)  # August added cells
     for s in stored:  # whole periods only: no quarter or year "to date"
-        domains = publication_of(s)["domains"]
+        domains = publication_of(s).domains
         assert "2026-Q3" not in domains["quarter"] and "2026" not in domains["year"]
     assert first.entry["revision"] is False and second.entry["revised"] == []
 
@@ -105,7 +103,7 @@ def test_twelve_monthly_releases_and_attempts_within_a_month(demo_database, tmp_
     for older, newer in zip(stored, stored[1:], strict=False):
         kept = closed_cells(publication_of(newer))
         assert all(kept[key] == value for key, value in closed_cells(publication_of(older)).items())
-    assert ADDED_TABLE.id in {t["id"] for t in publication_of(stored[-1])["tables"]}
+    assert ADDED_TABLE.id in {t.id for t in publication_of(stored[-1]).tables}
     # A second release for October, mid-November: refused without --revision...
     with pytest.raises(ArchiveError, match="needs --revision"):
         release(demo_database, directory, dt.date(2026, 11, 15), declarations=(*SMALL_TABLES, ADDED_TABLE))
@@ -169,12 +167,12 @@ def test_late_and_deleted_referrals_need_a_revision_which_passes_the_archive_aud
     report = audit_archive(stored_as_audited(stored))
     assert report.passed and len(report.version_releases) == 2
     month_total = {
-        c["month"]: c["value"]
-        for c in next(t for t in publication_of(stored[1])["tables"] if t["id"] == "referrals_by_month")["cells"]
+        c.where["month"]: c.value
+        for c in next(t for t in publication_of(stored[1]).tables if t.id == "referrals_by_month").cells
     }
     old_total = {
-        c["month"]: c["value"]
-        for c in next(t for t in publication_of(stored[0])["tables"] if t["id"] == "referrals_by_month")["cells"]
+        c.where["month"]: c.value
+        for c in next(t for t in publication_of(stored[0]).tables if t.id == "referrals_by_month").cells
     }
     # The March 2025 total changed by 3 (a small count): withheld in the revision, never shown beside the old one.
     assert old_total["2025-03"] is not None and month_total["2025-03"] is None
@@ -368,14 +366,14 @@ def test_the_recount_agrees_with_the_aggregate_queries(demo_database):
 
     publication, _, _ = build_from_database(demo_database, as_of=AUGUST, source="demo", **SMALL)
     recounted = truth_from_recount(demo_database, publication)
-    for table in publication["tables"]:
-        if table.get("statistic"):
+    for table in publication.tables:
+        if table.statistic:
             continue
-        dims = table["dimensions"]
-        truth = {tuple(r[d] for d in dims): r["value"] for r in recounted[table["id"]].to_dict("records")}
-        for cell in table["cells"]:
-            if cell.get("value") is not None:
-                assert truth[tuple(cell[d] for d in dims)] == cell["value"], (table["id"], cell)
+        dims = table.dimensions
+        truth = {tuple(r[d] for d in dims): r["value"] for r in recounted[table.id].to_dict("records")}
+        for cell in table.cells:
+            if cell.value is not None:
+                assert truth[cell.key(dims)] == cell.value, (table.id, cell)
 
 
 def test_withdrawn_releases_stay_in_the_archive_audit(demo_database, tmp_path):

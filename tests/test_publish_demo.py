@@ -9,6 +9,7 @@ import pytest
 
 from aggregation.audit import audit_publication
 from aggregation.registry import TABLES
+from core.release_model import Release
 from publishing.build import truth_for
 from publishing.cli import main
 
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.slow
 
 def test_every_declared_table_is_present_or_pooled(demo_publication):
     _, publication, report = demo_publication
-    ids = {t["id"] for t in publication["tables"]}
-    pooled_from = {t.get("pooled_from") for t in publication["tables"]}
+    ids = {t.id for t in publication.tables}
+    pooled_from = {t.pooled_from for t in publication.tables}
     for declaration in TABLES:
         assert declaration.id in ids or declaration.id in pooled_from, declaration.id
     assert report.cells > 10_000 and report.primary > 0 and report.secondary > 0
@@ -35,16 +36,17 @@ def test_the_audit_passes_with_the_database_and_published_figures_are_true(demo_
 def test_the_files_match_the_publication(demo_publication):
     directory, publication, _ = demo_publication
     on_disk = json.loads((directory / "publication.json").read_text())
-    assert on_disk["tables"] == publication["tables"]
+    assert on_disk["tables"] == publication.to_json()["tables"]  # the file is the model's JSON document
+    assert Release.from_json(on_disk) == publication  # and reads back as the same model
     package = json.loads((directory / "datapackage.json").read_text())
-    assert {r["path"] for r in package["resources"]} == {f"tables/{t['id']}.csv" for t in publication["tables"]}
-    table = publication["tables"][0]
-    with open(directory / "tables" / f"{table['id']}.csv") as handle:
+    assert {r["path"] for r in package["resources"]} == {f"tables/{t.id}.csv" for t in publication.tables}
+    table = publication.tables[0]
+    with open(directory / "tables" / f"{table.id}.csv") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == len(table["cells"])
-    for row, cell in zip(rows, table["cells"], strict=False):
-        assert row["suppressed"] == ("true" if cell.get("suppressed") else "false")
-        assert row["value"] == ("" if cell["value"] is None else str(cell["value"]))
+    assert len(rows) == len(table.cells)
+    for row, cell in zip(rows, table.cells, strict=False):
+        assert row["suppressed"] == ("true" if cell.suppressed else "false")
+        assert row["value"] == ("" if cell.value is None else str(cell.value))
 
 
 def test_private_figures_never_reach_the_public_files(demo_publication):
@@ -64,7 +66,7 @@ def test_private_figures_never_reach_the_public_files(demo_publication):
 def test_audit_command_passes_and_fails_on_a_tampered_copy(demo_publication, tmp_path, capsys):
     directory, publication, _ = demo_publication
     assert main(["audit", str(directory)]) == 0
-    tampered = json.loads(json.dumps(publication))
+    tampered = json.loads(json.dumps(publication.to_json()))  # the JSON document, edited as a file would be
     # publish back one suppressed cell of a fully linked table: it becomes exactly determined or exposes another
     table = next(t for t in tampered["tables"] if "referrals_by_month_pathway" in (t["id"], t.get("pooled_from")))
     cell = next(c for c in table["cells"] if c.get("suppressed"))

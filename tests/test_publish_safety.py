@@ -9,29 +9,32 @@ from pathlib import Path
 import pytest
 
 from core.publication_files import PublicationError, check_output, write_publication
+from core.release_model import Release
 from publishing.cli import main
 
-TINY = {
-    "format": "lead-publication/1",
-    "release": {"as_of": "2026-10-31", "first_month": "2026-01", "last_month": "2026-10", "threshold": 11},
-    "hierarchies": {},
-    "labels": {},
-    "domains": {},
-    "measures": {},
-    "ratios": [],
-    "tables": [
-        {
-            "id": "t",
-            "title": "t",
-            "measure": "referrals",
-            "unit": "referrals",
-            "additive": True,
-            "dimensions": ["month"],
-            "filters": {},
-            "cells": [{"month": "2026-10", "value": 12}],
-        }
-    ],
-}
+TINY = Release.from_json(
+    {
+        "format": "lead-publication/1",
+        "release": {"as_of": "2026-10-31", "first_month": "2026-01", "last_month": "2026-10", "threshold": 11},
+        "hierarchies": {},
+        "labels": {},
+        "domains": {},
+        "measures": {},
+        "ratios": [],
+        "tables": [
+            {
+                "id": "t",
+                "title": "t",
+                "measure": "referrals",
+                "unit": "referrals",
+                "additive": True,
+                "dimensions": ["month"],
+                "filters": {},
+                "cells": [{"month": "2026-10", "value": 12}],
+            }
+        ],
+    }
+)
 
 
 def _tree(root):

@@ -10,6 +10,7 @@ import pytest
 
 from aggregation.audit import audit_publication
 from aggregation.registry import TABLES
+from core.release_model import Release
 from core.settings import SettingsError, load_settings
 from publishing.build import build_from_database, truth_for
 from publishing.release import make_release
@@ -37,35 +38,34 @@ def starting_in(demo_database, directory, first_day: str) -> str:
     return url
 
 
-def periods_in(publication: dict) -> set[str]:
+def periods_in(publication: Release) -> set[str]:
     """Return every period key any cell of the publication names."""
     return {
-        str(cell[d])
-        for table in publication["tables"]
-        for cell in table["cells"]
+        str(cell.where[d])
+        for table, cell in publication.cells()
         for d in ("month", "quarter", "year")
-        if d in table["dimensions"]
+        if d in table.dimensions
     }
 
 
 def test_a_database_whose_data_start_in_2021_publishes_nothing_before_its_first_month(demo_database, tmp_path):
     url = starting_in(demo_database, tmp_path, "2021-03-01")
     publication, _, _ = build_from_database(url, as_of=AS_OF, source="demo", **SMALL)
-    assert publication["release"]["first_month"] == "2021-03"
+    assert publication.release.first_month == "2021-03"
     periods = periods_in(publication)
     assert min(p for p in periods if len(p) == 7 and "-Q" not in p) == "2021-03"
     assert not [p for p in periods if p[:4] < "2021"]
     assert not [p for p in periods if "-Q" in p and p < "2021-Q1"]
-    for month in publication["domains"]["month"]:
+    for month in publication.domains["month"]:
         assert month >= "2021-03"
     assert audit_publication(publication, truth_for(url, publication)).passed
 
 
 def test_the_demo_starts_with_its_data_and_a_setting_overrides_it(demo_database):
     publication, _, _ = build_from_database(demo_database, as_of=AS_OF, source="demo", **SMALL)
-    assert publication["release"]["first_month"] == "2019-01"  # the demo's first referral
+    assert publication.release.first_month == "2019-01"  # the demo's first referral
     later, _, _ = build_from_database(demo_database, as_of=AS_OF, source="demo", first_month="2024-04", **SMALL)
-    assert later["release"]["first_month"] == "2024-04"
+    assert later.release.first_month == "2024-04"
     assert min(periods_in(later)) >= "2024"
 
 
@@ -112,16 +112,16 @@ def test_an_archive_keeps_every_12_month_window_it_published(demo_database, tmp_
     first, second = (stored.publication for stored in read_releases(archive))
     assert first is not None and second is not None  # read_releases reads every publication
 
-    def cells(publication, table_id):
-        table = next(t for t in publication["tables"] if t["id"] == table_id)
-        return {(c["twelve_months"], c.get("district")): c.get("value") for c in table["cells"]}
+    def cells(publication: Release, table_id: str) -> dict[tuple[str, str | None], int | float | None]:
+        table = next(t for t in publication.tables if t.id == table_id)
+        return {(c.where["twelve_months"], c.where.get("district")): c.value for c in table.cells}
 
     assert {w for w, _ in cells(first, "referrals_by_district_12_months")} == {"2025-07/2026-06"}
     assert {w for w, _ in cells(second, "referrals_by_district_12_months")} == {"2025-07/2026-06", "2025-10/2026-09"}
     for table_id in ("referrals_by_12_months", "referrals_by_district_12_months"):
         before, after = cells(first, table_id), cells(second, table_id)
         assert {k: after[k] for k in before} == before  # carried forward as published
-    assert "district" in {h.get("parent") for h in second["hierarchies"].values()}
+    assert "district" in {h.parent for h in second.hierarchies.values()}
     published_districts = [
         v for (w, d), v in cells(second, "referrals_by_district_12_months").items() if d != "unknown" and v is not None
     ]

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.publication_files import table_csv
+from core.release_model import Cell, Table
 from dashboard import text
 
 
@@ -41,5 +42,14 @@ def test_csv_cells_are_never_formulas():
     for formula in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1"):
         assert text.csv_cell(formula) == "'" + formula
     assert text.csv_cell("Belltown") == "Belltown" and text.csv_cell(-5) == -5
-    table = {"dimensions": ["neighborhood"], "cells": [{"neighborhood": "=cmd|' /C calc'!A0", "value": 12}]}
+    table = Table(
+        id="t",
+        title="t",
+        measure="referrals",
+        unit="referrals",
+        additive=True,
+        dimensions=("neighborhood",),
+        filters={},
+        cells=(Cell(where={"neighborhood": "=cmd|' /C calc'!A0"}, value=12),),
+    )
     assert table_csv(table).splitlines()[1].startswith("'=cmd")

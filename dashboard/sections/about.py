@@ -39,7 +39,7 @@ RESEARCH = Path(__file__).resolve().parent.parent / "research" / "lead-published
 def glossary(pub) -> None:
     """Explain the words readers stumble on, with the precincts spelled out."""
     st.header(message("about.glossary"), anchor=False)
-    precincts = [p for p in pub.document.get("domains", {}).get("precinct", []) if p != "unknown"]
+    precincts = pub.domain("precinct")
     named = ", ".join(
         text.markdown(
             f"{pub.label('precinct', p)} ({p})" if pub.label("precinct", p) != p else pub.label("precinct", p)
@@ -75,9 +75,9 @@ def protection_and_coverage(pub: Publication, language: str) -> None:
         message(
             "about.coverage_text",
             language,
-            as_of=release["as_of"],
-            first=month_label(release["first_month"]),
-            last=month_label(release["last_month"]),
+            as_of=release.as_of,
+            first=month_label(release.first_month),
+            last=month_label(release.last_month),
         )
     )
 
@@ -119,7 +119,7 @@ def releases(served, language: str, k: int) -> None:
 
 def _changes_since_previous(served, entry: dict, language: str) -> None:
     """Say which periods are new since the previous release and which published figures were revised."""
-    from dashboard.data import load_release_document
+    from dashboard.data import load_release
     from dashboard.releases import changes, previous_entry
 
     previous = previous_entry(served.index, entry)
@@ -127,9 +127,9 @@ def _changes_since_previous(served, entry: dict, language: str) -> None:
         st.write(message("about.first_release", language))
         return
     st.subheader(message("about.changed", language, previous=previous["id"]), anchor=False)
-    periods, revised = changes(load_release_document(served.archive, previous), served.document)
+    periods, revised = changes(load_release(served.archive, previous), served.publication)
     if periods:
-        shown = Publication(served.document)
+        shown = Publication(served.publication)
         st.write(
             message(
                 "about.changed_periods",
@@ -163,13 +163,13 @@ def definitions(pub: Publication, language: str) -> None:
     st.header(message("about.what", language), anchor=False)
     rows = [
         {
-            message("column.table"): table_title(t["id"], t["title"]),
-            message("column.counts"): unit_name(t["unit"]),
-            message("column.by"): ", ".join(dimension_name(d) for d in t["dimensions"]) or "—",
+            message("column.table"): table_title(t.id, t.title),
+            message("column.counts"): unit_name(t.unit),
+            message("column.by"): ", ".join(dimension_name(d) for d in t.dimensions) or "—",
             message("column.note"): message(
-                "pooled.note", language, grain=", ".join(dimension_name(d) for d in t["dimensions"])
+                "pooled.note", language, grain=", ".join(dimension_name(d) for d in t.dimensions)
             )
-            if t.get("pooled_from")
+            if t.pooled_from
             else "",
         }
         for t in pub.tables
@@ -217,34 +217,34 @@ def downloads(pub: Publication, language: str) -> None:
         key="download_dictionary",
         on_click="ignore",
     )
-    titles = [table_title(t["id"], t["title"]) for t in pub.tables]
+    titles = [table_title(t.id, t.title) for t in pub.tables]
     for table, title in zip(pub.tables, titles, strict=False):
-        if titles.count(title) > 1 and table.get("pooled_from"):  # a table and another pooled to its grain
+        if titles.count(title) > 1 and table.pooled_from:  # a table and another pooled to its grain
             title = message("about.pooled_download", title=title)
-        frame = pub.frame(table["id"]).map(text.csv_cell)
+        frame = pub.frame(table.id).map(text.csv_cell)
         st.download_button(
             message("common.download_csv_for", title=title),
             frame.to_csv(index=False).encode(),
-            f"{table['id']}.csv",
+            f"{table.id}.csv",
             "text/csv",
-            key=f"download_{table['id']}",
+            key=f"download_{table.id}",
             on_click="ignore",
         )
 
 
-def _archive(pub) -> bytes:
+def _archive(pub: Publication) -> bytes:
     from core.publication_files import datapackage, table_csv
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("publication.json", json.dumps(pub.document, indent=1))
-        archive.writestr("datapackage.json", json.dumps(datapackage(pub.document), indent=1))
+        archive.writestr("publication.json", json.dumps(pub.model.to_json(), indent=1))
+        archive.writestr("datapackage.json", json.dumps(datapackage(pub.model), indent=1))
         for table in pub.tables:
-            archive.writestr(f"tables/{table['id']}.csv", table_csv(table))
+            archive.writestr(f"tables/{table.id}.csv", table_csv(table))
     return buffer.getvalue()
 
 
-def _dictionary(pub) -> bytes:
+def _dictionary(pub: Publication) -> bytes:
     """Return the data dictionary: each table with its title, unit and dimensions in English and Spanish, then
     each code with its name in both (the CSV files keep codes and English column names: they are data)."""
     buffer = io.StringIO()
@@ -267,17 +267,17 @@ def _dictionary(pub) -> bytes:
     for table in pub.tables:
         writer.writerow(
             [
-                table["id"],
-                text.csv_cell(table["title"]),
-                table_title(table["id"], table["title"], "es"),
-                table["measure"],
-                table["unit"],
-                unit_name(table["unit"], "es"),
-                " x ".join(table["dimensions"]),
-                " x ".join(dimension_name(d, "es") for d in table["dimensions"]),
-                json.dumps(table["filters"]),
-                table["additive"],
-                table.get("pooled_from", ""),
+                table.id,
+                text.csv_cell(table.title),
+                table_title(table.id, table.title, "es"),
+                table.measure,
+                table.unit,
+                unit_name(table.unit, "es"),
+                " x ".join(table.dimensions),
+                " x ".join(dimension_name(d, "es") for d in table.dimensions),
+                json.dumps(dict(table.filters)),
+                table.additive,
+                table.pooled_from or "",
             ]
         )
     writer.writerow([])
@@ -299,7 +299,7 @@ def boundaries(pub: Publication, configured: Settings, language: str) -> None:
     """Say whether the map's boundaries file has a polygon for every neighborhood, and no other."""
     st.header(message("about.boundaries", language), anchor=False)
     keys = ui.boundary_keys(configured.boundaries, configured.neighborhood_key)
-    hoods = {h for h in pub.document["domains"]["neighborhood"] if h != "unknown"}
+    hoods = set(pub.domain("neighborhood"))
     if keys is None:
         st.write(message("about.boundaries_unreadable", language))
         return

@@ -31,15 +31,15 @@ def heading(pub: Publication, period: str, configured: Settings, language: str) 
     st.markdown(
         f"**{text.markdown(configured.program_name)}**"
         + (f" · {text.markdown(configured.city)}" if configured.city else "")
-        + (f" · {message('briefing.demo', language)}" if pub.release.get("source") == "demo" else "")
+        + (f" · {message('briefing.demo', language)}" if pub.release.source == "demo" else "")
     )
     st.write(message("briefing.intro", language, period=label))
     st.caption(
         message(
             "briefing.released",
             language,
-            as_of=pub.release["as_of"],
-            generated=str(pub.release.get("generated_at", ""))[:10],
+            as_of=pub.release.as_of,
+            generated=(pub.release.generated_at or "")[:10],
         )
     )
     ui.as_of_line(pub, language)

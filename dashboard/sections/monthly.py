@@ -27,7 +27,7 @@ PERIODS_SHOWN = {"month": 24, "quarter": 8, "year": 4}  # about two years at mon
 
 def choose_place(pub, language: str) -> str:
     """Return the place chosen at the top (``?place=``): the whole city, or one neighborhood."""
-    hoods = [h for h in pub.document.get("domains", {}).get("neighborhood", []) if h != "unknown"]
+    hoods = pub.domain("neighborhood")
     hoods.sort(key=lambda h: pub.label("neighborhood", h))
     return ui.choose(
         message("monthly.choose_place", language),
