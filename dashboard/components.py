@@ -33,6 +33,7 @@ from dashboard.published import (
     format_number,
     short_month_label,
 )
+from dashboard.summaries import largest_group
 
 log = logging.getLogger(__name__)
 
@@ -388,6 +389,21 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
     """Return x labels and y values with withheld cells as None (a gap)."""
     ys = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v) for v in frame[value]]
     return list(frame[x]), ys
+
+
+def largest_line(
+    pub: Publication,
+    frame: pd.DataFrame,
+    dimension: str,
+    grain: str,
+    period: str,
+    language: str,
+    total: float | None = None,
+) -> str | None:
+    """Return the sentence naming the largest published value of ``dimension`` in ``period`` (of ``total`` when
+    known), or None when none is published."""
+    labels = [pub.label(dimension, v) for v in frame[dimension]]
+    return largest_group(pub.label(grain, period), labels, series(frame, dimension)[1], total, language)
 
 
 def axis_label(publication: Publication, dimension: str, value: str) -> str:

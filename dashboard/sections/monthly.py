@@ -14,7 +14,7 @@ from dashboard import components as ui
 from dashboard import locale, places, text
 from dashboard.catalog import message
 from dashboard.published import month_label, short_month_label
-from dashboard.summaries import largest_group, trend
+from dashboard.summaries import trend
 
 KPIS = (
     ("kpi.referrals", "referrals_by_month"),
@@ -212,14 +212,7 @@ def sources(pub, language: str) -> None:
     ui.chart_with_table(
         message("monthly.referrals_by_source", language),
         ui.line_chart(sources_shown, source_grain, "source", pub, message("kpi.referrals", language), kind="bar"),
-        largest_group(
-            pub.label(source_grain, recent[-1]),
-            [pub.label("source", s) for s in latest["source"]],
-            ui.series(latest, "source")[1],
-            latest_total,
-            language,
-        )
-        or "",
+        ui.largest_line(pub, latest, "source", source_grain, recent[-1], language, latest_total) or "",
         sources_shown,
         pub,
         {

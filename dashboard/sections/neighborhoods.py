@@ -10,7 +10,6 @@ import streamlit as st
 
 from dashboard import components as ui
 from dashboard.catalog import message
-from dashboard.summaries import largest_group
 
 
 def referrals_by_place(pub, configured, language: str) -> None:
@@ -126,14 +125,7 @@ def _districts(pub, configured, language: str) -> None:
         ui.chart_with_table(
             message("neighborhoods.districts", language),
             ui.bar_chart(cells, "district", pub, message("kpi.referrals", language)),
-            largest_group(
-                pub.label("twelve_months", window),
-                [pub.label("district", d) for d in cells["district"]],
-                ui.series(cells, "district")[1],
-                None,
-                language,
-            )
-            or "",
+            ui.largest_line(pub, cells, "district", "twelve_months", window, language) or "",
             cells,
             pub,
             {"district": message("column.district"), "value": message("column.referrals")},
@@ -167,13 +159,4 @@ def focus_areas(pub, language: str) -> None:
 def _largest_precinct(pub, frame, grain, period, language) -> str:
     """Return the sentence naming the largest published precinct of the period (out of the city's referrals)."""
     total = pub.figure("referrals_by_year" if grain == "year" else "referrals_by_quarter", **{grain: period}).value
-    return (
-        largest_group(
-            pub.label(grain, period),
-            [pub.label("precinct", p) for p in frame["precinct"]],
-            ui.series(frame, "precinct")[1],
-            total,
-            language,
-        )
-        or ""
-    )
+    return ui.largest_line(pub, frame, "precinct", grain, period, language, total) or ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dashboard import components as ui
 from dashboard.catalog import message
-from dashboard.summaries import largest_group, trend
+from dashboard.summaries import trend
 
 BREAKDOWNS = (  # (declared tables, codes first and then their coarser groups; title message)
     (("enrollments_by_year_gender", "enrollments_by_year_gender_group"), "people.by_gender"),
@@ -55,13 +55,7 @@ def _breakdown(
     ui.chart_with_table(
         message(title, language),
         ui.bar_chart(cells, dimension, pub, message("people.enrollments", language)),
-        largest_group(
-            pub.label("year", year),
-            [pub.label(dimension, v) for v in cells[dimension]],
-            ui.series(cells, dimension)[1],
-            total,
-            language,
-        )
+        ui.largest_line(pub, cells, dimension, "year", year, language, total)
         or message("summary.no_data", language, what=message(title, language)),
         cells,
         pub,

@@ -14,7 +14,6 @@ from dashboard import locale, summaries, views
 from dashboard.catalog import message
 from dashboard.data import settings
 from dashboard.published import format_number, month_label
-from dashboard.summaries import largest_group
 
 REQUESTED, CONNECTED = "services_requested_by_quarter_type", "services_connected_by_quarter_type"
 MEDIANS = "median_days_to_connection_by_year_type"
@@ -58,14 +57,10 @@ def services(pub, period: str, language: str) -> None:
     if pub.grain(connected_id) == grain:
         parts.append(connected[connected[grain] == period].assign(kind="connected"))
     both = pd.concat(parts, ignore_index=True)
-    values = ui.series(requested, dimension)[1]
     ui.chart_with_table(
         message("resources.requested_connected", language),
         ui.line_chart(both, dimension, "kind", pub, message("axis.services"), kind="bar"),
-        largest_group(
-            pub.label(grain, period), [pub.label(dimension, s) for s in requested[dimension]], values, None, language
-        )
-        or "",
+        ui.largest_line(pub, requested, dimension, grain, period, language) or "",
         both,
         pub,
         {dimension: message("column.service"), "kind": message("column.kind"), "value": message("column.services")},

@@ -11,7 +11,7 @@ import streamlit as st
 from core.facts import period_at_grain
 from dashboard import components as ui
 from dashboard.catalog import message
-from dashboard.summaries import largest_group, trend
+from dashboard.summaries import trend
 
 BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"  # declared by year only
 
@@ -91,13 +91,7 @@ def by_district(pub, chosen: str, language: str) -> None:
     ui.chart_with_table(
         message("retail.by_district", language),
         ui.bar_chart(districts, "neighborhood", pub, message("kpi.referrals", language)),
-        largest_group(
-            pub.label(district_grain, period),
-            [pub.label("neighborhood", h) for h in districts["neighborhood"]],
-            ui.series(districts, "neighborhood")[1],
-            _together_figure(pub, period),
-            language,
-        )
+        ui.largest_line(pub, districts, "neighborhood", district_grain, period, language, _together_figure(pub, period))
         or message("summary.no_data", language, what=message("retail.by_district", language)),
         districts,
         pub,
@@ -125,14 +119,7 @@ def by_outcome(pub, chosen: str, language: str) -> None:
     ui.chart_with_table(
         message("retail.outcomes", language),
         ui.bar_chart(latest, "outcome", pub, message("kpi.referrals", language)),
-        largest_group(
-            pub.label(outcome_grain, period),
-            [pub.label("outcome", o) for o in latest["outcome"]],
-            ui.series(latest, "outcome")[1],
-            None,
-            language,
-        )
-        or "",
+        ui.largest_line(pub, latest, "outcome", outcome_grain, period, language) or "",
         latest,
         pub,
         {"outcome": message("column.outcome"), "value": message("column.referrals")},
