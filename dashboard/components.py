@@ -33,7 +33,7 @@ from dashboard.published import (
     format_number,
     short_month_label,
 )
-from dashboard.summaries import largest_group
+from dashboard.summaries import largest_group, trend
 
 log = logging.getLogger(__name__)
 
@@ -389,6 +389,14 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
     """Return x labels and y values with withheld cells as None (a gap)."""
     ys = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v) for v in frame[value]]
     return list(frame[x]), ys
+
+
+def trend_line(pub: Publication, frame: pd.DataFrame, grain: str, what: str, language: str) -> str:
+    """Return the sentence describing a series' trend over the periods of ``grain`` (partial periods aside)."""
+    labels = list(frame[grain])
+    return trend(
+        what, labels, series(frame, grain)[1], lambda p: pub.label(grain, p), language, partial=pub.partial_periods
+    )
 
 
 def largest_line(

@@ -14,7 +14,6 @@ from dashboard import components as ui
 from dashboard import locale, places, text
 from dashboard.catalog import message
 from dashboard.published import month_label, short_month_label
-from dashboard.summaries import trend
 
 KPIS = (
     ("kpi.referrals", "referrals_by_month"),
@@ -178,14 +177,7 @@ def pathways(pub, month: str, language: str) -> None:
     ui.chart_with_table(
         message("monthly.referrals_by_pathway", language),
         figure,
-        trend(
-            message("kpi.referrals", language),
-            list(totals[grain]),
-            ui.series(totals, grain)[1],
-            lambda p: pub.label(grain, p),
-            language,
-            partial=pub.partial_periods,
-        ),
+        ui.trend_line(pub, totals, grain, message("kpi.referrals", language), language),
         by_pathway,
         pub,
         {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dashboard import components as ui
 from dashboard.catalog import message
-from dashboard.summaries import trend
 
 BREAKDOWNS = (  # (declared tables, codes first and then their coarser groups; title message)
     (("enrollments_by_year_gender", "enrollments_by_year_gender_group"), "people.by_gender"),
@@ -77,14 +76,7 @@ def contacts(pub, language: str) -> None:
     ui.chart_with_table(
         message("people.contacts", language),
         ui.line_chart(cells, grain, "staff_role", pub, message("people.contacts_axis", language), kind="bar"),
-        trend(
-            message("people.peer_contacts", language),
-            list(peers[grain]),
-            ui.series(peers, grain)[1],
-            lambda p: pub.label(grain, p),
-            language,
-            partial=pub.partial_periods,
-        ),
+        ui.trend_line(pub, peers, grain, message("people.peer_contacts", language), language),
         cells,
         pub,
         {

@@ -11,7 +11,6 @@ import streamlit as st
 from core.facts import period_at_grain
 from dashboard import components as ui
 from dashboard.catalog import message
-from dashboard.summaries import trend
 
 BUSINESS_DISTRICTS_TOGETHER = "theft_referrals_in_business_districts_by_year"  # declared by year only
 
@@ -42,14 +41,7 @@ def theft_trend(pub, language: str) -> None:
     ui.chart_with_table(
         message("retail.by_period", language),
         ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language)),
-        trend(
-            message("retail.by_period", language),
-            list(cells[grain]),
-            ui.series(cells, grain)[1],
-            lambda p: pub.label(grain, p),
-            language,
-            partial=pub.partial_periods,
-        ),
+        ui.trend_line(pub, cells, grain, message("retail.by_period", language), language),
         cells,
         pub,
         {grain: message(f"common.{grain}", language), "value": message("column.referrals")},
@@ -66,14 +58,7 @@ def business_districts_trend(pub, language: str) -> None:
     ui.chart_with_table(
         message("retail.districts_together", language),
         ui.line_chart(cells, grain, None, pub, message("kpi.referrals", language), kind="bar"),
-        trend(
-            message("retail.districts_together_what", language),
-            list(cells[grain]),
-            ui.series(cells, grain)[1],
-            lambda p: pub.label(grain, p),
-            language,
-            partial=pub.partial_periods,
-        ),
+        ui.trend_line(pub, cells, grain, message("retail.districts_together_what", language), language),
         cells,
         pub,
         {grain: message(f"common.{grain}", language), "value": message("column.referrals")},
