@@ -57,3 +57,48 @@ def test_no_function_runs_past_sixty_lines_unless_allowed_with_a_reason():
     shorter = sorted(set(ALLOWED) - set(found))
     assert not shorter, f"now {LIMIT} lines or fewer: take them off the allow-list: {shorter}"
     assert all(len(reason) > 40 for reason in ALLOWED.values())
+
+
+PAGE_LINES = 80
+DATA_WORK = {"merge", "join", "groupby", "concat", "pivot", "pivot_table", "sum", "mean", "isin", "apply", "map"}
+
+
+def page_problems(source: str) -> list[str]:
+    """Return what a page does that belongs in dashboard/: arithmetic, subscripting data, or data work."""
+    problems = []
+    tree = ast.parse(source)
+    annotations = {
+        id(inner)
+        for node in ast.walk(tree)
+        for annotation in (getattr(node, "annotation", None), getattr(node, "returns", None))
+        if annotation is not None
+        for inner in ast.walk(annotation)
+    }  # types (``list[str | None]``) are not data
+    for node in ast.walk(tree):
+        if id(node) in annotations:
+            continue
+        if isinstance(node, ast.BinOp | ast.AugAssign):
+            problems.append(f"line {node.lineno}: arithmetic")
+        elif isinstance(node, ast.Subscript):
+            problems.append(f"line {node.lineno}: subscript (filters a frame or reads raw data)")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DATA_WORK:
+            problems.append(f"line {node.lineno}: .{node.func.attr}()")
+    return problems
+
+
+def test_pages_are_thin_they_call_their_sections_and_compute_nothing():
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert len(source.splitlines()) < PAGE_LINES, f"{path.name}: {len(source.splitlines())} lines"
+        assert not page_problems(source), (path.name, page_problems(source))
+
+
+def test_the_page_check_catches_arithmetic_a_filter_and_a_join():
+    page = (ROOT / "pages" / "monthly.py").read_text(encoding="utf-8")
+    assert not page_problems(page)
+    for injected in (
+        "    total = figure.value + 1\n",
+        "    latest = frame[frame['month'] == month]\n",
+        "    both = frame.merge(other, on='month')\n",
+    ):
+        assert page_problems(page + "\n\ndef extra(figure, frame, other, month):\n" + injected), injected
