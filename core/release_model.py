@@ -12,10 +12,11 @@ The JSON format is docs/formats.md's and does not change here. Must not import a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from core.facts import PUBLICATION_FORMAT
 
@@ -310,8 +311,8 @@ class _Reader:
     def number(self) -> Number | None:
         if self.value is None:
             return None
-        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
-            raise self.fail("a number or null")
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float) or not math.isfinite(self.value):
+            raise self.fail("a finite number or null")
         return self.value
 
     def items(self) -> list[_Reader]:
@@ -335,7 +336,32 @@ def _shown(value: object) -> str:
     return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
+def _plain_cell(found: object, dimensions: tuple[str, ...], statistic: bool) -> Cell | None:
+    """Return the cell when it is in shape (the common case, checked quickly), else None."""
+    if not isinstance(found, dict) or len(found) > len(dimensions) + 3:
+        return None
+    value, suppressed, people = found.get("value"), found.get("suppressed", False), found.get("people")
+    where = {d: found.get(d) for d in dimensions}
+    in_shape = (
+        "value" in found
+        and all(type(v) is str for v in where.values())
+        and (value is None or type(value) is int or (type(value) is float and math.isfinite(value)))
+        and type(suppressed) is bool
+        and (statistic or "people" not in found)
+        and (people is None or type(people) is int)
+        and len(found) == len(dimensions) + 1 + ("suppressed" in found) + ("people" in found)
+    )
+    if not in_shape:
+        return None
+    return Cell(
+        cast("dict[str, str]", where), cast("Number | None", value), bool(suppressed), cast("int | None", people)
+    )
+
+
 def _cell_from_json(reader: _Reader, dimensions: tuple[str, ...], statistic: bool) -> Cell:
+    plain = _plain_cell(reader.value, dimensions, statistic)
+    if plain is not None:
+        return plain
     fields = ("value", "suppressed", "people") if statistic else ("value", "suppressed")
     found = reader.object(required=(*dimensions, "value"), optional=fields)
     suppressed = reader.at("suppressed").flag() if "suppressed" in found else False
