@@ -29,9 +29,9 @@ from dashboard.catalog import (
     table_title,
     unit_name,
 )
+from dashboard.data import RELEASE_PARAM
 from dashboard.published import SUPPRESSED, Publication, month_label
 
-RELEASE_QUERY = "release"
 log = logging.getLogger(__name__)
 RESEARCH = Path(__file__).resolve().parent.parent / "research" / "lead-published-figures.csv"
 
@@ -111,7 +111,7 @@ def releases(served, language: str, k: int) -> None:
     for item in reversed(served.index["releases"]):
         if not item.get("withdrawn") and item["id"] != entry["id"]:
             # ids are dates checked against YYYY-MM-DD when the index is read: safe in a link
-            st.markdown(f"[{message('about.release_link', language, id=item['id'])}](?{RELEASE_QUERY}={item['id']})")
+            st.markdown(f"[{message('about.release_link', language, id=item['id'])}](?{RELEASE_PARAM}={item['id']})")
     _changes_since_previous(served, entry, language)
     st.subheader(message("about.revision_policy", language), anchor=False)
     st.write(message("about.revision_policy_text", language, k_minus_1=k - 1))
