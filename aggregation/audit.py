@@ -320,28 +320,13 @@ def _check_statistic(raw: Table, dims: list[str], tr: _Truth | None, k: int, fai
         v = number(cell.value)
         shown = math.nan if v is None else v
         if people is None or people < k:
-            fail(
-                tid,
-                cdict,
-                shown,
-                shown,
-                None,
-                None,
-                f"statistic published with {fmt(people) if people is not None else 'no'} people (k={k})",
-            )
-        if tr is not None and not tr.missing_columns:
-            row = tr.get(tuple(cdict[d] for d in dims))
-            true_people = row.get("people") if row is not None else None
-            if true_people is not None and true_people < k:
-                fail(
-                    tid,
-                    cdict,
-                    shown,
-                    shown,
-                    None,
-                    True,
-                    f"statistic published with {fmt(true_people)} true people (k={k})",
-                )
+            counted = fmt(people) if people is not None else "no"
+            fail(tid, cdict, shown, shown, None, None, f"statistic published with {counted} people (k={k})")
+        row = tr.get(cell.key(dims)) if tr is not None and not tr.missing_columns else None
+        true_people = row.get("people") if row is not None else None
+        if true_people is not None and true_people < k:
+            problem = f"statistic published with {fmt(true_people)} true people (k={k})"
+            fail(tid, cdict, shown, shown, None, True, problem)
 
 
 def _check_ratios(

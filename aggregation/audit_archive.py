@@ -259,7 +259,8 @@ def _union_ratios(releases: list[tuple[str, Release]], location: Mapping[tuple[s
             refs = []
             for ref in (ratio.numerator, ratio.denominator):
                 key = _selected_key(pub.table(ref.table), ref.where)
-                refs.append(replace(ref, table=location.get((rid, ref.table, key), ref.table) if key else ref.table))
+                moved = ref.table if key is None else location.get((rid, ref.table, key), ref.table)
+                refs.append(replace(ref, table=moved))
             mapped = replace(ratio, numerator=refs[0], denominator=refs[1])
             marker = repr([(r.table, sorted(r.where.items())) for r in refs] + [ratio.id, ratio.per, ratio.unstable])
             if marker not in seen:

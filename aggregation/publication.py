@@ -407,7 +407,11 @@ def _public_table(
     """Return one table of the publication, its cells published or withheld as the protection decided."""
     dims = list(declaration.dimensions)
     records: list[dict[str, str]] = table.cells[dims].astype(str).to_dict("records")  # type: ignore[assignment]  # columns are dimension names: str keys
-    layout = Table(
+    if declaration.statistic:
+        cells = _statistic_cells(table, records, distributions, rule, history, revision, report)
+    else:
+        cells = _count_cells(declaration, table, records, result, report)
+    return Table(
         id=declaration.id,
         title=declaration.title,
         measure=declaration.statistic or declaration.measure,
@@ -415,15 +419,21 @@ def _public_table(
         additive=declaration.additive,
         dimensions=tuple(dims),
         filters={k: (v[0] if len(v) == 1 else tuple(v)) for k, v in declaration.filters.items()},
-        cells=(),
+        cells=tuple(cells),
         pooled_from=pooled_from,
         statistic=declaration.statistic,
         of_measure=declaration.measure if declaration.statistic else None,
     )
-    if declaration.statistic:
-        return replace(
-            layout, cells=tuple(_statistic_cells(table, records, distributions, rule, history, revision, report))
-        )
+
+
+def _count_cells(
+    declaration: TableDeclaration,
+    table: CountTable,
+    records: list[dict[str, str]],
+    result: ProtectionResult,
+    report: PublicationReport,
+) -> list[Cell]:
+    """Return a count table's cells, published or withheld as the protection decided, counting them in the report."""
     cells: list[Cell] = []
     suppressed, primary = result.suppressed[declaration.id], result.primary[declaration.id]
     values = table.cells["value"].to_numpy()
@@ -437,7 +447,7 @@ def _public_table(
                 report.primary += 1
             else:
                 report.secondary += 1
-    return replace(layout, cells=tuple(cells))
+    return cells
 
 
 def _ratios(

@@ -31,6 +31,7 @@ from dashboard.published import (
     Figure,
     Publication,
     format_number,
+    month_label,
     short_month_label,
 )
 from dashboard.summaries import largest_group, trend
@@ -197,19 +198,14 @@ def footnotes(publication: Publication, language: str = "en", unstable: bool = F
         st.caption(message("footnote.unstable", language))
 
 
-def as_of_line(publication: Publication, language: str = "en") -> None:
-    from dashboard.published import month_label
-
+def release_span(publication: Publication) -> dict[str, str]:
+    """Return the words a sentence about the release's coverage takes: ``as_of``, ``first`` and ``last`` month."""
     release = publication.release
-    st.caption(
-        message(
-            "app.as_of",
-            language,
-            as_of=release.as_of,
-            first=month_label(release.first_month),
-            last=month_label(release.last_month),
-        )
-    )
+    return {"as_of": release.as_of, "first": month_label(release.first_month), "last": month_label(release.last_month)}
+
+
+def as_of_line(publication: Publication, language: str = "en") -> None:
+    st.caption(message("app.as_of", language, **release_span(publication)))
 
 
 # -- tables -----------------------------------------------------------------------
@@ -393,10 +389,8 @@ def series(frame: pd.DataFrame, x: str, value: str = "value") -> tuple[list[str]
 
 def trend_line(pub: Publication, frame: pd.DataFrame, grain: str, what: str, language: str) -> str:
     """Return the sentence describing a series' trend over the periods of ``grain`` (partial periods aside)."""
-    labels = list(frame[grain])
-    return trend(
-        what, labels, series(frame, grain)[1], lambda p: pub.label(grain, p), language, partial=pub.partial_periods
-    )
+    periods, values = series(frame, grain)
+    return trend(what, periods, values, lambda p: pub.label(grain, p), language, partial=pub.partial_periods)
 
 
 def largest_line(

@@ -69,17 +69,8 @@ def protection_and_coverage(pub: Publication, language: str) -> None:
     k = pub.threshold
     st.write(message("about.protection_text", language, k=k, k_minus_1=k - 1))
     ui.footnotes(pub, language)
-    release = pub.release
     st.header(message("about.coverage", language), anchor=False)
-    st.write(
-        message(
-            "about.coverage_text",
-            language,
-            as_of=release.as_of,
-            first=month_label(release.first_month),
-            last=month_label(release.last_month),
-        )
-    )
+    st.write(message("about.coverage_text", language, **ui.release_span(pub)))
 
 
 def releases(served, language: str, k: int) -> None:
